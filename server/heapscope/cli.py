@@ -1,0 +1,44 @@
+"""The ``heapscope`` command: one entry point, one sub-command module per area.
+
+Each area (engine, inspector, analysis, language server) registers its sub-commands
+from its own module, so this file only wires them and turns errors into one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+# Modules exposing ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
+_COMMAND_MODULES = (
+    "heapscope.snapshot.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="heapscope",
+        description="Find Node.js memory leaks from heap snapshots.",
+    )
+    parser.add_argument("--version", action="version", version=f"heapscope {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in _COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("heapscope: interrupted", file=sys.stderr)
+        return 130

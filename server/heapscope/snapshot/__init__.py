@@ -1,0 +1,20 @@
+"""The heap snapshot engine: parse V8 ``.heapsnapshot`` files and answer graph questions.
+
+No LSP or websocket imports here: this package is the analysis core.
+"""
+
+from .errors import SnapshotError
+from .loader import Progress, SnapshotMeta, read_snapshot
+from .model import ROOT, HeapSnapshot, RetainerHop, SourceLocation, load_snapshot
+
+__all__ = [
+    "ROOT",
+    "HeapSnapshot",
+    "Progress",
+    "RetainerHop",
+    "SnapshotError",
+    "SnapshotMeta",
+    "SourceLocation",
+    "load_snapshot",
+    "read_snapshot",
+]

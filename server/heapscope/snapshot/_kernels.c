@@ -1,0 +1,381 @@
+/*
+ * Compiled kernels for the heap snapshot engine.
+ *
+ * Why C: the parts below are inherently sequential (a JSON number scan, a DFS,
+ * Lengauer-Tarjan with path compression, a BFS) and run over tens of millions of
+ * nodes and edges; numpy cannot vectorise them and a Python loop is ~100x too slow.
+ * The functions take raw pointers to numpy buffers and are called through ctypes,
+ * so the module needs no numpy headers to build; PyInit exists only so that the
+ * shared object is a normal, importable extension that setuptools knows how to build.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- parsing */
+
+static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+/*
+ * Parse a JSON array of non-negative integers starting at buf[pos] == '['.
+ * Writes at most `cap` values into `out` (uint64 when `wide`, else uint32: most
+ * snapshots fit, and half the memory matters at 600 MB) and returns the number parsed,
+ * or a negative error code:
+ *   -1: no '[' at pos, -2: unexpected character (its offset in *end_pos),
+ *   -3: more than cap values, -4: input ended before ']', -5: value too large
+ *   (for uint32: the caller retries wide).
+ * On success *end_pos is the offset just past the closing ']'.
+ */
+int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
+                            int64_t *end_pos) {
+    uint32_t *out32 = (uint32_t *)out;
+    uint64_t *out64 = (uint64_t *)out;
+    int64_t n = 0;
+    while (pos < len && is_space(buf[pos])) pos++;
+    if (pos >= len || buf[pos] != '[') { *end_pos = pos; return -1; }
+    pos++;
+    for (;;) {
+        while (pos < len && is_space(buf[pos])) pos++;
+        if (pos >= len) { *end_pos = pos; return -4; }
+        char c = buf[pos];
+        if (c == ']') { *end_pos = pos + 1; return n; }
+        if (c < '0' || c > '9') { *end_pos = pos; return -2; }
+        uint64_t v = 0;
+        int digits = 0;
+        while (pos < len && buf[pos] >= '0' && buf[pos] <= '9') {
+            v = v * 10 + (uint64_t)(buf[pos] - '0');
+            pos++;
+            if (++digits > 19) { *end_pos = pos; return -5; }
+        }
+        /* V8 always writes integers; a fraction or exponent means a foreign writer. */
+        if (pos < len && (buf[pos] == '.' || buf[pos] == 'e' || buf[pos] == 'E')) { *end_pos = pos; return -2; }
+        if (n >= cap) { *end_pos = pos; return -3; }
+        if (wide) {
+            out64[n++] = v;
+        } else {
+            if (v > 0xFFFFFFFFull) { *end_pos = pos; return -5; }
+            out32[n++] = (uint32_t)v;
+        }
+        while (pos < len && is_space(buf[pos])) pos++;
+        if (pos >= len) { *end_pos = pos; return -4; }
+        if (buf[pos] == ',') { pos++; continue; }
+        if (buf[pos] == ']') { *end_pos = pos + 1; return n; }
+        *end_pos = pos;
+        return -2;
+    }
+}
+
+/*
+ * Skip one JSON value starting at buf[pos] (after optional whitespace).
+ * Returns the offset just past it, or -1 if the input ends first, -2 on a character
+ * that cannot start a value. Used to find the top-level sections without parsing them.
+ */
+int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos) {
+    while (pos < len && is_space(buf[pos])) pos++;
+    if (pos >= len) return -1;
+    char c = buf[pos];
+    if (c == '"') {
+        pos++;
+        while (pos < len) {
+            char d = buf[pos];
+            if (d == '\\') { pos += 2; continue; }
+            if (d == '"') return pos + 1;
+            pos++;
+        }
+        return -1;
+    }
+    if (c == '[' || c == '{') {
+        int64_t depth = 0;
+        while (pos < len) {
+            char d = buf[pos];
+            if (d == '"') {
+                pos++;
+                while (pos < len && buf[pos] != '"') pos += (buf[pos] == '\\') ? 2 : 1;
+                if (pos >= len) return -1;
+                pos++;
+                continue;
+            }
+            if (d == '[' || d == '{') depth++;
+            else if (d == ']' || d == '}') {
+                depth--;
+                if (depth == 0) return pos + 1;
+            }
+            pos++;
+        }
+        return -1;
+    }
+    if ((c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' || c == 'n') {
+        while (pos < len && buf[pos] != ',' && buf[pos] != ']' && buf[pos] != '}' && !is_space(buf[pos])) pos++;
+        return pos;
+    }
+    return -2;
+}
+
+/* ------------------------------------------------------------------ graph */
+
+/*
+ * Counting-sort the edges by target to build the retainers CSR:
+ * retainer_first[N+1], retainer_edge[E] (edge index), retainer_node[E] (source node).
+ * Within one target, retainers keep edge order, as DevTools lists them.
+ */
+void hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                        const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
+                        uint32_t *retainer_node) {
+    memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
+    for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
+    for (int64_t i = 0; i < node_count; i++) retainer_first[i + 1] += retainer_first[i];
+    int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * (size_t)(node_count > 0 ? node_count : 1));
+    memcpy(fill, retainer_first, sizeof(int64_t) * (size_t)node_count);
+    for (int64_t src = 0; src < node_count; src++) {
+        for (int64_t e = first_edge[src]; e < first_edge[src + 1]; e++) {
+            int64_t slot = fill[edge_to[e]]++;
+            retainer_edge[slot] = (uint32_t)e;
+            retainer_node[slot] = (uint32_t)src;
+        }
+    }
+    free(fill);
+}
+
+/*
+ * Essential edges are the ones that keep an object alive for dominator purposes:
+ * weak edges never do, and shortcut edges only do from the synthetic root (where V8
+ * uses them to mark user roots such as the global object), as in DevTools.
+ */
+static inline int essential(uint8_t type, int64_t src, int64_t root, int weak_type, int shortcut_type) {
+    if (type == weak_type) return 0;
+    if (type == shortcut_type && src != root) return 0;
+    return 1;
+}
+
+/* BFS from the root over non-weak edges; unreachable nodes keep -1. */
+void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
+                  const uint8_t *edge_type, int weak_type, int32_t *dist) {
+    for (int64_t i = 0; i < node_count; i++) dist[i] = -1;
+    uint32_t *queue = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)(node_count > 0 ? node_count : 1));
+    int64_t head = 0, tail = 0;
+    dist[root] = 0;
+    queue[tail++] = (uint32_t)root;
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        int32_t d = dist[v] + 1;
+        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+            if (edge_type[e] == weak_type) continue;
+            uint32_t w = edge_to[e];
+            if (dist[w] < 0) { dist[w] = d; queue[tail++] = w; }
+        }
+    }
+    free(queue);
+}
+
+/*
+ * Lengauer-Tarjan dominators ("simple" version, path compression, O(E log N)),
+ * fully iterative so a 10M-node chain cannot overflow the C stack.
+ *
+ * Output: idom[node] = immediate dominator node; the root and unreachable nodes get
+ * the root (DevTools attaches unreachable objects to the root as well), and
+ * `reachable` (the count of nodes reached from the root) is returned. `order` receives
+ * the reachable nodes in DFS preorder; every node's dominator precedes it there,
+ * which is what the retained-size pass relies on.
+ * Returns -1 if memory could not be allocated.
+ */
+int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
+                      const uint8_t *edge_type, const int64_t *retainer_first, const uint32_t *retainer_edge,
+                      const uint32_t *retainer_node, int weak_type, int shortcut_type, uint32_t *idom,
+                      uint32_t *order) {
+    size_t n = (size_t)(node_count > 0 ? node_count : 1);
+    int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *ancestor = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *label = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *dom = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *bucket_head = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *bucket_next = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
+    int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * n);
+    if (!dfnum || !parent || !semi || !ancestor || !label || !dom || !bucket_head || !bucket_next || !stack ||
+        !stack_edge) {
+        free(dfnum); free(parent); free(semi); free(ancestor); free(label); free(dom);
+        free(bucket_head); free(bucket_next); free(stack); free(stack_edge);
+        return -1;
+    }
+    for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
+
+    /* Iterative DFS numbering (preorder). Vertex v of dfnum k is order[k]. */
+    int32_t count = 0;
+    int64_t sp = 0;
+    dfnum[root] = count;
+    order[count] = (uint32_t)root;
+    parent[count] = -1;
+    count++;
+    stack[sp] = (int32_t)root;
+    stack_edge[sp] = first_edge[root];
+    sp++;
+    while (sp > 0) {
+        int32_t v = stack[sp - 1];
+        int64_t e = stack_edge[sp - 1];
+        int64_t end = first_edge[v + 1];
+        int pushed = 0;
+        while (e < end) {
+            uint32_t w = edge_to[e];
+            uint8_t t = edge_type[e];
+            e++;
+            if (!essential(t, v, root, weak_type, shortcut_type)) continue;
+            if (dfnum[w] >= 0) continue;
+            stack_edge[sp - 1] = e;
+            dfnum[w] = count;
+            order[count] = w;
+            parent[count] = dfnum[v];
+            count++;
+            stack[sp] = (int32_t)w;
+            stack_edge[sp] = first_edge[w];
+            sp++;
+            pushed = 1;
+            break;
+        }
+        if (!pushed) sp--;
+    }
+    int32_t reached = count;
+
+    for (int32_t k = 0; k < reached; k++) {
+        semi[k] = k;
+        label[k] = k;
+        ancestor[k] = -1;
+        dom[k] = 0;
+        bucket_head[k] = -1;
+        bucket_next[k] = -1;
+    }
+
+    for (int32_t w = reached - 1; w >= 1; w--) {
+        uint32_t wnode = order[w];
+        for (int64_t r = retainer_first[wnode]; r < retainer_first[wnode + 1]; r++) {
+            uint32_t src = retainer_node[r];
+            int32_t vk = dfnum[src];
+            if (vk < 0) continue;
+            if (!essential(edge_type[retainer_edge[r]], src, root, weak_type, shortcut_type)) continue;
+            /* eval(vk) with iterative path compression */
+            int32_t u;
+            if (ancestor[vk] < 0) {
+                u = vk;
+            } else {
+                int64_t top = 0;
+                int32_t x = vk;
+                while (ancestor[x] >= 0 && ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
+                while (top > 0) {
+                    int32_t y = stack[--top];
+                    int32_t a = ancestor[y];
+                    if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
+                    ancestor[y] = ancestor[a];
+                }
+                u = label[vk];
+            }
+            if (semi[u] < semi[w]) semi[w] = semi[u];
+        }
+        /* add w to bucket[semi[w]]; link(parent, w) */
+        bucket_next[w] = bucket_head[semi[w]];
+        bucket_head[semi[w]] = w;
+        int32_t p = parent[w];
+        ancestor[w] = p;
+        for (int32_t v = bucket_head[p]; v >= 0; v = bucket_next[v]) {
+            int32_t u;
+            if (ancestor[v] < 0) {
+                u = v;
+            } else {
+                int64_t top = 0;
+                int32_t x = v;
+                while (ancestor[x] >= 0 && ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
+                while (top > 0) {
+                    int32_t y = stack[--top];
+                    int32_t a = ancestor[y];
+                    if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
+                    ancestor[y] = ancestor[a];
+                }
+                u = label[v];
+            }
+            dom[v] = (semi[u] < semi[v]) ? u : p;
+        }
+        bucket_head[p] = -1;
+    }
+    for (int32_t w = 1; w < reached; w++) {
+        if (dom[w] != semi[w]) dom[w] = dom[dom[w]];
+    }
+    for (int64_t i = 0; i < node_count; i++) idom[i] = (uint32_t)root;
+    for (int32_t w = 1; w < reached; w++) idom[order[w]] = order[dom[w]];
+
+    free(dfnum); free(parent); free(semi); free(ancestor); free(label); free(dom);
+    free(bucket_head); free(bucket_next); free(stack); free(stack_edge);
+    return reached;
+}
+
+/*
+ * Retained size = own size + retained sizes of the nodes it immediately dominates.
+ * Walking the DFS preorder backwards visits every node before its dominator.
+ * Unreachable nodes (not in `order`) are credited to the root, as DevTools does.
+ */
+void hs_retained_sizes(int64_t node_count, int64_t root, int64_t reached, const uint32_t *order,
+                       const uint32_t *idom, const uint64_t *self_size, const int32_t *in_order,
+                       uint64_t *retained) {
+    for (int64_t i = 0; i < node_count; i++) retained[i] = self_size[i];
+    for (int64_t i = 0; i < node_count; i++) {
+        if (!in_order[i] && i != root) retained[root] += self_size[i];
+    }
+    for (int64_t k = reached - 1; k >= 1; k--) {
+        uint32_t v = order[k];
+        retained[idom[v]] += retained[v];
+    }
+}
+
+/*
+ * For DevTools-style per-class retained sizes: mark the nodes none of whose dominators
+ * has the same class, so nested members (arrays of arrays, linked lists) are not
+ * counted twice. A DFS over the dominator tree with a per-class "open ancestors"
+ * counter; children lists are built by counting sort over idom.
+ */
+int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
+                       int64_t class_count, uint8_t *top_level) {
+    size_t n = (size_t)(node_count > 0 ? node_count : 1);
+    int64_t *first = (int64_t *)calloc(n + 1, sizeof(int64_t));
+    uint32_t *kids = (uint32_t *)malloc(sizeof(uint32_t) * n);
+    int32_t *open = (int32_t *)calloc((size_t)(class_count > 0 ? class_count : 1), sizeof(int32_t));
+    uint32_t *stack = (uint32_t *)malloc(sizeof(uint32_t) * n);
+    int64_t *cursor = (int64_t *)malloc(sizeof(int64_t) * n);
+    if (!first || !kids || !open || !stack || !cursor) {
+        free(first); free(kids); free(open); free(stack); free(cursor);
+        return -1;
+    }
+    for (int64_t v = 0; v < node_count; v++) if (v != root) first[idom[v] + 1]++;
+    for (int64_t v = 0; v < node_count; v++) first[v + 1] += first[v];
+    int64_t *fill = cursor; /* reuse as fill pointers first */
+    for (int64_t v = 0; v < node_count; v++) fill[v] = first[v];
+    for (int64_t v = 0; v < node_count; v++) if (v != root) kids[fill[idom[v]]++] = (uint32_t)v;
+    for (int64_t v = 0; v < node_count; v++) top_level[v] = 0;
+    int64_t sp = 0;
+    stack[sp] = (uint32_t)root;
+    cursor[sp] = first[root];
+    sp++;
+    top_level[root] = 1;
+    open[classes[root]]++;
+    while (sp > 0) {
+        uint32_t v = stack[sp - 1];
+        if (cursor[sp - 1] < first[v + 1]) {
+            uint32_t w = kids[cursor[sp - 1]++];
+            top_level[w] = open[classes[w]] == 0;
+            open[classes[w]]++;
+            stack[sp] = w;
+            cursor[sp] = first[w];
+            sp++;
+        } else {
+            open[classes[v]]--;
+            sp--;
+        }
+    }
+    free(first); free(kids); free(open); free(stack); free(cursor);
+    return 0;
+}
+
+static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
+                                            "Compiled heap-graph kernels, called through ctypes.", -1, NULL};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&kernels_module); }

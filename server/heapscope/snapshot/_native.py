@@ -1,0 +1,157 @@
+"""ctypes bindings for the compiled kernels in ``_kernels.c``.
+
+The kernel is a normal extension module built by ``pip install``; we load its shared
+object with ctypes so the C code can take raw numpy buffers without numpy headers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _kernels
+
+_lib = ctypes.CDLL(_kernels.__file__)
+
+_i64 = ctypes.c_int64
+_ptr = ctypes.c_void_p
+_int = ctypes.c_int
+
+_lib.hs_parse_uint_array.restype = _i64
+_lib.hs_parse_uint_array.argtypes = [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]
+_lib.hs_skip_value.restype = _i64
+_lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
+_lib.hs_build_retainers.restype = None
+_lib.hs_build_retainers.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
+_lib.hs_distances.restype = None
+_lib.hs_distances.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
+_lib.hs_dominators.restype = _i64
+_lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr]
+_lib.hs_retained_sizes.restype = None
+_lib.hs_retained_sizes.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
+_lib.hs_class_top_level.restype = _int
+_lib.hs_class_top_level.argtypes = [_i64, _i64, _ptr, _ptr, _i64, _ptr]
+
+PARSE_ERRORS = {
+    -1: "expected '['",
+    -2: "unexpected character",
+    -3: "more values than the header announces",
+    -4: "the file ends inside the array (truncated?)",
+    -5: "a number too large",
+}
+
+
+def _p(array: npt.NDArray[Any]) -> int:
+    assert array.flags.c_contiguous
+    return int(array.ctypes.data)
+
+
+class BufferPointer:
+    """Keeps a ctypes view of a read-only buffer (mmap or bytes) alive while in use."""
+
+    def __init__(self, buffer: Any) -> None:
+        self._view = np.frombuffer(buffer, dtype=np.uint8)
+        self.address = int(self._view.ctypes.data) if len(self._view) else 0
+        self.length = len(self._view)
+
+    def release(self) -> None:
+        del self._view
+
+
+def parse_uint_array(
+    buf: BufferPointer, pos: int, capacity: int, wide: bool = False
+) -> tuple[npt.NDArray[Any] | None, int, int]:
+    """Return (values, end offset, error code); values is None when the code is negative.
+
+    Values are uint32 unless ``wide``; code -5 without ``wide`` means "retry wide".
+    """
+    out = np.empty(max(capacity, 1), dtype=np.uint64 if wide else np.uint32)
+    end = _i64(0)
+    n = _lib.hs_parse_uint_array(
+        buf.address, buf.length, pos, _p(out), int(wide), capacity, ctypes.byref(end)
+    )
+    if n < 0:
+        return None, int(end.value), int(n)
+    return out[:n], int(end.value), int(n)
+
+
+def skip_value(buf: BufferPointer, pos: int) -> int:
+    return int(_lib.hs_skip_value(buf.address, buf.length, pos))
+
+
+def build_retainers(
+    first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    node_count = len(first_edge) - 1
+    edge_count = len(edge_to)
+    retainer_first = np.empty(node_count + 1, dtype=np.int64)
+    retainer_edge = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
+    retainer_node = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
+    _lib.hs_build_retainers(
+        node_count, edge_count, _p(first_edge), _p(edge_to), _p(retainer_first), _p(retainer_edge),
+        _p(retainer_node),
+    )
+    return retainer_first, retainer_edge, retainer_node
+
+
+def distances(
+    root: int, first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32],
+    edge_type: npt.NDArray[np.uint8], weak_type: int,
+) -> npt.NDArray[np.int32]:
+    node_count = len(first_edge) - 1
+    dist = np.empty(max(node_count, 1), dtype=np.int32)[:node_count]
+    _lib.hs_distances(node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist))
+    return dist
+
+
+def dominators(
+    root: int,
+    first_edge: npt.NDArray[np.int64],
+    edge_to: npt.NDArray[np.uint32],
+    edge_type: npt.NDArray[np.uint8],
+    retainers: tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]],
+    weak_type: int,
+    shortcut_type: int,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Return (idom per node, reachable nodes in DFS preorder)."""
+    node_count = len(first_edge) - 1
+    idom = np.empty(max(node_count, 1), dtype=np.uint32)
+    order = np.empty(max(node_count, 1), dtype=np.uint32)
+    retainer_first, retainer_edge, retainer_node = retainers
+    reached = _lib.hs_dominators(
+        node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), _p(retainer_first),
+        _p(retainer_edge), _p(retainer_node), weak_type, shortcut_type, _p(idom), _p(order),
+    )
+    if reached < 0:
+        raise MemoryError("not enough memory for the dominator tree")
+    return idom[:node_count], order[:reached]
+
+
+def retained_sizes(
+    root: int,
+    order: npt.NDArray[np.uint32],
+    idom: npt.NDArray[np.uint32],
+    self_size: npt.NDArray[np.uint64],
+) -> npt.NDArray[np.uint64]:
+    node_count = len(idom)
+    in_order = np.zeros(max(node_count, 1), dtype=np.int32)
+    in_order[order] = 1
+    retained = np.empty(max(node_count, 1), dtype=np.uint64)
+    _lib.hs_retained_sizes(
+        node_count, root, len(order), _p(order), _p(idom), _p(self_size), _p(in_order), _p(retained)
+    )
+    return retained[:node_count]
+
+
+def class_top_level(
+    root: int, idom: npt.NDArray[np.uint32], classes: npt.NDArray[np.int32], class_count: int
+) -> npt.NDArray[np.bool_]:
+    """Per node: no dominator of it has the same class (DevTools' per-class retained size rule)."""
+    node_count = len(idom)
+    top = np.empty(max(node_count, 1), dtype=np.uint8)
+    if _lib.hs_class_top_level(node_count, root, _p(idom), _p(classes), class_count, _p(top)) < 0:
+        raise MemoryError("not enough memory for per-class retained sizes")
+    return top[:node_count].astype(bool)

@@ -1,0 +1,315 @@
+"""Read a V8 ``.heapsnapshot`` file into flat numpy arrays.
+
+A snapshot is one JSON object whose big members (``nodes``, ``edges``, ``locations``)
+are flat integer arrays of tens of millions of numbers. A general JSON parser would
+build one Python int per number; instead we memory-map the file, find the top-level
+members with a compiled skipper, parse the integer arrays straight into uint32 arrays
+with a compiled scanner, and hand only the small or string-valued members to orjson.
+Pages of the map are dropped as soon as their section is parsed, so peak memory is the
+arrays plus one section of text, not the whole file twice.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from . import _native
+from .errors import SnapshotError
+
+Progress = Callable[[str, float], None]
+
+# Integer arrays that are parsed by the compiled scanner, and the count (in rows) the
+# header announces for them, when it does.
+_INT_ARRAYS = ("nodes", "edges", "locations", "samples", "trace_function_infos")
+_REQUIRED_NODE_FIELDS = ("type", "name", "id", "self_size", "edge_count")
+_REQUIRED_EDGE_FIELDS = ("type", "name_or_index", "to_node")
+
+
+@dataclass(frozen=True)
+class SnapshotMeta:
+    """Field layouts from ``snapshot.meta``: every offset is looked up here, never assumed."""
+
+    node_fields: list[str]
+    node_types: list[str]
+    edge_fields: list[str]
+    edge_types: list[str]
+    location_fields: list[str] = field(default_factory=list)
+    trace_function_info_fields: list[str] = field(default_factory=list)
+    trace_node_fields: list[str] = field(default_factory=list)
+    sample_fields: list[str] = field(default_factory=list)
+    node_count: int = 0
+    edge_count: int = 0
+    trace_function_count: int = 0
+
+
+@dataclass
+class RawSnapshot:
+    """The file's content as arrays; :class:`HeapSnapshot` derives the graph from it."""
+
+    path: str
+    file_size: int
+    meta: SnapshotMeta
+    nodes: npt.NDArray[Any]  # (node_count, len(node_fields))
+    edges: npt.NDArray[Any]  # (edge_count, len(edge_fields))
+    strings: list[str]
+    locations: npt.NDArray[Any]  # (n, len(location_fields)) or (0, 4)
+    trace_function_infos: npt.NDArray[Any]
+    trace_tree: list[Any]
+    samples: npt.NDArray[Any]
+
+
+def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
+    if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
+        raise SnapshotError(path, "not a V8 heap snapshot: the 'snapshot' member has no 'meta' object")
+    meta = header["meta"]
+
+    def names(key: str, required: bool) -> list[str]:
+        value = meta.get(key)
+        if value is None:
+            if required:
+                raise SnapshotError(path, f"the snapshot's meta lacks '{key}'")
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SnapshotError(path, f"the snapshot's meta has a malformed '{key}'")
+        return list(value)
+
+    def enum(key: str, column: str) -> list[str]:
+        value = meta.get(key)
+        if not isinstance(value, list) or not value or not isinstance(value[0], list):
+            raise SnapshotError(path, f"the snapshot's meta lacks '{key}' (the names of the {column} types)")
+        return [str(v) for v in value[0]]
+
+    node_fields = names("node_fields", True)
+    edge_fields = names("edge_fields", True)
+    for needed in _REQUIRED_NODE_FIELDS:
+        if needed not in node_fields:
+            raise SnapshotError(path, f"the snapshot's meta.node_fields lacks '{needed}'")
+    for needed in _REQUIRED_EDGE_FIELDS:
+        if needed not in edge_fields:
+            raise SnapshotError(path, f"the snapshot's meta.edge_fields lacks '{needed}'")
+
+    def count(key: str) -> int:
+        value = header.get(key, 0)
+        if not isinstance(value, int) or value < 0:
+            raise SnapshotError(path, f"the snapshot header has a malformed '{key}'")
+        return value
+
+    return SnapshotMeta(
+        node_fields=node_fields,
+        node_types=enum("node_types", "node"),
+        edge_fields=edge_fields,
+        edge_types=enum("edge_types", "edge"),
+        location_fields=names("location_fields", False),
+        trace_function_info_fields=names("trace_function_info_fields", False),
+        trace_node_fields=names("trace_node_fields", False),
+        sample_fields=names("sample_fields", False),
+        node_count=count("node_count"),
+        edge_count=count("edge_count"),
+        trace_function_count=count("trace_function_count"),
+    )
+
+
+class _Reader:
+    """Walks the top-level object of a mapped snapshot file."""
+
+    def __init__(self, path: str, data: Any) -> None:
+        self.path = path
+        self.data = data
+        self.buf = _native.BufferPointer(data)
+        self.pos = 0
+
+    def fail(self, problem: str) -> SnapshotError:
+        return SnapshotError(self.path, problem)
+
+    def skip_space(self) -> None:
+        data = self.data
+        while self.pos < self.buf.length and data[self.pos] in b" \t\r\n":
+            self.pos += 1
+
+    def expect(self, char: bytes) -> None:
+        self.skip_space()
+        if self.pos >= self.buf.length:
+            raise self.fail(f"the file ends early (truncated?) where '{char.decode()}' was expected")
+        if self.data[self.pos : self.pos + 1] != char:
+            raise self.fail(f"not a V8 heap snapshot: expected '{char.decode()}' at byte {self.pos}")
+        self.pos += 1
+
+    def peek(self) -> bytes:
+        self.skip_space()
+        return bytes(self.data[self.pos : self.pos + 1])
+
+    def value_span(self) -> tuple[int, int]:
+        self.skip_space()
+        end = _native.skip_value(self.buf, self.pos)
+        if end == -1:
+            raise self.fail("the file ends early (truncated?)")
+        if end < 0:
+            raise self.fail(f"not valid JSON at byte {self.pos}")
+        start, self.pos = self.pos, end
+        return start, end
+
+    def key(self) -> str:
+        start, end = self.value_span()
+        if self.data[start : start + 1] != b'"':
+            raise self.fail(f"not valid JSON: expected a member name at byte {start}")
+        try:
+            name = orjson.loads(self.data[start:end])
+        except orjson.JSONDecodeError as error:
+            raise self.fail(f"not valid JSON at byte {start}") from error
+        self.expect(b":")
+        return str(name)
+
+    def json_value(self) -> Any:
+        start, end = self.value_span()
+        try:
+            return orjson.loads(self.data[start:end])
+        except orjson.JSONDecodeError as error:
+            raise self.fail(f"not valid JSON in the value at byte {start}") from error
+
+    def int_array(self, name: str, width: int, rows: int | None) -> npt.NDArray[Any]:
+        """Parse an integer array member; ``rows`` is the announced row count, if any."""
+        self.skip_space()
+        start = self.pos
+        if rows is not None:
+            capacity = rows * width
+        else:
+            # Unannounced length: bound it by the text (each number takes >= 2 bytes).
+            end = _native.skip_value(self.buf, start)
+            if end < 0:
+                raise self.fail(f"the '{name}' array is cut short (truncated file?)")
+            capacity = (end - start) // 2 + 1
+        values, end, code = _native.parse_uint_array(self.buf, start, capacity)
+        if code == -5:
+            values, end, code = _native.parse_uint_array(self.buf, start, capacity, wide=True)
+        if values is None:
+            problem = _native.PARSE_ERRORS.get(code, "unreadable")
+            if code == -4:
+                raise self.fail(f"the file ends inside the '{name}' array (truncated?)")
+            raise self.fail(f"the '{name}' array is not a list of integers: {problem} at byte {end}")
+        if rows is not None and len(values) != capacity:
+            raise self.fail(
+                f"the '{name}' array has {len(values)} numbers but the header announces "
+                f"{rows} rows of {width} ({capacity})"
+            )
+        if width and len(values) % width:
+            raise self.fail(f"the '{name}' array length {len(values)} is not a multiple of {width}")
+        self.pos = end
+        self.release(start, end)
+        return values.reshape(-1, width) if width else values
+
+    def release(self, start: int, end: int) -> None:
+        """Drop parsed pages from our address space; they are file-backed and read-only."""
+        madvise = getattr(self.data, "madvise", None)
+        if madvise is None or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        page = mmap.PAGESIZE
+        first = (start // page) * page
+        length = ((end - first) // page) * page
+        if length > 0:
+            madvise(mmap.MADV_DONTNEED, first, length)
+
+
+def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None) -> RawSnapshot:
+    """Parse a snapshot file; raise :class:`SnapshotError` with a one-line reason when unusable."""
+    path_str = str(path)
+    report = progress or (lambda phase, fraction: None)
+    try:
+        size = os.path.getsize(path_str)
+        handle = open(path_str, "rb")  # noqa: SIM115 - closed in finally, after the map
+    except OSError as error:
+        raise SnapshotError(path_str, f"cannot read the file ({error.strerror or error})") from error
+    data: Any = None
+    try:
+        if size == 0:
+            raise SnapshotError(path_str, "the file is empty")
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return _parse(path_str, size, data, report)
+    finally:
+        if data is not None:
+            try:
+                data.close()
+            except BufferError:  # a numpy view is still alive; the GC will close it
+                pass
+        handle.close()
+
+
+def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
+    reader = _Reader(path, data)
+    first = reader.peek()
+    if first != b"{":
+        raise SnapshotError(path, "not a heap snapshot: the file is not a JSON object")
+    reader.expect(b"{")
+    meta: SnapshotMeta | None = None
+    members: dict[str, Any] = {}
+    while True:
+        if reader.peek() == b"}":
+            break
+        if not reader.peek():
+            raise SnapshotError(path, "the file ends early (truncated?)")
+        name = reader.key()
+        if name == "snapshot":
+            meta = _meta_from_header(path, reader.json_value())
+        elif name in ("nodes", "edges"):
+            if meta is None:
+                raise SnapshotError(path, f"not a V8 heap snapshot: '{name}' comes before the 'snapshot' header")
+            width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
+            rows = meta.node_count if name == "nodes" else meta.edge_count
+            report(f"parse {name}", 0.0)
+            members[name] = reader.int_array(name, width, rows if rows else None)
+            report(f"parse {name}", 1.0)
+        elif name in _INT_ARRAYS and meta is not None:
+            widths = {
+                "locations": len(meta.location_fields) or 4,
+                "samples": len(meta.sample_fields) or 2,
+                "trace_function_infos": len(meta.trace_function_info_fields) or 6,
+            }
+            members[name] = reader.int_array(name, widths[name], None)
+        elif name in ("strings", "trace_tree"):
+            report(f"parse {name}", 0.0)
+            members[name] = reader.json_value()
+        else:
+            reader.value_span()  # unknown member: skip it, newer V8 versions add some
+        if reader.peek() == b",":
+            reader.pos += 1
+            continue
+        if reader.peek() == b"}":
+            break
+        if not reader.peek():
+            raise SnapshotError(path, "the file ends early (truncated?)")
+        raise SnapshotError(path, f"not valid JSON: expected ',' or '}}' at byte {reader.pos}")
+    if meta is None:
+        raise SnapshotError(path, "not a V8 heap snapshot: there is no 'snapshot' header with the field layout")
+    for needed in ("nodes", "edges", "strings"):
+        if needed not in members:
+            raise SnapshotError(path, f"not a V8 heap snapshot: the '{needed}' member is missing")
+    strings = members["strings"]
+    if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings[:1000]):
+        raise SnapshotError(path, "the 'strings' member is not a list of strings")
+    nodes = members["nodes"]
+    edges = members["edges"]
+    location_width = len(meta.location_fields) or 4
+    empty: npt.NDArray[Any] = np.zeros((0, location_width), dtype=np.uint32)
+    trace_tree = members.get("trace_tree", [])
+    return RawSnapshot(
+        path=path,
+        file_size=size,
+        meta=meta,
+        nodes=nodes,
+        edges=edges,
+        strings=strings,
+        locations=members.get("locations", empty),
+        trace_function_infos=members.get(
+            "trace_function_infos",
+            np.zeros((0, len(meta.trace_function_info_fields) or 6), dtype=np.uint32),
+        ),
+        trace_tree=trace_tree if isinstance(trace_tree, list) else [],
+        samples=members.get("samples", np.zeros((0, 2), dtype=np.uint32)),
+    )

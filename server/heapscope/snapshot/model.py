@@ -1,0 +1,500 @@
+"""The heap graph of one snapshot, as flat arrays with CSR indexes.
+
+Nodes are addressed by *ordinal* (0..node_count-1; ordinal 0 is V8's synthetic root),
+edges by index (0..edge_count-1). Every per-node or per-edge attribute is one numpy
+column; no Python object exists per node or edge. Derived indexes (first edge,
+retainers, distances, dominators, retained sizes) are computed on first use, or all at
+once by :meth:`HeapSnapshot.initialize`, which reports progress per named phase the way
+DevTools' HeapSnapshot worker does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _native
+from .errors import SnapshotError
+from .loader import Progress, RawSnapshot, SnapshotMeta, read_snapshot
+
+ROOT = 0
+
+# How DevTools names the groups of its Summary view for non-object node types.
+_TYPE_CLASS_NAMES = {
+    "hidden": "(system)",
+    "code": "(compiled code)",
+    "closure": "(closure)",
+    "array": "(array)",
+    "string": "(string)",
+    "concatenated string": "(string)",
+    "sliced string": "(string)",
+    "regexp": "(regexp)",
+    "number": "(number)",
+    "symbol": "(symbol)",
+    "bigint": "(bigint)",
+    "synthetic": "(synthetic)",
+    "object shape": "(object shape)",
+}
+
+# Edge types whose name_or_index is an index, not a string-table reference.
+_INDEX_EDGE_TYPES = ("element", "hidden")
+# Edge types a person would not follow to explain why an object is alive.
+_INTERNAL_EDGE_TYPES = ("internal", "hidden", "shortcut", "weak")
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A position from the snapshot's ``locations`` array; 0-based as V8 writes it."""
+
+    script_id: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class RetainerHop:
+    """One step of a retainer path: ``edge`` (index) leads from the previous hop's node to ``node``.
+
+    The first hop is the root and has ``edge == -1``.
+    """
+
+    node: int
+    edge: int
+
+
+class HeapSnapshot:
+    """Graph queries over one loaded snapshot."""
+
+    def __init__(self, raw: RawSnapshot) -> None:
+        self.path = raw.path
+        self.file_size = raw.file_size
+        self.meta: SnapshotMeta = raw.meta
+        self.strings: list[str] = raw.strings
+        meta = raw.meta
+        nodes = raw.nodes
+        edges = raw.edges
+        self.node_count = int(nodes.shape[0])
+        self.edge_count = int(edges.shape[0])
+        node_field = {name: i for i, name in enumerate(meta.node_fields)}
+        edge_field = {name: i for i, name in enumerate(meta.edge_fields)}
+        self.node_fields_width = len(meta.node_fields)
+
+        def column(array: npt.NDArray[Any], index: int, dtype: Any) -> npt.NDArray[Any]:
+            return np.ascontiguousarray(array[:, index], dtype=dtype)
+
+        self.node_type: npt.NDArray[np.uint8] = column(nodes, node_field["type"], np.uint8)
+        self.node_name: npt.NDArray[np.uint32] = column(nodes, node_field["name"], np.uint32)
+        self.node_id: npt.NDArray[Any] = column(nodes, node_field["id"], nodes.dtype)
+        self.self_size: npt.NDArray[np.uint64] = column(nodes, node_field["self_size"], np.uint64)
+        edge_counts = nodes[:, node_field["edge_count"]]
+        self.trace_node_id: npt.NDArray[np.uint32] | None = (
+            column(nodes, node_field["trace_node_id"], np.uint32) if "trace_node_id" in node_field else None
+        )
+        self.detachedness: npt.NDArray[np.uint8] | None = (
+            column(nodes, node_field["detachedness"], np.uint8) if "detachedness" in node_field else None
+        )
+        self.first_edge: npt.NDArray[np.int64] = np.zeros(self.node_count + 1, dtype=np.int64)
+        np.cumsum(edge_counts, out=self.first_edge[1:])
+        if int(self.first_edge[-1]) != self.edge_count:
+            raise SnapshotError(
+                self.path,
+                f"the nodes' edge counts add up to {int(self.first_edge[-1])} "
+                f"but the file has {self.edge_count} edges",
+            )
+        del edge_counts
+        raw.nodes = np.zeros((0, 0), dtype=np.uint32)
+        del nodes
+
+        self.edge_type: npt.NDArray[np.uint8] = column(edges, edge_field["type"], np.uint8)
+        self.edge_name: npt.NDArray[np.uint32] = column(edges, edge_field["name_or_index"], np.uint32)
+        to_node = edges[:, edge_field["to_node"]]
+        if self.edge_count and int(to_node.max()) >= self.node_count * self.node_fields_width:
+            raise SnapshotError(self.path, "an edge points past the last node (corrupt snapshot)")
+        if self.edge_count and np.any(to_node % self.node_fields_width):
+            raise SnapshotError(self.path, "an edge points into the middle of a node (corrupt snapshot)")
+        self.edge_to: npt.NDArray[np.uint32] = np.ascontiguousarray(
+            to_node // self.node_fields_width, dtype=np.uint32
+        )
+        raw.edges = np.zeros((0, 0), dtype=np.uint32)
+        del edges, to_node
+
+        if self.node_count == 0:
+            raise SnapshotError(self.path, "the snapshot has no nodes")
+        if int(self.node_type.max(initial=0)) >= len(meta.node_types):
+            raise SnapshotError(self.path, "a node has a type the meta does not list")
+        if self.edge_count and int(self.edge_type.max()) >= len(meta.edge_types):
+            raise SnapshotError(self.path, "an edge has a type the meta does not list")
+        if int(self.node_name.max(initial=0)) >= len(self.strings):
+            raise SnapshotError(self.path, "a node name points past the strings table")
+
+        self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
+        self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
+        self._string_ids: dict[str, int] = {}
+
+        # Locations: node ordinal, script id, line, column (0-based), sorted by ordinal.
+        locations = raw.locations
+        location_field = {name: i for i, name in enumerate(meta.location_fields or
+                                                           ["object_index", "script_id", "line", "column"])}
+        if len(locations):
+            objects = locations[:, location_field["object_index"]].astype(np.int64) // self.node_fields_width
+            order = np.argsort(objects, kind="stable")
+            self.location_node = objects[order]
+            self.location_script = locations[order, location_field["script_id"]].astype(np.int64)
+            self.location_line = locations[order, location_field["line"]].astype(np.int64)
+            self.location_column = locations[order, location_field["column"]].astype(np.int64)
+        else:
+            self.location_node = np.zeros(0, dtype=np.int64)
+            self.location_script = self.location_node
+            self.location_line = self.location_node
+            self.location_column = self.location_node
+        self.trace_function_infos = raw.trace_function_infos
+        self.trace_tree = raw.trace_tree
+        self.samples = raw.samples
+
+    # ------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], progress: Progress | None = None) -> HeapSnapshot:
+        raw = read_snapshot(path, progress)
+        if progress:
+            progress("build node and edge columns", 0.0)
+        return cls(raw)
+
+    def initialize(self, progress: Progress | None = None) -> None:
+        """Compute every derived index now, phase by phase, reporting each."""
+        phases: list[tuple[str, Callable[[], object]]] = [
+            ("retainers", lambda: self.retainers),
+            ("distances", lambda: self.distances),
+            ("dominators", lambda: self.dominators),
+            ("retained sizes", lambda: self.retained_sizes),
+            ("classes", lambda: self.class_index),
+        ]
+        for number, (name, compute) in enumerate(phases):
+            if progress:
+                progress(name, number / len(phases))
+            compute()
+        if progress:
+            progress("done", 1.0)
+
+    # ------------------------------------------------------------ types and names
+
+    def node_type_id(self, name: str) -> int:
+        """The numeric code of a node type, or -1 if this V8 does not have it."""
+        return self._node_type_ids.get(name, -1)
+
+    def edge_type_id(self, name: str) -> int:
+        return self._edge_type_ids.get(name, -1)
+
+    def string_id(self, text: str) -> int:
+        """Index of ``text`` in the strings table, or -1. Cached; one C-speed scan per miss."""
+        cached = self._string_ids.get(text)
+        if cached is not None:
+            return cached
+        try:
+            found = self.strings.index(text)
+        except ValueError:
+            found = -1
+        self._string_ids[text] = found
+        return found
+
+    def type_name(self, node: int) -> str:
+        return self.meta.node_types[int(self.node_type[node])]
+
+    def name(self, node: int) -> str:
+        return self.strings[int(self.node_name[node])]
+
+    def edge_type_name(self, edge: int) -> str:
+        return self.meta.edge_types[int(self.edge_type[edge])]
+
+    def edge_name(self, edge: int) -> str:
+        """The property name, or the element index as text, as DevTools shows it."""
+        value = int(self.edge_name[edge])
+        if self.edge_type_name(edge) in _INDEX_EDGE_TYPES:
+            return str(value)
+        if value < len(self.strings):
+            return self.strings[value]
+        return str(value)
+
+    def is_internal_edge(self, edge: int) -> bool:
+        return self.edge_type_name(edge) in _INTERNAL_EDGE_TYPES
+
+    @cached_property
+    def class_index(self) -> npt.NDArray[np.int32]:
+        """Per node, an index into :attr:`class_names`: DevTools' Summary grouping."""
+        string_count = len(self.strings)
+        named = np.zeros(len(self.meta.node_types), dtype=bool)
+        for type_name in ("object", "native"):
+            if type_name in self._node_type_ids:
+                named[self._node_type_ids[type_name]] = True
+        # Keys below string_count are names; above are type-based groups, one per display
+        # name (string, concatenated and sliced strings are all "(string)").
+        display = [_TYPE_CLASS_NAMES.get(t, f"({t})") for t in self.meta.node_types]
+        type_group = np.array([string_count + display.index(d) for d in display], dtype=np.int64)
+        keys = np.where(named[self.node_type], self.node_name.astype(np.int64), type_group[self.node_type])
+        present = np.zeros(string_count + len(self.meta.node_types), dtype=bool)
+        present[keys] = True
+        key_to_class = np.cumsum(present, dtype=np.int64) - 1
+        self._class_keys = np.flatnonzero(present)
+        return key_to_class[keys].astype(np.int32)
+
+    @cached_property
+    def class_names(self) -> list[str]:
+        self.class_index  # noqa: B018 - computes _class_keys
+        keys = self._class_keys
+        string_count = len(self.strings)
+        names: list[str] = []
+        for key in keys.tolist():
+            if key < string_count:
+                names.append(self.strings[key] or "(anonymous)")
+            else:
+                type_name = self.meta.node_types[key - string_count]
+                names.append(_TYPE_CLASS_NAMES.get(type_name, f"({type_name})"))
+        return names
+
+    @cached_property
+    def class_top_level(self) -> npt.NDArray[np.bool_]:
+        """Per node: no dominator shares its class; sum retained sizes over these per class."""
+        return _native.class_top_level(ROOT, self.dominators, self.class_index, len(self.class_names))
+
+    def class_name(self, node: int) -> str:
+        return self.class_names[int(self.class_index[node])]
+
+    # ------------------------------------------------------------ ids and edges
+
+    @cached_property
+    def _id_order(self) -> npt.NDArray[np.intp]:
+        return np.argsort(self.node_id, kind="stable")
+
+    def node_by_id(self, node_id: int) -> int:
+        """Ordinal of the node with this V8 id, or -1."""
+        order = self._id_order
+        position = int(np.searchsorted(self.node_id, node_id, sorter=order))
+        if position < len(order) and int(self.node_id[order[position]]) == node_id:
+            return int(order[position])
+        return -1
+
+    def nodes_by_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """Vectorised :meth:`node_by_id`; -1 where an id is absent."""
+        order = self._id_order
+        ids = np.asarray(node_ids)
+        positions = np.searchsorted(self.node_id, ids, sorter=order)
+        positions = np.minimum(positions, len(order) - 1)
+        ordinals = order[positions].astype(np.int64)
+        ordinals[self.node_id[ordinals] != ids] = -1
+        return ordinals
+
+    def edges_of(self, node: int) -> range:
+        return range(int(self.first_edge[node]), int(self.first_edge[node + 1]))
+
+    def children(self, node: int) -> Iterator[tuple[int, int]]:
+        """(edge index, target ordinal) for each outgoing edge."""
+        for edge in self.edges_of(node):
+            yield edge, int(self.edge_to[edge])
+
+    def find_edge(self, node: int, edge_name: str, edge_type: str | None = None) -> int:
+        """Target ordinal of the first edge named ``edge_name`` (string-named edges only), or -1."""
+        name_id = self.string_id(edge_name)
+        if name_id < 0:
+            return -1
+        start, end = int(self.first_edge[node]), int(self.first_edge[node + 1])
+        names = self.edge_name[start:end]
+        types = self.edge_type[start:end]
+        index_types = [self.edge_type_id(t) for t in _INDEX_EDGE_TYPES]
+        match = (names == name_id) & ~np.isin(types, index_types)
+        if edge_type is not None:
+            match &= types == self.edge_type_id(edge_type)
+        hits = np.flatnonzero(match)
+        return int(self.edge_to[start + hits[0]]) if len(hits) else -1
+
+    @cached_property
+    def retainers(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        """CSR of incoming edges: (first per node [N+1], edge index [E], source ordinal [E])."""
+        return _native.build_retainers(self.first_edge, self.edge_to)
+
+    def retainers_of(self, node: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        """(edge indexes, source ordinals) of the edges that point at ``node``."""
+        first, edges, sources = self.retainers
+        start, end = int(first[node]), int(first[node + 1])
+        return edges[start:end], sources[start:end]
+
+    # ------------------------------------------------------------ graph algorithms
+
+    @cached_property
+    def distances(self) -> npt.NDArray[np.int32]:
+        """Hops from the root along non-weak edges; -1 for unreachable nodes."""
+        return _native.distances(
+            ROOT, self.first_edge, self.edge_to, self.edge_type, self.edge_type_id("weak")
+        )
+
+    @cached_property
+    def _dominator_tree(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        return _native.dominators(
+            ROOT, self.first_edge, self.edge_to, self.edge_type, self.retainers,
+            self.edge_type_id("weak"), self.edge_type_id("shortcut"),
+        )
+
+    @property
+    def dominators(self) -> npt.NDArray[np.uint32]:
+        """Immediate dominator per node (Lengauer-Tarjan over essential edges).
+
+        Weak edges never retain, shortcut edges only from the root; unreachable nodes are
+        given the root, as DevTools does.
+        """
+        return self._dominator_tree[0]
+
+    @property
+    def dominator_reachable(self) -> npt.NDArray[np.uint32]:
+        """Nodes reached from the root over essential edges, in DFS preorder."""
+        return self._dominator_tree[1]
+
+    @cached_property
+    def retained_sizes(self) -> npt.NDArray[np.uint64]:
+        idom, order = self._dominator_tree
+        return _native.retained_sizes(ROOT, order, idom, self.self_size)
+
+    @property
+    def total_size(self) -> int:
+        return int(self.self_size.sum(dtype=np.uint64))
+
+    def retainer_path(self, node: int) -> list[RetainerHop]:
+        """Shortest path from the root to ``node`` over non-weak edges.
+
+        At each hop back we pick a retainer one step closer to the root, preferring a
+        property, element or context edge over an internal one, so the path reads like
+        code ("cache -> entries -> 42") rather than like V8 internals. Empty when
+        the node is unreachable.
+        """
+        distances = self.distances
+        if distances[node] < 0:
+            return []
+        weak = self.edge_type_id("weak")
+        internal_ids = np.array([self.edge_type_id(t) for t in _INTERNAL_EDGE_TYPES], dtype=np.int64)
+        hops: list[RetainerHop] = []
+        current = node
+        while current != ROOT:
+            edges, sources = self.retainers_of(current)
+            want = distances[current] - 1
+            types = self.edge_type[edges]
+            usable = (distances[sources] == want) & (types != weak)
+            candidates = np.flatnonzero(usable)
+            if not len(candidates):  # cannot happen for a BFS distance; be safe
+                return []
+            plain = candidates[~np.isin(types[candidates], internal_ids)]
+            choice = int(plain[0]) if len(plain) else int(candidates[0])
+            hops.append(RetainerHop(node=current, edge=int(edges[choice])))
+            current = int(sources[choice])
+        hops.append(RetainerHop(node=ROOT, edge=-1))
+        hops.reverse()
+        return hops
+
+    # ------------------------------------------------------------ source locations
+
+    def location(self, node: int) -> SourceLocation | None:
+        """Where V8 says this object's function was defined (closures, and objects by constructor)."""
+        position = int(np.searchsorted(self.location_node, node))
+        if position < len(self.location_node) and int(self.location_node[position]) == node:
+            return SourceLocation(
+                script_id=int(self.location_script[position]),
+                line=int(self.location_line[position]),
+                column=int(self.location_column[position]),
+            )
+        return None
+
+    def script_node_of(self, node: int) -> int:
+        """The Script node behind a closure (closure -> shared -> script), or -1."""
+        shared = self.find_edge(node, "shared")
+        if shared < 0:
+            return -1
+        for edge_name in ("script_or_debug_info", "script"):
+            script = self.find_edge(shared, edge_name)
+            if script >= 0:
+                return script
+        return -1
+
+    def script_name_of(self, node: int) -> str | None:
+        """The URL or path of the script that defined a closure, from the snapshot alone."""
+        script = self.script_node_of(node)
+        if script < 0:
+            return None
+        name_node = self.find_edge(script, "name")
+        if name_node >= 0 and self.type_name(name_node) in ("string", "concatenated string", "sliced string"):
+            text = self.name(name_node)
+            if text:
+                return text
+        text = self.name(script)
+        return text or None
+
+    @cached_property
+    def script_names(self) -> dict[int, str]:
+        """Script id -> URL/path, recovered from the graph via each script's closures.
+
+        Offline snapshots and js-debug's CDP proxy give no ``Debugger.scriptParsed``
+        events, so this is the primary way to map locations to files.
+        """
+        closure = self.node_type_id("closure")
+        result: dict[int, str] = {}
+        if not len(self.location_node):
+            return result
+        is_closure = self.node_type[self.location_node] == closure
+        script_ids = self.location_script[is_closure]
+        nodes = self.location_node[is_closure]
+        order = np.argsort(script_ids, kind="stable")
+        script_ids, nodes = script_ids[order], nodes[order]
+        boundaries = np.flatnonzero(np.diff(script_ids)) + 1
+        for group in np.split(np.arange(len(script_ids)), boundaries):
+            if not len(group):
+                continue
+            for candidate in group[:8].tolist():  # a few tries: some closures lack a script
+                name = self.script_name_of(int(nodes[candidate]))
+                if name:
+                    result[int(script_ids[group[0]])] = name
+                    break
+        return result
+
+    # ------------------------------------------------------------ allocation traces
+
+    @cached_property
+    def trace_nodes(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Flattened ``trace_tree``: arrays id, function_info_index, parent_id (0 at the top).
+
+        Present only when the snapshot was taken with allocation tracking on.
+        """
+        fields = self.meta.trace_node_fields or ["id", "function_info_index", "count", "size", "children"]
+        width = len(fields)
+        id_at = fields.index("id")
+        function_at = fields.index("function_info_index")
+        children_at = fields.index("children")
+        ids: list[int] = []
+        functions: list[int] = []
+        parents: list[int] = []
+        stack: list[tuple[list[Any], int]] = [(self.trace_tree, 0)]
+        while stack:
+            flat, parent = stack.pop()
+            for start in range(0, len(flat) - width + 1, width):
+                node_id = int(flat[start + id_at])
+                ids.append(node_id)
+                functions.append(int(flat[start + function_at]))
+                parents.append(parent)
+                children = flat[start + children_at]
+                if isinstance(children, list) and children:
+                    stack.append((children, node_id))
+        return {
+            "id": np.array(ids, dtype=np.int64),
+            "function_info_index": np.array(functions, dtype=np.int64),
+            "parent_id": np.array(parents, dtype=np.int64),
+        }
+
+    def describe(self, node: int) -> str:
+        """Short human label for logs and paths: ``Class @id``."""
+        return f"{self.class_name(node)} @{int(self.node_id[node])}"
+
+
+def load_snapshot(path: str | os.PathLike[str], progress: Progress | None = None) -> HeapSnapshot:
+    """Load a ``.heapsnapshot`` file; raises :class:`SnapshotError` with a one-line reason."""
+    return HeapSnapshot.load(path, progress)
