@@ -91,15 +91,23 @@ def build_retainers(
     retainer_edge = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
     retainer_node = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
     _lib.hs_build_retainers(
-        node_count, edge_count, _p(first_edge), _p(edge_to), _p(retainer_first), _p(retainer_edge),
+        node_count,
+        edge_count,
+        _p(first_edge),
+        _p(edge_to),
+        _p(retainer_first),
+        _p(retainer_edge),
         _p(retainer_node),
     )
     return retainer_first, retainer_edge, retainer_node
 
 
 def distances(
-    root: int, first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32],
-    edge_type: npt.NDArray[np.uint8], weak_type: int,
+    root: int,
+    first_edge: npt.NDArray[np.int64],
+    edge_to: npt.NDArray[np.uint32],
+    edge_type: npt.NDArray[np.uint8],
+    weak_type: int,
 ) -> npt.NDArray[np.int32]:
     node_count = len(first_edge) - 1
     dist = np.empty(max(node_count, 1), dtype=np.int32)[:node_count]
@@ -122,8 +130,18 @@ def dominators(
     order = np.empty(max(node_count, 1), dtype=np.uint32)
     retainer_first, retainer_edge, retainer_node = retainers
     reached = _lib.hs_dominators(
-        node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), _p(retainer_first),
-        _p(retainer_edge), _p(retainer_node), weak_type, shortcut_type, _p(idom), _p(order),
+        node_count,
+        root,
+        _p(first_edge),
+        _p(edge_to),
+        _p(edge_type),
+        _p(retainer_first),
+        _p(retainer_edge),
+        _p(retainer_node),
+        weak_type,
+        shortcut_type,
+        _p(idom),
+        _p(order),
     )
     if reached < 0:
         raise MemoryError("not enough memory for the dominator tree")

@@ -55,18 +55,24 @@ def run_inspect(args: argparse.Namespace) -> int:
     table = class_table(snapshot)
     names = snapshot.class_names
     print(f"{args.file}")
-    print(f"  nodes: {snapshot.node_count:,}   edges: {snapshot.edge_count:,}   "
-          f"total size: {format_bytes(snapshot.total_size)}   "
-          f"reachable: {len(snapshot.dominator_reachable):,}")
+    print(
+        f"  nodes: {snapshot.node_count:,}   edges: {snapshot.edge_count:,}   "
+        f"total size: {format_bytes(snapshot.total_size)}   "
+        f"reachable: {len(snapshot.dominator_reachable):,}"
+    )
     top = args.top
     print(f"\nTop {top} classes by count")
     print(f"  {'count':>10}  {'shallow':>10}  {'retained':>10}  class")
     for index in np.argsort(-table["count"], kind="stable")[:top]:
-        print(f"  {int(table['count'][index]):>10,}  {format_bytes(table['shallow'][index]):>10}  "
-              f"{format_bytes(table['retained'][index]):>10}  {names[index]}")
+        print(
+            f"  {int(table['count'][index]):>10,}  {format_bytes(table['shallow'][index]):>10}  "
+            f"{format_bytes(table['retained'][index]):>10}  {names[index]}"
+        )
     print(f"\nTop {top} classes by retained size")
     print(f"  {'count':>10}  {'shallow':>10}  {'retained':>10}  class")
     for index in np.argsort(-table["retained"], kind="stable")[:top]:
-        print(f"  {int(table['count'][index]):>10,}  {format_bytes(table['shallow'][index]):>10}  "
-              f"{format_bytes(table['retained'][index]):>10}  {names[index]}")
+        print(
+            f"  {int(table['count'][index]):>10,}  {format_bytes(table['shallow'][index]):>10}  "
+            f"{format_bytes(table['retained'][index]):>10}  {names[index]}"
+        )
     return 0

@@ -11,6 +11,7 @@ arrays plus one section of text, not the whole file twice.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 from collections.abc import Callable
@@ -81,11 +82,14 @@ def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
             raise SnapshotError(path, f"the snapshot's meta has a malformed '{key}'")
         return list(value)
 
-    def enum(key: str, column: str) -> list[str]:
+    def enum(key: str, fields: list[str], column: str) -> list[str]:
+        # node_types/edge_types run parallel to node_fields/edge_fields: the list of type
+        # names sits at the position of the "type" field, wherever that is.
         value = meta.get(key)
-        if not isinstance(value, list) or not value or not isinstance(value[0], list):
+        at = fields.index("type")
+        if not isinstance(value, list) or len(value) <= at or not isinstance(value[at], list):
             raise SnapshotError(path, f"the snapshot's meta lacks '{key}' (the names of the {column} types)")
-        return [str(v) for v in value[0]]
+        return [str(v) for v in value[at]]
 
     node_fields = names("node_fields", True)
     edge_fields = names("edge_fields", True)
@@ -104,9 +108,9 @@ def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
 
     return SnapshotMeta(
         node_fields=node_fields,
-        node_types=enum("node_types", "node"),
+        node_types=enum("node_types", node_fields, "node"),
         edge_fields=edge_fields,
-        edge_types=enum("edge_types", "edge"),
+        edge_types=enum("edge_types", edge_fields, "edge"),
         location_fields=names("location_fields", False),
         trace_function_info_fields=names("trace_function_info_fields", False),
         trace_node_fields=names("trace_node_fields", False),
@@ -234,10 +238,8 @@ def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None
         return _parse(path_str, size, data, report)
     finally:
         if data is not None:
-            try:
+            with contextlib.suppress(BufferError):  # a numpy view is still alive; GC closes it
                 data.close()
-            except BufferError:  # a numpy view is still alive; the GC will close it
-                pass
         handle.close()
 
 
@@ -259,7 +261,9 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
             meta = _meta_from_header(path, reader.json_value())
         elif name in ("nodes", "edges"):
             if meta is None:
-                raise SnapshotError(path, f"not a V8 heap snapshot: '{name}' comes before the 'snapshot' header")
+                raise SnapshotError(
+                    path, f"not a V8 heap snapshot: '{name}' comes before the 'snapshot' header"
+                )
             width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
             rows = meta.node_count if name == "nodes" else meta.edge_count
             report(f"parse {name}", 0.0)
@@ -286,7 +290,9 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
             raise SnapshotError(path, "the file ends early (truncated?)")
         raise SnapshotError(path, f"not valid JSON: expected ',' or '}}' at byte {reader.pos}")
     if meta is None:
-        raise SnapshotError(path, "not a V8 heap snapshot: there is no 'snapshot' header with the field layout")
+        raise SnapshotError(
+            path, "not a V8 heap snapshot: there is no 'snapshot' header with the field layout"
+        )
     for needed in ("nodes", "edges", "strings"):
         if needed not in members:
             raise SnapshotError(path, f"not a V8 heap snapshot: the '{needed}' member is missing")

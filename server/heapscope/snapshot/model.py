@@ -112,7 +112,9 @@ class HeapSnapshot:
         del nodes
 
         self.edge_type: npt.NDArray[np.uint8] = column(edges, edge_field["type"], np.uint8)
-        self.edge_name: npt.NDArray[np.uint32] = column(edges, edge_field["name_or_index"], np.uint32)
+        self.edge_name_or_index: npt.NDArray[np.uint32] = column(
+            edges, edge_field["name_or_index"], np.uint32
+        )
         to_node = edges[:, edge_field["to_node"]]
         if self.edge_count and int(to_node.max()) >= self.node_count * self.node_fields_width:
             raise SnapshotError(self.path, "an edge points past the last node (corrupt snapshot)")
@@ -139,8 +141,10 @@ class HeapSnapshot:
 
         # Locations: node ordinal, script id, line, column (0-based), sorted by ordinal.
         locations = raw.locations
-        location_field = {name: i for i, name in enumerate(meta.location_fields or
-                                                           ["object_index", "script_id", "line", "column"])}
+        location_field = {
+            name: i
+            for i, name in enumerate(meta.location_fields or ["object_index", "script_id", "line", "column"])
+        }
         if len(locations):
             objects = locations[:, location_field["object_index"]].astype(np.int64) // self.node_fields_width
             order = np.argsort(objects, kind="stable")
@@ -214,7 +218,7 @@ class HeapSnapshot:
 
     def edge_name(self, edge: int) -> str:
         """The property name, or the element index as text, as DevTools shows it."""
-        value = int(self.edge_name[edge])
+        value = int(self.edge_name_or_index[edge])
         if self.edge_type_name(edge) in _INDEX_EDGE_TYPES:
             return str(value)
         if value < len(self.strings):
@@ -303,7 +307,7 @@ class HeapSnapshot:
         if name_id < 0:
             return -1
         start, end = int(self.first_edge[node]), int(self.first_edge[node + 1])
-        names = self.edge_name[start:end]
+        names = self.edge_name_or_index[start:end]
         types = self.edge_type[start:end]
         index_types = [self.edge_type_id(t) for t in _INDEX_EDGE_TYPES]
         match = (names == name_id) & ~np.isin(types, index_types)
@@ -335,8 +339,13 @@ class HeapSnapshot:
     @cached_property
     def _dominator_tree(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         return _native.dominators(
-            ROOT, self.first_edge, self.edge_to, self.edge_type, self.retainers,
-            self.edge_type_id("weak"), self.edge_type_id("shortcut"),
+            ROOT,
+            self.first_edge,
+            self.edge_to,
+            self.edge_type,
+            self.retainers,
+            self.edge_type_id("weak"),
+            self.edge_type_id("shortcut"),
         )
 
     @property

@@ -1,0 +1,136 @@
+"""Dominators and retained sizes: hand-checked graphs, random graphs and a real snapshot vs networkx."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from heapscope.snapshot import ROOT, HeapSnapshot, load_snapshot
+
+from .conftest import build_snapshot
+
+WriteJson = Callable[[dict[str, Any], str], Path]
+
+
+def essential_graph(snapshot: HeapSnapshot) -> nx.DiGraph:
+    """The graph dominators are defined on: no weak edges, shortcut edges only from the root."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(snapshot.node_count))
+    weak = snapshot.edge_type_id("weak")
+    shortcut = snapshot.edge_type_id("shortcut")
+    sources = np.repeat(np.arange(snapshot.node_count), np.diff(snapshot.first_edge))
+    keep = (snapshot.edge_type != weak) & ((snapshot.edge_type != shortcut) | (sources == ROOT))
+    graph.add_edges_from(zip(sources[keep].tolist(), snapshot.edge_to[keep].tolist(), strict=True))
+    return graph
+
+
+def test_hand_built_graph_has_the_dominators_and_sizes_worked_out_by_hand(write_json: WriteJson) -> None:
+    #   root -> a -> c -> d -> e        c is reached from a and from b, so root dominates c.
+    #   root -> b -> c                  e -weak-> a and a -shortcut-> e do not retain.
+    #   f -> d (f unreachable)          unreachable nodes are attached to the root.
+    names = ["root", "a", "b", "c", "d", "e", "f"]
+    edges = [
+        (0, 1, "element", "1"),
+        (0, 2, "element", "2"),
+        (1, 3, "property", "c"),
+        (2, 3, "property", "c"),
+        (3, 4, "property", "d"),
+        (4, 5, "property", "e"),
+        (5, 1, "weak", "back"),
+        (1, 5, "shortcut", "e"),
+        (6, 4, "property", "d"),
+    ]
+    sizes = [0, 1, 2, 4, 8, 16, 32]
+    snapshot = load_snapshot(write_json(build_snapshot(names, edges, sizes), "hand.heapsnapshot"))
+    idom = {names[i]: names[int(snapshot.dominators[i])] for i in range(1, len(names))}
+    assert idom == {"a": "root", "b": "root", "c": "root", "d": "c", "e": "d", "f": "root"}
+    retained = dict(zip(names, snapshot.retained_sizes.tolist(), strict=True))
+    assert retained == {"root": 63, "a": 1, "b": 2, "c": 28, "d": 24, "e": 16, "f": 32}
+    # Distances follow shortcut edges (a -> e) as DevTools' BFS does; only weak edges are skipped.
+    assert snapshot.distances.tolist() == [0, 1, 1, 2, 3, 2, -1]
+
+
+def test_shortcut_from_the_root_retains_and_weak_only_objects_are_unreachable(write_json: WriteJson) -> None:
+    names = ["root", "(GC roots)", "global", "held", "weakly held"]
+    edges = [
+        (0, 1, "element", "1"),
+        (0, 2, "shortcut", "global"),
+        (1, 2, "element", "1"),
+        (2, 3, "property", "held"),
+        (2, 4, "weak", "cache"),
+    ]
+    snapshot = load_snapshot(write_json(build_snapshot(names, edges), "shortcut.heapsnapshot"))
+    assert int(snapshot.dominators[2]) == 0  # two essential paths: root->global and root->(GC roots)->global
+    assert int(snapshot.dominators[3]) == 2
+    assert int(snapshot.distances[4]) == -1
+    assert len(snapshot.dominator_reachable) == 4
+    assert int(snapshot.retained_sizes[0]) == snapshot.total_size
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs_match_networkx(seed: int, write_json: WriteJson) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(5, 200)
+    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
+    edges = []
+    for _ in range(rng.randint(count, count * 4)):
+        source, target = rng.randrange(count), rng.randrange(1, count)
+        kind = rng.choice(edge_types)
+        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    names = [f"n{i}" for i in range(count)]
+    snapshot = load_snapshot(write_json(build_snapshot(names, edges), f"random{seed}.heapsnapshot"))
+    expected = nx.immediate_dominators(essential_graph(snapshot), ROOT)
+    expected.pop(ROOT, None)  # networkx versions differ on whether the start node is listed
+    for node, dominator in expected.items():
+        if node != ROOT:
+            assert int(snapshot.dominators[node]) == dominator, f"node {node}"
+    reachable = set(expected) | {ROOT}
+    unreachable = set(range(count)) - reachable
+    assert all(int(snapshot.dominators[node]) == ROOT for node in unreachable)
+    assert set(snapshot.dominator_reachable.tolist()) == reachable
+
+
+def test_real_node_snapshot_dominators_equal_networkx_for_every_node(
+    listener_snapshot: tuple[Path, Path],
+) -> None:
+    _, path = listener_snapshot
+    snapshot = load_snapshot(path)
+    graph = essential_graph(snapshot)
+    expected = nx.immediate_dominators(graph, ROOT)
+    assert len(expected) > 10_000
+    ours = snapshot.dominators
+    mismatches = [node for node, dom in expected.items() if node != ROOT and int(ours[node]) != dom]
+    assert mismatches == []
+
+
+def test_real_snapshot_retained_size_equals_what_dies_with_the_node(
+    listener_snapshot: tuple[Path, Path],
+) -> None:
+    """Retained size = self sizes of everything that becomes unreachable when the node is removed."""
+    _, path = listener_snapshot
+    snapshot = load_snapshot(path)
+    graph = essential_graph(snapshot)
+    reachable = nx.descendants(graph, ROOT) | {ROOT}
+    assert int(snapshot.retained_sizes[ROOT]) == snapshot.total_size
+    self_size = snapshot.self_size
+    closure = snapshot.node_type_id("closure")
+    listeners = [
+        int(node)
+        for node in snapshot.location_node[snapshot.location_line == 6]
+        if snapshot.node_type[node] == closure
+    ]
+    big_arrays = np.flatnonzero(snapshot.retained_sizes > 4000)[:5].tolist()
+    for node in listeners[:3] + big_arrays:
+        if node == ROOT or node not in reachable:
+            continue
+        without = graph.copy()
+        without.remove_node(node)
+        still = nx.descendants(without, ROOT) | {ROOT}
+        dying = reachable - still
+        assert int(snapshot.retained_sizes[node]) == int(sum(int(self_size[n]) for n in dying)), node

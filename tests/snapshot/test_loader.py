@@ -1,0 +1,194 @@
+"""Loading: every writer's layout parses to the same graph; bad files give one clear sentence."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+
+from heapscope.snapshot import SnapshotError, load_snapshot
+
+
+def parsed(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = orjson.loads(path.read_bytes())
+    return document
+
+
+def assert_same_graph(left: Path, right: Path) -> None:
+    a, b = load_snapshot(left), load_snapshot(right)
+    assert (a.node_count, a.edge_count) == (b.node_count, b.edge_count)
+    assert np.array_equal(a.node_id, b.node_id)
+    assert np.array_equal(a.edge_to, b.edge_to)
+    assert np.array_equal(a.retained_sizes, b.retained_sizes)
+    assert a.class_names == b.class_names
+
+
+def test_counts_match_the_header_of_a_real_snapshot(listener_snapshot: tuple[Path, Path]) -> None:
+    _, path = listener_snapshot
+    header = parsed(path)["snapshot"]
+    snapshot = load_snapshot(path)
+    assert snapshot.node_count == header["node_count"]
+    assert snapshot.edge_count == header["edge_count"]
+    assert snapshot.trace_node_id is not None and snapshot.detachedness is not None
+
+
+def test_compact_json_without_newlines_loads_the_same(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Chrome DevTools saves the same JSON but may lay it out differently."""
+    _, path = listener_snapshot
+    compact = tmp_path / "compact.heapsnapshot"
+    compact.write_bytes(orjson.dumps(parsed(path)))
+    assert_same_graph(path, compact)
+
+
+def test_pretty_printed_json_loads_the_same(listener_snapshot: tuple[Path, Path], tmp_path: Path) -> None:
+    _, path = listener_snapshot
+    pretty = tmp_path / "pretty.heapsnapshot"
+    pretty.write_bytes(orjson.dumps(parsed(path), option=orjson.OPT_INDENT_2))
+    assert_same_graph(path, pretty)
+
+
+def test_field_offsets_come_from_meta_not_from_assumptions(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Drop trace_node_id/detachedness/locations and reorder node and edge fields: same graph."""
+    _, path = listener_snapshot
+    document = parsed(path)
+    meta = document["snapshot"]["meta"]
+    fields = meta["node_fields"]
+    width = len(fields)
+    nodes = np.array(document["nodes"]).reshape(-1, width)
+    new_fields = ["id", "edge_count", "self_size", "name", "type"]
+    columns = [fields.index(name) for name in new_fields]
+    meta["node_types"] = [meta["node_types"][fields.index(name)] for name in new_fields]
+    meta["node_fields"] = new_fields
+    document["nodes"] = nodes[:, columns].ravel().tolist()
+    edges = np.array(document["edges"]).reshape(-1, 3)
+    edges[:, 2] = edges[:, 2] // width * len(new_fields)  # to_node is an offset into the nodes array
+    meta["edge_fields"] = ["to_node", "type", "name_or_index"]
+    meta["edge_types"] = ["node", meta["edge_types"][0], "string_or_number"]
+    document["edges"] = edges[:, [2, 0, 1]].ravel().tolist()
+    for key in ("locations", "trace_function_infos", "trace_tree", "samples"):
+        document.pop(key)
+    reordered = tmp_path / "reordered.heapsnapshot"
+    reordered.write_bytes(orjson.dumps(document))
+    snapshot = load_snapshot(reordered)
+    original = load_snapshot(path)
+    assert snapshot.trace_node_id is None and snapshot.detachedness is None
+    assert snapshot.location(1) is None and snapshot.script_names == {}
+    assert np.array_equal(snapshot.self_size, original.self_size)
+    assert np.array_equal(snapshot.retained_sizes, original.retained_sizes)
+    assert snapshot.class_names == original.class_names
+
+
+def truncated(source: Path, target: Path, fraction: float) -> Path:
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * fraction)])
+    return target
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda src, dst: dst.write_bytes(b"") and dst, "the file is empty"),
+        (lambda src, dst: dst.write_bytes(b"hello, I am not JSON") and dst, "not a heap snapshot"),
+        (
+            lambda src, dst: dst.write_bytes(b'{"name": "package", "version": "1.0.0"}') and dst,
+            "no 'snapshot' header",
+        ),
+        (lambda src, dst: dst.write_bytes(b"[1, 2, 3]") and dst, "not a JSON object"),
+        (lambda src, dst: truncated(src, dst, 0.5), "truncated"),
+        (lambda src, dst: truncated(src, dst, 0.0005), "truncated"),
+        (lambda src, dst: truncated(src, dst, 0.99), "truncated"),
+    ],
+    ids=[
+        "empty",
+        "not-json",
+        "foreign-json",
+        "json-array",
+        "cut-in-edges",
+        "cut-in-header",
+        "cut-in-strings",
+    ],
+)
+def test_bad_files_raise_one_sentence_naming_the_file(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path, make: Any, problem: str
+) -> None:
+    _, source = listener_snapshot
+    bad = tmp_path / "bad.heapsnapshot"
+    make(source, bad)
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(bad)
+    message = str(caught.value)
+    assert message.startswith(f"{bad}: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("missing", ["node_fields", "edge_types", "node_types"])
+def test_meta_lacking_a_needed_field_names_it(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path, missing: str
+) -> None:
+    _, source = listener_snapshot
+    document = parsed(source)
+    del document["snapshot"]["meta"][missing]
+    bad = tmp_path / "no-field.heapsnapshot"
+    bad.write_bytes(orjson.dumps(document))
+    with pytest.raises(SnapshotError, match=f"lacks '{missing}'"):
+        load_snapshot(bad)
+
+
+def test_header_counts_that_disagree_with_the_arrays_are_reported(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, source = listener_snapshot
+    document = parsed(source)
+    document["snapshot"]["edge_count"] += 1
+    bad = tmp_path / "miscounted.heapsnapshot"
+    bad.write_bytes(orjson.dumps(document))
+    with pytest.raises(SnapshotError, match="'edges' array has"):
+        load_snapshot(bad)
+
+
+def test_missing_file_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotError, match="cannot read the file"):
+        load_snapshot(tmp_path / "nowhere.heapsnapshot")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "heapscope", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_inspect_prints_counts_and_top_classes(listener_snapshot: tuple[Path, Path]) -> None:
+    _, path = listener_snapshot
+    snapshot = load_snapshot(path)
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 0, result.stderr
+    assert f"nodes: {snapshot.node_count:,}" in result.stdout
+    assert f"edges: {snapshot.edge_count:,}" in result.stdout
+    assert "Top 20 classes by count" in result.stdout
+    assert "Top 20 classes by retained size" in result.stdout
+    by_count = result.stdout.split("Top 20 classes by count")[1].split("Top 20")[0].strip().splitlines()
+    assert len(by_count) == 21  # header + 20 classes
+    assert "EventEmitter" in result.stdout or "(closure)" in result.stdout
+
+
+def test_inspect_on_a_truncated_file_prints_one_line_and_fails(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, source = listener_snapshot
+    bad = truncated(source, tmp_path / "cut.heapsnapshot", 0.3)
+    result = run_cli("inspect", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert str(bad) in lines[0] and "truncated" in lines[0]
