@@ -1,3 +1,1 @@
-"""Type stub: the compiled kernel is used through ctypes via its file path."""
-
-__file__: str
+"""Type stub: the compiled kernel has no Python API; it is used through ctypes via its file path."""
