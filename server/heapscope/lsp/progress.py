@@ -1,0 +1,73 @@
+"""Work-done progress and cancellation for long steps that run in worker threads.
+
+Snapshots, loads and analyses run in a thread so the server keeps answering (hovers,
+lenses, the cancel itself). Their progress callbacks fire in that thread, often
+thousands of times (one per snapshot chunk), while LSP messages must be written from
+the event loop. A :class:`ProgressTracker` therefore throttles the callbacks to whole
+percent steps, keeps the percentage monotonic across phases, and hands each report to
+the loop. It also owns the ``threading.Event`` that the inspector and the analysis poll
+to stop early, set both by the client's "cancel" button (``window/workDoneProgress/cancel``)
+and by ``$/cancelRequest`` for the command.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+Sender = Callable[[str | None, int | None], None]
+"""Deliver one report (message, percentage) to the client; must be safe to call from any thread."""
+
+
+class Cancelled(Exception):
+    """The user cancelled a long step; not an error worth a warning."""
+
+
+class ProgressTracker:
+    """Turns fractional progress of sub-steps into throttled, monotonic LSP percentages."""
+
+    def __init__(self, send: Sender, cancel: threading.Event | None = None) -> None:
+        self._send = send
+        self.cancel = cancel or threading.Event()
+        self._lock = threading.Lock()
+        self._percent = 0
+        self._message: str | None = None
+        self._start = 0.0
+        self._end = 1.0
+
+    def phase(self, start: float, end: float, message: str | None = None) -> ProgressTracker:
+        """Map the next step's 0..1 onto ``start..end`` of the whole command."""
+        with self._lock:
+            self._start, self._end = start, max(end, start)
+        self.report(0.0, message)
+        return self
+
+    def report(self, fraction: float, message: str | None = None) -> None:
+        """Report ``fraction`` (0..1) of the current phase; cheap when nothing visible changes."""
+        fraction = min(max(fraction, 0.0), 1.0)
+        with self._lock:
+            percent = round(100 * (self._start + (self._end - self._start) * fraction))
+            percent = max(percent, self._percent)
+            if percent == self._percent and (message is None or message == self._message):
+                return
+            self._percent = percent
+            if message is not None:
+                self._message = message
+        self._send(message, percent)
+
+    def step(self, message: str, fraction: float) -> None:
+        """Adapter for the engine's ``Progress`` signature ``(phase name, fraction)``."""
+        self.report(fraction, message)
+
+    def counts(self, done: int, total: int) -> None:
+        """Adapter for ``(done, total)`` callbacks such as the inspector's snapshot chunks."""
+        self.report(done / total if total > 0 else 0.0)
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the user asked to stop; call between steps."""
+        if self.cancel.is_set():
+            raise Cancelled
+
+    @property
+    def percent(self) -> int:
+        return self._percent

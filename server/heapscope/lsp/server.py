@@ -1,0 +1,538 @@
+"""The Heapscope language server: LSP handlers that delegate to :mod:`.state` and :mod:`.translate`.
+
+Handlers stay thin: parse the command's arguments, run the blocking step in a worker
+thread with progress and cancellation, publish what :mod:`.translate` makes of the
+result. Every handler is guarded: whatever goes wrong becomes one sentence in
+``window/showMessage`` (details in ``window/logMessage``) and a ``null`` result, never
+an exception that would take the server down or leave the editor with a stack trace.
+
+Long steps are ``async`` handlers that hand the blocking work to the server's thread
+pool rather than ``@server.thread()`` handlers: all LSP writes (progress, diagnostics,
+the response) then happen on the event loop, in order, which is also what the TCP
+transport requires (asyncio stream writers are not thread-safe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import traceback
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..snapshot import SnapshotError
+from . import translate
+from .options import SETTINGS_SECTION, parse_options
+from .progress import Cancelled, ProgressTracker
+from .state import Session, UserError, summary_sentence
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+MEMORY_NOTIFICATION = "heapscope/memory"
+FINDINGS_NOTIFICATION = "heapscope/findings"
+STATUS_NOTIFICATION = "heapscope/status"
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose ``str()`` is already the one sentence to show the user."""
+    errors: list[type[BaseException]] = [UserError, SnapshotError]
+    with contextlib.suppress(ImportError):
+        from ..inspector import InspectorError
+
+        errors.append(InspectorError)
+    with contextlib.suppress(ImportError):
+        from .. import analysis
+
+        analysis_error = getattr(analysis, "AnalysisError", None)
+        if isinstance(analysis_error, type) and issubclass(analysis_error, BaseException):
+            errors.append(analysis_error)
+    return tuple(errors)
+
+
+def _is_inspector_error(error: BaseException) -> bool:
+    return any(cls.__name__ == "InspectorError" for cls in type(error).__mro__)
+
+
+class HeapscopeServer(LanguageServer):
+    """A language server with one Heapscope session."""
+
+    def __init__(self) -> None:
+        super().__init__("heapscope", __version__, max_workers=8)
+        self.session = Session()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.published_uris: set[str] = set()
+
+    # ------------------------------------------------------------ messages to the client
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback`` on the event loop (from any thread): the one place LSP writes happen."""
+        if self.loop is None:
+            callback(*args)
+        else:
+            self.loop.call_soon_threadsafe(callback, *args)
+
+    def report_failure(self, what: str, error: BaseException) -> None:
+        if isinstance(error, _expected_errors()):
+            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        else:
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            message = f"Heapscope could not {what}: {detail}"
+            self.log("".join(traceback.format_exception(error)), types.MessageType.Error)
+        self.log(f"{what}: {message}", types.MessageType.Error)
+        self.show(message)
+
+    def send_status(self) -> None:
+        self.protocol.notify(STATUS_NOTIFICATION, self.session.status())
+
+    def supports_progress(self) -> bool:
+        window = self.client_capabilities.window
+        return bool(window and window.work_done_progress)
+
+    def refresh_code_lenses(self) -> None:
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.code_lens and workspace.code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
+
+    # ------------------------------------------------------------ long steps
+
+    async def run_step(self, title: str, what: str, work: Callable[[ProgressTracker], T]) -> T | None:
+        """Run ``work`` in a worker thread with cancellable work-done progress; None if it failed."""
+        token: str | None = None
+        if self.supports_progress():
+            token = f"heapscope-{uuid.uuid4()}"
+            try:
+                await self.work_done_progress.create_async(token)
+            except Exception:  # the client refused; carry on without a progress bar
+                token = None
+        tracker = ProgressTracker(self._progress_sender(token))
+        if token is not None:
+            self.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title=title, cancellable=True, percentage=0)
+            )
+            cancel_future = self.work_done_progress.tokens.get(token)
+            if cancel_future is not None:
+                cancel_future.add_done_callback(
+                    lambda future: tracker.cancel.set() if future.cancelled() else None
+                )
+        outcome = "Done"
+        future: concurrent.futures.Future[T] = self.thread_pool.submit(work, tracker)
+        try:
+            return await asyncio.shield(asyncio.wrap_future(future))
+        except asyncio.CancelledError:
+            tracker.cancel.set()
+            outcome = "Cancelled"
+            with contextlib.suppress(BaseException):
+                await asyncio.wrap_future(future)
+            raise
+        except Exception as error:
+            if tracker.cancel.is_set() or isinstance(error, Cancelled):
+                outcome = "Cancelled"
+                self.show(f"{title} cancelled.", types.MessageType.Info)
+            else:
+                outcome = "Failed"
+                self.report_failure(what, error)
+                if _is_inspector_error(error) and await asyncio.to_thread(self.session.forget_dead_target):
+                    self.send_status()
+            return None
+        finally:
+            if token is not None:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
+                self.work_done_progress.tokens.pop(token, None)
+
+    def _progress_sender(self, token: str | None) -> Callable[[str | None, int | None], None]:
+        def send(message: str | None, percent: int | None) -> None:
+            if token is None:
+                return
+            value = types.WorkDoneProgressReport(message=message, percentage=percent, cancellable=True)
+            self.call_soon(self.work_done_progress.report, token, value)
+
+        return send
+
+    async def run_quick(self, what: str, work: Callable[[], T]) -> T | None:
+        """Run a short blocking step (attach, detach) off the event loop; None if it failed."""
+        try:
+            return await asyncio.to_thread(work)
+        except Exception as error:
+            self.report_failure(what, error)
+            return None
+
+    # ------------------------------------------------------------ findings -> editor
+
+    def publish_findings(self) -> None:
+        """Replace every Heapscope diagnostic with those of the current findings; refresh lenses."""
+        session = self.session
+        new = translate.diagnostics_by_uri(
+            session.findings, shows=session.options.shows, read_line=self.read_line
+        )
+        for uri in self.published_uris - new.keys():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, diagnostics in new.items():
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+            )
+        self.published_uris = set(new)
+        self.refresh_code_lenses()
+
+    def read_line(self, path: str, line: int) -> str | None:
+        """The text of a 1-based line: from the open document if any, else from disk."""
+        uri = translate.path_uri(path)
+        document = self.workspace.text_documents.get(uri)
+        if document is not None:
+            lines = document.lines
+        else:
+            try:
+                lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                return None
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    async def load_settings(self) -> None:
+        """Fetch the ``heapscope`` section (pull model); report values that had to be ignored."""
+        workspace = self.client_capabilities.workspace
+        if not (workspace and workspace.configuration):
+            return
+        try:
+            values = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SETTINGS_SECTION)])
+            )
+        except Exception as error:
+            self.log(f"Could not read the heapscope settings: {error}", types.MessageType.Warning)
+            return
+        self.apply_settings(values[0] if values else None)
+
+    def apply_settings(self, raw: Any) -> None:
+        options = parse_options(raw)
+        self.session.options = options
+        for warning in options.warnings:
+            self.show(warning, types.MessageType.Warning)
+
+
+server = HeapscopeServer()
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def _argument(args: tuple[Any, ...], key: str, *, required: bool = False) -> Any:
+    """Commands take one object (``{target: ...}``); a bare value as first argument is accepted too."""
+    first = args[0] if args else None
+    value = first.get(key) if isinstance(first, Mapping) else first if key in _POSITIONAL_KEYS else None
+    if required and (value is None or value == ""):
+        raise UserError(f"This command needs a {key!r} argument.")
+    return value
+
+
+_POSITIONAL_KEYS = {"target", "path", "label", "findingId", "interval"}
+
+
+def _number(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise UserError(f"The {name!r} argument must be a positive number of seconds.")
+    return float(value)
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise UserError(f"The {name!r} argument must be a string.")
+    return str(value)
+
+
+async def _guard(ls: HeapscopeServer, what: str, body: Callable[[], Any]) -> Any:
+    """Run a handler body; turn any failure into one showMessage sentence and a null result."""
+    try:
+        result = body()
+        if asyncio.iscoroutine(result):
+            result = await result
+        return result
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:
+        ls.report_failure(what, error)
+        return None
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+@server.feature(types.INITIALIZE)
+def on_initialize(ls: HeapscopeServer, params: types.InitializeParams) -> None:
+    ls.loop = asyncio.get_running_loop() if _has_running_loop() else None
+    root = ls.workspace.root_path
+    ls.session.workspace_root = Path(root) if root else None
+    options = params.initialization_options
+    if isinstance(options, Mapping):
+        ls.apply_settings(options.get(SETTINGS_SECTION, options))
+
+
+def _has_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@server.feature(types.INITIALIZED)
+async def on_initialized(ls: HeapscopeServer, params: types.InitializedParams) -> None:
+    ls.loop = asyncio.get_running_loop()
+    await ls.load_settings()
+    ls.log(f"Heapscope {__version__} ready (workspace: {ls.session.workspace_root or 'none'}).")
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def on_configuration_changed(ls: HeapscopeServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, Mapping) and isinstance(settings.get(SETTINGS_SECTION), Mapping):
+        ls.apply_settings(settings[SETTINGS_SECTION])
+    else:
+        await ls.load_settings()
+    ls.publish_findings()
+
+
+@server.feature(types.SHUTDOWN)
+def on_shutdown(ls: HeapscopeServer, params: None) -> None:
+    ls.session.shutdown()
+
+
+# ---------------------------------------------------------------- editor features
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def on_code_lens(ls: HeapscopeServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    try:
+        return translate.code_lenses(params.text_document.uri, ls.session.findings, ls.session.hotspots)
+    except Exception as error:
+        ls.report_failure("compute code lenses", error)
+        return []
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: HeapscopeServer, params: types.HoverParams) -> types.Hover | None:
+    try:
+        return translate.hover(params.text_document.uri, params.position, ls.session.findings)
+    except Exception as error:
+        ls.report_failure("show the hover", error)
+        return None
+
+
+# ---------------------------------------------------------------- commands: target
+
+
+@server.command("heapscope.attach")
+async def attach(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        target = _text(_argument(args, "target", required=True), "target")
+        result = await ls.run_quick(f"attach to {target}", lambda: ls.session.attach(target))
+        ls.send_status()
+        if result is not None:
+            ls.show(f"Heapscope attached to {target}.", types.MessageType.Info)
+        return result
+
+    return await _guard(ls, "attach", body)
+
+
+@server.command("heapscope.detach")
+async def detach(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        result = await ls.run_quick("detach", ls.session.detach)
+        ls.send_status()
+        return result
+
+    return await _guard(ls, "detach", body)
+
+
+# ---------------------------------------------------------------- commands: snapshots
+
+
+@server.command("heapscope.takeSnapshot")
+async def take_snapshot(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        label = _text(_argument(args, "label") or "snapshot", "label")
+        ls.session.require_target()
+        record = await ls.run_step(
+            "Heapscope: taking heap snapshot", "take a snapshot", lambda p: ls.session.take_snapshot(label, p)
+        )
+        if record is None:
+            return None
+        ls.log(f"Snapshot {record.id} saved to {record.path}", types.MessageType.Info)
+        return record.to_json()
+
+    return await _guard(ls, "take a snapshot", body)
+
+
+@server.command("heapscope.openSnapshot")
+async def open_snapshot(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        reference = _text(_argument(args, "path", required=True), "path")
+        record = await ls.run_step(
+            "Heapscope: loading snapshot",
+            "open the snapshot",
+            lambda p: ls.session.open_snapshot(reference, p),
+        )
+        if record is None:
+            return None
+        ls.show(summary_sentence(record.path, record.summary), types.MessageType.Info)
+        ls.refresh_code_lenses()
+        return record.to_json()
+
+    return await _guard(ls, "open the snapshot", body)
+
+
+@server.command("heapscope.listSnapshots")
+async def list_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
+    return await _guard(ls, "list snapshots", ls.session.list_snapshots)
+
+
+# ---------------------------------------------------------------- commands: analysis
+
+
+def _announce(ls: HeapscopeServer, report: Mapping[str, Any]) -> None:
+    ls.publish_findings()
+    ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": report})
+    count = len(ls.session.findings)
+    if count:
+        top = translate.diagnostic_message(ls.session.findings[0])
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        ls.show(
+            f"Heapscope found {count} leak{'s' if count > 1 else ''}: {top}{more}", types.MessageType.Warning
+        )
+    else:
+        ls.show("Heapscope found no leak.", types.MessageType.Info)
+
+
+@server.command("heapscope.compareSnapshots")
+async def compare_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        references = [_text(_argument(args, "baseline", required=True), "baseline")]
+        references.append(_text(_argument(args, "target", required=True), "target"))
+        final = _argument(args, "final")
+        if final is not None:
+            references.append(_text(final, "final"))
+        report = await ls.run_step(
+            "Heapscope: comparing snapshots",
+            "compare the snapshots",
+            lambda p: ls.session.compare(references, p),
+        )
+        if report is not None:
+            _announce(ls, report)
+        return report
+
+    return await _guard(ls, "compare the snapshots", body)
+
+
+@server.command("heapscope.findLeaks")
+async def find_leaks(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        interval = _number(_argument(args, "interval"), "interval")
+        first = args[0] if args else None
+        track = bool(first.get("trackAllocations")) if isinstance(first, Mapping) else False
+        ls.session.require_target()
+        report = await ls.run_step(
+            "Heapscope: finding leaks", "find leaks", lambda p: ls.session.find_leaks(interval, track, p)
+        )
+        if report is not None:
+            _announce(ls, report)
+        return report
+
+    return await _guard(ls, "find leaks", body)
+
+
+@server.command("heapscope.clear")
+async def clear(ls: HeapscopeServer, *args: Any) -> Any:
+    def body() -> Any:
+        ls.session.clear()
+        ls.publish_findings()
+        return {"cleared": True}
+
+    return await _guard(ls, "clear the findings", body)
+
+
+# ---------------------------------------------------------------- commands: navigation
+
+
+async def _show(ls: HeapscopeServer, location: translate.LocationJson) -> bool:
+    result = await ls.window_show_document_async(translate.show_document_params(location))
+    return bool(result and result.success)
+
+
+@server.command("heapscope.showRetainers")
+async def show_retainers(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        first = args[0] if args else None
+        if isinstance(first, Mapping) and "findingId" not in first and "path" in first:
+            return await _show_closure_site(ls, first)
+        finding = ls.session.finding(_text(_argument(args, "findingId", required=True), "findingId"))
+        target = translate.first_source_hop(finding)
+        opened = await _show(ls, target) if target is not None else False
+        return {
+            "findingId": finding["id"],
+            "retainerPath": finding["retainer_path"],
+            "opened": target if opened else None,
+        }
+
+    return await _guard(ls, "show the retainers", body)
+
+
+async def _show_closure_site(ls: HeapscopeServer, spot: Mapping[str, Any]) -> Any:
+    """The lens above a function with many live closures: open it and say how many are alive."""
+    location = translate.LocationJson(
+        path=str(spot["path"]), line=int(spot.get("line", 1)), column=int(spot.get("column", 1))
+    )
+    for hotspot in ls.session.hotspots:
+        if hotspot.path == location["path"] and hotspot.line == location["line"]:
+            await _show(ls, location)
+            return {"closures": hotspot.count, "retainedBytes": hotspot.retained_bytes, "location": location}
+    raise UserError("That function has no live-closure count in the latest snapshot any more.")
+
+
+@server.command("heapscope.goToLeak")
+async def go_to_leak(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        finding = ls.session.finding(_text(_argument(args, "findingId", required=True), "findingId"))
+        location = finding["location"]
+        if location is None:
+            raise UserError(f"Finding {finding['id']} has no source location to go to.")
+        opened = await _show(ls, location)
+        return {"findingId": finding["id"], "location": location, "opened": opened}
+
+    return await _guard(ls, "go to the leak", body)
+
+
+# ---------------------------------------------------------------- commands: memory monitor
+
+
+@server.command("heapscope.startMonitor")
+async def start_monitor(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        interval = _number(_argument(args, "interval"), "interval")
+
+        def on_sample(sample: dict[str, Any]) -> None:
+            ls.call_soon(ls.protocol.notify, MEMORY_NOTIFICATION, sample)
+
+        return await ls.run_quick(
+            "start the memory monitor", lambda: ls.session.start_monitor(interval, on_sample)
+        )
+
+    return await _guard(ls, "start the memory monitor", body)
+
+
+@server.command("heapscope.stopMonitor")
+async def stop_monitor(ls: HeapscopeServer, *args: Any) -> Any:
+    return await _guard(ls, "stop the memory monitor", ls.session.stop_monitor)

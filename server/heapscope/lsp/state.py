@@ -1,0 +1,393 @@
+"""What one editor session holds: the attached target, its snapshots, the latest report, the monitor.
+
+Everything here is blocking and LSP-free: the server runs these methods in worker
+threads and turns their results into LSP messages. A :class:`UserError` carries the
+one sentence the user sees; inspector, engine and analysis errors already have
+one-line messages and are shown as they are.
+
+Only one long step runs against the target at a time (the inspector streams one
+snapshot at a time); a second one is refused with a clear message instead of queueing
+silently behind a snapshot the user may be about to cancel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
+from . import closures
+from .options import HeapscopeOptions
+from .progress import Cancelled, ProgressTracker
+from .translate import ClosureHotspot, FindingJson, as_finding, format_bytes
+
+if TYPE_CHECKING:
+    from ..inspector import InspectorSession, MemoryMonitor
+
+
+class UserError(Exception):
+    """A problem the user can act on; ``str()`` is the sentence to show."""
+
+
+@dataclass
+class SnapshotRecord:
+    """A snapshot this session knows about: taken from the target, or opened from disk."""
+
+    id: str
+    path: Path
+    label: str
+    created: float
+    taken_here: bool
+    """Taken by this session (so it may be deleted when more than ``maxSnapshots`` exist)."""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": str(self.path),
+            "label": self.label,
+            "created": self.created,
+            "takenHere": self.taken_here,
+            **({"summary": self.summary} if self.summary else {}),
+        }
+
+
+SampleSink = Callable[[dict[str, Any]], None]
+
+
+class Session:
+    """State of one language-server session; safe to use from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._busy = threading.Lock()
+        self._ids = itertools.count(1)
+        self.options = HeapscopeOptions()
+        self.workspace_root: Path | None = None
+        self.inspector: InspectorSession | None = None
+        self.target: str | None = None
+        self.target_info: dict[str, Any] = {}
+        self.snapshots: list[SnapshotRecord] = []
+        self.report: dict[str, Any] | None = None
+        self.findings: list[FindingJson] = []
+        self.hotspots: list[ClosureHotspot] = []
+        self.monitor: MemoryMonitor | None = None
+
+    # ------------------------------------------------------------ helpers
+
+    @contextlib.contextmanager
+    def exclusive(self, what: str) -> Iterator[None]:
+        """Run one long step against the target at a time."""
+        if not self._busy.acquire(blocking=False):
+            raise UserError(f"Heapscope is busy with another step; wait for it or cancel it before {what}.")
+        try:
+            yield
+        finally:
+            self._busy.release()
+
+    def require_target(self) -> InspectorSession:
+        with self._lock:
+            if self.inspector is None:
+                raise UserError("No Node.js process is attached; run 'Heapscope: Attach' first.")
+            return self.inspector
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {"attached": self.inspector is not None, "target": self.target}
+
+    def finding(self, finding_id: str) -> FindingJson:
+        with self._lock:
+            for finding in self.findings:
+                if finding["id"] == finding_id:
+                    return finding
+        raise UserError(f"There is no finding {finding_id!r} in the latest analysis; run 'Find Leaks' again.")
+
+    def _snapshot_dir(self) -> Path | None:
+        return self.options.snapshot_directory(self.workspace_root)
+
+    # ------------------------------------------------------------ attach
+
+    def attach(self, target: str) -> dict[str, Any]:
+        from ..inspector import connect
+
+        target = target.strip()
+        if not target:
+            raise UserError("Give a target to attach to: a ws:// URL, HOST:PORT or a process id.")
+        with self.exclusive("attaching"):
+            self.detach()
+            session = connect(target, allow_remote=self.options.allow_remote_hosts)
+            with self._lock:
+                self.inspector = session
+                self.target = target
+                self.target_info = dict(session.target_info or {})
+            return {"attached": True, "target": target, "targetInfo": self.target_info}
+
+    def detach(self) -> dict[str, Any]:
+        self.stop_monitor()
+        with self._lock:
+            session, self.inspector = self.inspector, None
+            self.target = None
+            self.target_info = {}
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+        return {"attached": False}
+
+    def forget_dead_target(self) -> bool:
+        """After an inspector error: drop the session if the target is gone. True if it was dropped."""
+        with self._lock:
+            session = self.inspector
+        if session is None:
+            return False
+        try:
+            session.call("Runtime.evaluate", {"expression": "1", "returnByValue": True}, timeout=2.0)
+            return False
+        except Exception:
+            self.detach()
+            return True
+
+    # ------------------------------------------------------------ snapshots
+
+    def _add_snapshot(
+        self, path: Path, label: str, *, taken_here: bool, summary: dict[str, Any] | None = None
+    ) -> SnapshotRecord:
+        with self._lock:
+            for record in self.snapshots:
+                if record.path == path:
+                    if summary:
+                        record.summary = summary
+                    return record
+            record = SnapshotRecord(
+                id=f"s{next(self._ids)}",
+                path=path,
+                label=label,
+                created=time.time(),
+                taken_here=taken_here,
+                summary=summary or {},
+            )
+            self.snapshots.append(record)
+            self._prune()
+            return record
+
+    def _prune(self) -> None:
+        """Delete the oldest snapshots this session took beyond ``maxSnapshots`` (with their sidecars)."""
+        taken = [record for record in self.snapshots if record.taken_here]
+        excess = len(taken) - self.options.max_snapshots
+        for record in taken[: max(excess, 0)]:
+            for path in (record.path, *record.path.parent.glob(record.path.stem + "*.json")):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self.snapshots.remove(record)
+
+    def resolve_snapshot(self, reference: str) -> Path:
+        """A snapshot id of this session (``s3``) or a file path -> an existing file."""
+        with self._lock:
+            for record in self.snapshots:
+                if reference == record.id:
+                    return record.path
+        path = Path(reference).expanduser()
+        if not path.is_absolute() and self.workspace_root is not None:
+            path = self.workspace_root / path
+        if not path.is_file():
+            raise UserError(f"Snapshot {reference!r} is neither a snapshot id of this session nor a file.")
+        return path
+
+    def list_snapshots(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [record.to_json() for record in self.snapshots]
+
+    def take_snapshot(self, label: str, progress: ProgressTracker) -> SnapshotRecord:
+        session = self.require_target()
+        with self.exclusive("taking a snapshot"):
+            folder = self._snapshot_dir()
+            dest = None
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+                dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{_safe_label(label)}.heapsnapshot"
+            progress.phase(0.0, 1.0, "Taking heap snapshot")
+            saved = session.take_snapshot(
+                workspace=self.workspace_root,
+                dest=dest,
+                label=_safe_label(label),
+                progress=progress.counts,
+                cancel=progress.cancel,
+            )
+            progress.check()
+            return self._add_snapshot(Path(saved.path), label, taken_here=True)
+
+    def open_snapshot(self, reference: str, progress: ProgressTracker) -> SnapshotRecord:
+        path = self.resolve_snapshot(reference)
+        progress.phase(0.0, 0.6, "Reading snapshot")
+        snapshot = load_snapshot(path, progress=progress.step)
+        progress.check()
+        progress.phase(0.6, 0.9, "Indexing snapshot")
+        snapshot.initialize(progress=progress.step)
+        progress.check()
+        progress.phase(0.9, 1.0, "Counting live closures")
+        summary = summarize(snapshot)
+        hotspots = closures.closure_hotspots(snapshot)
+        with self._lock:
+            self.hotspots = hotspots
+        return self._add_snapshot(path, path.stem, taken_here=False, summary=summary)
+
+    # ------------------------------------------------------------ analysis
+
+    def compare(self, references: Sequence[str], progress: ProgressTracker) -> dict[str, Any]:
+        from ..analysis import analyze_snapshots
+
+        paths = [self.resolve_snapshot(reference) for reference in references]
+        progress.phase(0.0, 0.9, "Comparing snapshots")
+        report = analyze_snapshots([str(path) for path in paths], progress=progress.step)
+        progress.check()
+        return self._accept_report(report.to_json(), progress)
+
+    def find_leaks(
+        self, interval: float | None, track_allocations: bool, progress: ProgressTracker
+    ) -> dict[str, Any]:
+        from ..analysis import find_leaks_live
+
+        session = self.require_target()
+        with self.exclusive("finding leaks"):
+            progress.phase(0.0, 0.9, "Finding leaks")
+            report = find_leaks_live(
+                session,
+                interval=interval if interval is not None else self.options.default_interval,
+                workspace=self.workspace_root,
+                track_allocations=track_allocations,
+                progress=progress.step,
+                cancel=progress.cancel,
+            )
+            progress.check()
+            data = report.to_json()
+            for path in data.get("snapshots") or []:
+                self._add_snapshot(Path(path), Path(path).stem, taken_here=True)
+            return self._accept_report(data, progress)
+
+    def _accept_report(self, data: dict[str, Any], progress: ProgressTracker) -> dict[str, Any]:
+        findings = [as_finding(finding) for finding in data.get("findings") or []]
+        hotspots: list[ClosureHotspot] = []
+        snapshots = data.get("snapshots") or []
+        if snapshots:
+            progress.phase(0.9, 1.0, "Counting live closures")
+            try:
+                latest = load_snapshot(snapshots[-1])
+                latest.initialize()
+                hotspots = closures.closure_hotspots(latest)
+            except SnapshotError:
+                hotspots = []
+        with self._lock:
+            self.report = data
+            self.findings = findings
+            self.hotspots = hotspots
+        return data
+
+    def clear(self) -> None:
+        with self._lock:
+            self.report = None
+            self.findings = []
+            self.hotspots = []
+
+    # ------------------------------------------------------------ memory monitor
+
+    def start_monitor(self, interval: float | None, sink: SampleSink) -> dict[str, Any]:
+        from ..inspector import MemoryMonitor
+
+        session = self.require_target()
+        self.stop_monitor()
+        seconds = interval if interval is not None else self.options.monitor_interval
+        monitor = MemoryMonitor(session, seconds, lambda sample: sink(sample_json(sample)))
+        monitor.start()
+        with self._lock:
+            self.monitor = monitor
+        return {"monitoring": True, "interval": seconds}
+
+    def stop_monitor(self) -> dict[str, Any]:
+        with self._lock:
+            monitor, self.monitor = self.monitor, None
+        if monitor is not None:
+            with contextlib.suppress(Exception):
+                monitor.stop()
+        return {"monitoring": False}
+
+    def shutdown(self) -> None:
+        self.detach()
+
+
+def _safe_label(label: str) -> str:
+    cleaned = "".join(char if char.isalnum() or char in "-_" else "-" for char in label.strip())
+    return cleaned.strip("-")[:40] or "snapshot"
+
+
+def summarize(snapshot: HeapSnapshot, top: int = 5) -> dict[str, Any]:
+    """What a person reads first about a snapshot: size, object count, the biggest classes."""
+    import numpy as np
+
+    from ..snapshot.cli import class_table
+
+    table = class_table(snapshot)
+    order = np.argsort(-table["retained"], kind="stable")[:top]
+    return {
+        "nodes": snapshot.node_count,
+        "edges": snapshot.edge_count,
+        "totalBytes": int(snapshot.total_size),
+        "topClasses": [
+            {
+                "name": snapshot.class_names[index],
+                "count": int(table["count"][index]),
+                "retainedBytes": int(table["retained"][index]),
+            }
+            for index in order.tolist()
+        ],
+    }
+
+
+def summary_sentence(path: Path, summary: Mapping[str, Any]) -> str:
+    biggest = ", ".join(
+        f"{item['name']} {format_bytes(item['retainedBytes'])}" for item in summary.get("topClasses", [])[:3]
+    )
+    return f"Opened {path.name}: {summary['nodes']:,} objects, {format_bytes(summary['totalBytes'])}" + (
+        f"; largest: {biggest}." if biggest else "."
+    )
+
+
+_SAMPLE_KEYS = {
+    "timestamp": ("timestamp", "time"),
+    "rss": ("rss",),
+    "heapTotal": ("heapTotal", "heap_total"),
+    "heapUsed": ("heapUsed", "heap_used"),
+    "external": ("external",),
+    "arrayBuffers": ("arrayBuffers", "array_buffers"),
+    "afterGc": ("afterGc", "after_gc", "heap_after_gc", "afterGC"),
+    "trendBytesPerSecond": ("trendBytesPerSecond", "trend_bytes_per_second", "trend"),
+    "leakSuspected": ("leakSuspected", "leak_suspected"),
+    "verdict": ("verdict",),
+}
+
+
+def sample_json(sample: Any) -> dict[str, Any]:
+    """A monitor sample (object or mapping) in the ``heapscope/memory`` notification's shape."""
+    source: Mapping[str, Any]
+    if isinstance(sample, Mapping):
+        source = sample
+    elif hasattr(sample, "to_json"):
+        source = sample.to_json()
+    else:
+        source = vars(sample)
+    result: dict[str, Any] = {}
+    for key, aliases in _SAMPLE_KEYS.items():
+        for alias in aliases:
+            if alias in source:
+                result[key] = source[alias]
+                break
+        else:
+            result[key] = None
+    return result
+
+
+__all__ = ["Cancelled", "SnapshotRecord", "UserError"]

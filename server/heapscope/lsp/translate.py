@@ -1,0 +1,385 @@
+"""Findings (the report JSON of ``heapscope.analysis``) -> LSP diagnostics, code lenses and hovers.
+
+Pure functions over plain data: the language server calls them with the latest report
+and publishes what they return, and unit tests call them with hand-built findings.
+They work on the report's JSON shape (``LeakReport.to_json()``), which is the stable,
+documented contract between the analysis and every front end (CLI, SARIF, editor).
+
+Lines and columns in findings are 1-based; LSP positions are 0-based.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypedDict
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+SOURCE = "heapscope"
+SHOW_RETAINERS = "heapscope.showRetainers"
+GO_TO_LEAK = "heapscope.goToLeak"
+
+_SEVERITIES = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+# How a person counts what grows, per finding kind.
+_NOUNS = {
+    "event-listener": ("listener", "listeners"),
+    "closure": ("closure", "closures"),
+    "collection": ("entry", "entries"),
+    "timer": ("timer", "timers"),
+    "queue": ("queued item", "queued items"),
+    "global": ("object", "objects"),
+    "third-party": ("object", "objects"),
+}
+
+_MAX_HOVER_HOPS = 8
+
+
+class LocationJson(TypedDict):
+    path: str
+    line: int
+    column: int
+
+
+class HopJson(TypedDict):
+    node: str
+    edge: str
+    location: LocationJson | None
+
+
+class GrowthJson(TypedDict):
+    count: list[int]
+    retained_bytes: list[int]
+
+
+class FindingJson(TypedDict):
+    id: str
+    kind: str
+    severity: str
+    message: str
+    location: LocationJson | None
+    growth: GrowthJson
+    retainer_path: list[HopJson]
+    fix_hint: str
+
+
+@dataclass(frozen=True)
+class ClosureHotspot:
+    """Closures created at one function literal that are alive in one snapshot."""
+
+    path: str
+    line: int
+    """1-based."""
+    column: int
+    """1-based."""
+    count: int
+    retained_bytes: int
+    function_name: str = ""
+
+
+LineReader = Callable[[str, int], str | None]
+"""(absolute path, 1-based line) -> the line's text, or None if unknown."""
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def format_bytes(size: float) -> str:
+    """Sizes the way DevTools writes them (1 kB = 1000 B)."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(size) < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"  # pragma: no cover - loop always returns
+
+
+def count_growth(finding: FindingJson) -> int:
+    counts = finding["growth"]["count"]
+    return counts[-1] - counts[0] if len(counts) >= 2 else (counts[0] if counts else 0)
+
+
+def retained_growth(finding: FindingJson) -> int:
+    sizes = finding["growth"]["retained_bytes"]
+    return sizes[-1] - sizes[0] if len(sizes) >= 2 else (sizes[0] if sizes else 0)
+
+
+def noun(kind: str, count: int) -> str:
+    singular, plural = _NOUNS.get(kind, ("object", "objects"))
+    return singular if abs(count) == 1 else plural
+
+
+def location_label(location: LocationJson | None) -> str:
+    if location is None:
+        return "unknown location"
+    return f"{Path(location['path']).name}:{location['line']}"
+
+
+def diagnostic_message(finding: FindingJson) -> str:
+    """``Leak: <what grows> · +9.6 MB retained`` — the finding's message, prefixed and sized."""
+    message = finding["message"].strip()
+    if not message.lower().startswith("leak"):
+        message = f"Leak: {message}"
+    growth = retained_growth(finding)
+    if growth > 0 and "retained" not in message:
+        message = f"{message} · +{format_bytes(growth)} retained"
+    return message
+
+
+def lens_title(finding: FindingJson) -> str:
+    count = count_growth(finding)
+    parts = [f"▲ {count:,} {noun(finding['kind'], count)} retained"]
+    growth = retained_growth(finding)
+    if growth > 0:
+        parts.append(format_bytes(growth))
+    parts.append("Show retainers")
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- positions
+
+
+def path_uri(path: str) -> str:
+    uri = from_fs_path(path)
+    return uri if uri is not None else Path(path).as_uri()
+
+
+def line_range(location: LocationJson, read_line: LineReader | None = None) -> types.Range:
+    """The span from the finding's column to the end of its line (or the whole line if unknown)."""
+    line = max(location["line"] - 1, 0)
+    column = max(location["column"] - 1, 0)
+    text = read_line(location["path"], location["line"]) if read_line else None
+    if text is None:
+        return types.Range(types.Position(line, column), types.Position(line + 1, 0))
+    text = text.rstrip("\r\n")
+    if column >= len(text):
+        column = len(text) - len(text.lstrip())
+    return types.Range(types.Position(line, column), types.Position(line, max(len(text), column)))
+
+
+def _is_usable(location: LocationJson | None) -> bool:
+    return location is not None and bool(location.get("path")) and Path(location["path"]).is_absolute()
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def hop_text(hop: HopJson) -> str:
+    edge = hop["edge"]
+    return f"{hop['node']} via {edge}" if edge else hop["node"]
+
+
+def diagnostics_by_uri(
+    findings: Iterable[FindingJson],
+    *,
+    shows: Callable[[str], bool] = lambda severity: True,
+    read_line: LineReader | None = None,
+) -> dict[str, list[types.Diagnostic]]:
+    """One diagnostic per finding with a source location, grouped by the file's URI."""
+    result: dict[str, list[types.Diagnostic]] = {}
+    for finding in findings:
+        location = finding["location"]
+        if location is None or not _is_usable(location) or not shows(finding["severity"]):
+            continue
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=path_uri(hop_location["path"]), range=line_range(hop_location)),
+                message=hop_text(hop),
+            )
+            for hop in finding["retainer_path"]
+            if (hop_location := hop["location"]) is not None and _is_usable(hop_location)
+        ]
+        diagnostic = types.Diagnostic(
+            range=line_range(location, read_line),
+            message=diagnostic_message(finding),
+            severity=_SEVERITIES.get(finding["severity"], types.DiagnosticSeverity.Warning),
+            code=finding["kind"],
+            source=SOURCE,
+            related_information=related or None,
+            data={"findingId": finding["id"]},
+        )
+        result.setdefault(path_uri(location["path"]), []).append(diagnostic)
+    return result
+
+
+# ---------------------------------------------------------------- code lenses
+
+
+def _same_file(uri: str, path: str) -> bool:
+    return path_uri(path) == uri
+
+
+def code_lenses(
+    uri: str,
+    findings: Iterable[FindingJson],
+    hotspots: Iterable[ClosureHotspot] = (),
+) -> list[types.CodeLens]:
+    """Lenses above each leak site in ``uri`` and above functions with many live closures."""
+    lenses: list[types.CodeLens] = []
+    leak_lines: set[int] = set()
+    for finding in findings:
+        location = finding["location"]
+        if location is None or not _same_file(uri, location["path"]):
+            continue
+        line = max(location["line"] - 1, 0)
+        leak_lines.add(line)
+        lenses.append(
+            types.CodeLens(
+                range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+                command=types.Command(
+                    title=lens_title(finding),
+                    command=SHOW_RETAINERS,
+                    arguments=[{"findingId": finding["id"]}],
+                ),
+            )
+        )
+    for spot in hotspots:
+        line = max(spot.line - 1, 0)
+        if line in leak_lines or not _same_file(uri, spot.path):
+            continue
+        title = (
+            f"{spot.count:,} {'closure' if spot.count == 1 else 'closures'} alive · "
+            f"{format_bytes(spot.retained_bytes)}"
+        )
+        lenses.append(
+            types.CodeLens(
+                range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+                command=types.Command(
+                    title=title,
+                    command=SHOW_RETAINERS,
+                    arguments=[{"path": spot.path, "line": spot.line, "column": spot.column}],
+                ),
+            )
+        )
+    return lenses
+
+
+# ---------------------------------------------------------------- hover
+
+
+def findings_at(uri: str, line: int, findings: Iterable[FindingJson]) -> list[FindingJson]:
+    """Findings whose leak site is on 0-based ``line`` of ``uri``."""
+    return [
+        finding
+        for finding in findings
+        if (location := finding["location"]) is not None
+        and location["line"] - 1 == line
+        and _same_file(uri, location["path"])
+    ]
+
+
+def _hop_markdown(hop: HopJson) -> str:
+    edge = f"`{hop['edge']}` → " if hop["edge"] else ""
+    text = f"{edge}`{hop['node']}`"
+    location = hop["location"]
+    if location is not None and _is_usable(location):
+        text += f" ([{location_label(location)}]({path_uri(location['path'])}#L{location['line']}))"
+    return text
+
+
+def retainer_markdown(path: Sequence[HopJson], limit: int = _MAX_HOVER_HOPS) -> list[str]:
+    """The retainer path as Markdown list items; long paths keep the root end and the leak end."""
+    hops = [_hop_markdown(hop) for hop in path]
+    if len(hops) > limit:
+        head = limit // 3
+        hops = [
+            *hops[:head],
+            f"… {len(hops) - limit + 1} more hops …",
+            *hops[len(hops) - (limit - head - 1) :],
+        ]
+    return [f"{number}. {hop}" for number, hop in enumerate(hops, start=1)]
+
+
+def growth_markdown(finding: FindingJson) -> str:
+    counts = finding["growth"]["count"]
+    sizes = finding["growth"]["retained_bytes"]
+    count_text = " → ".join(f"{count:,}" for count in counts)
+    size_text = " → ".join(format_bytes(size) for size in sizes)
+    what = noun(finding["kind"], counts[-1] if counts else 0)
+    parts = []
+    if counts:
+        parts.append(f"{count_text} {what}")
+    if sizes:
+        parts.append(f"{size_text} retained")
+    return "Growth per snapshot: " + " · ".join(parts) if parts else "Growth per snapshot: unknown"
+
+
+def finding_markdown(finding: FindingJson) -> str:
+    lines = [
+        f"**Heapscope — {finding['kind']} leak** ({finding['severity']})",
+        "",
+        diagnostic_message(finding),
+        "",
+        growth_markdown(finding),
+    ]
+    retainers = retainer_markdown(finding["retainer_path"])
+    if retainers:
+        lines += ["", "Retained by:", "", *retainers]
+    if finding["fix_hint"]:
+        lines += ["", f"**Fix:** {finding['fix_hint']}"]
+    return "\n".join(lines)
+
+
+def hover(uri: str, position: types.Position, findings: Iterable[FindingJson]) -> types.Hover | None:
+    here = findings_at(uri, position.line, findings)
+    if not here:
+        return None
+    text = "\n\n---\n\n".join(finding_markdown(finding) for finding in here)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+        range=types.Range(types.Position(position.line, 0), types.Position(position.line + 1, 0)),
+    )
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def first_source_hop(finding: FindingJson) -> LocationJson | None:
+    """The retainer hop nearest the leaked object that has a source file — where to look first."""
+    for hop in reversed(finding["retainer_path"]):
+        location = hop["location"]
+        if location is not None and _is_usable(location):
+            return location
+    return finding["location"] if _is_usable(finding["location"]) else None
+
+
+def show_document_params(location: LocationJson) -> types.ShowDocumentParams:
+    position = types.Position(max(location["line"] - 1, 0), max(location["column"] - 1, 0))
+    return types.ShowDocumentParams(
+        uri=path_uri(location["path"]),
+        take_focus=True,
+        selection=types.Range(position, position),
+    )
+
+
+def as_finding(value: Mapping[str, Any]) -> FindingJson:
+    """Check the fields the translation reads and fill optional ones, so bad input fails early and clearly."""
+    for key in ("id", "kind", "message"):
+        if not isinstance(value.get(key), str):
+            raise ValueError(f"a finding has no {key!r} string")
+    growth = value.get("growth") or {}
+    return FindingJson(
+        id=value["id"],
+        kind=value["kind"],
+        severity=str(value.get("severity") or "warning"),
+        message=value["message"],
+        location=value.get("location"),
+        growth=GrowthJson(
+            count=[int(count) for count in growth.get("count") or []],
+            retained_bytes=[int(size) for size in growth.get("retained_bytes") or []],
+        ),
+        retainer_path=[
+            HopJson(
+                node=str(hop.get("node", "")), edge=str(hop.get("edge", "")), location=hop.get("location")
+            )
+            for hop in value.get("retainer_path") or []
+        ],
+        fix_hint=str(value.get("fix_hint") or ""),
+    )
