@@ -81,7 +81,7 @@ class HeapscopeServer(LanguageServer):
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
         """Run ``callback`` on the event loop (from any thread): the one place LSP writes happen."""
-        if self.loop is None:
+        if self.loop is None or _running_loop() is self.loop:
             callback(*args)
         else:
             self.loop.call_soon_threadsafe(callback, *args)
@@ -132,7 +132,9 @@ class HeapscopeServer(LanguageServer):
         outcome = "Done"
         future: concurrent.futures.Future[T] = self.thread_pool.submit(work, tracker)
         try:
-            return await asyncio.shield(asyncio.wrap_future(future))
+            result = await asyncio.shield(asyncio.wrap_future(future))
+            tracker.report(1.0)
+            return result
         except asyncio.CancelledError:
             tracker.cancel.set()
             outcome = "Cancelled"
@@ -273,7 +275,7 @@ async def _guard(ls: HeapscopeServer, what: str, body: Callable[[], Any]) -> Any
 
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: HeapscopeServer, params: types.InitializeParams) -> None:
-    ls.loop = asyncio.get_running_loop() if _has_running_loop() else None
+    ls.loop = _running_loop()
     root = ls.workspace.root_path
     ls.session.workspace_root = Path(root) if root else None
     options = params.initialization_options
@@ -281,12 +283,11 @@ def on_initialize(ls: HeapscopeServer, params: types.InitializeParams) -> None:
         ls.apply_settings(options.get(SETTINGS_SECTION, options))
 
 
-def _has_running_loop() -> bool:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
-        asyncio.get_running_loop()
+        return asyncio.get_running_loop()
     except RuntimeError:
-        return False
-    return True
+        return None
 
 
 @server.feature(types.INITIALIZED)

@@ -1,0 +1,74 @@
+"""Offline commands through a real client: open a snapshot file, bad input, the server stays usable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import errors_shown, execute, line_of
+
+
+async def test_open_snapshot_summarises_and_shows_closure_lenses(
+    client: LanguageClient, closure_snapshot: tuple[Path, Path]
+) -> None:
+    program, snapshot = closure_snapshot
+    result = await execute(client, "heapscope.openSnapshot", {"path": str(snapshot)})
+    assert result["path"] == str(snapshot)
+    assert result["summary"]["nodes"] > 1000
+    info = [m.message for m in client.messages if m.type == types.MessageType.Info]
+    assert any(message.startswith("Opened closures.heapsnapshot:") for message in info)
+
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=program.as_uri()))
+    )
+    assert lenses is not None
+    site = line_of(program, "CLOSURE SITE") - 1
+    (lens,) = [lens for lens in lenses if lens.range.start.line == site]
+    assert lens.command is not None
+    assert lens.command.title.startswith("300 closures alive")
+    assert lens.command.command == "heapscope.showRetainers"
+
+    opened = await execute(client, "heapscope.showRetainers", *lens.command.arguments or [])
+    assert opened["closures"] == 300
+    assert client.shown_documents[-1].uri == program.as_uri()
+    assert client.shown_documents[-1].selection is not None
+    assert client.shown_documents[-1].selection.start.line == site
+
+    listed = await execute(client, "heapscope.listSnapshots")
+    assert [entry["path"] for entry in listed] == [str(snapshot)]
+    # The load reported percentages that only go up, then ended.
+    (reports,) = client.progress_reports.values()
+    percentages = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport) and r.percentage]
+    assert percentages == sorted(percentages) and percentages[-1] == 100
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+
+
+async def test_truncated_snapshot_is_one_error_and_the_server_answers_next(
+    client: LanguageClient, closure_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, snapshot = closure_snapshot
+    truncated = tmp_path / "cut.heapsnapshot"
+    truncated.write_bytes(snapshot.read_bytes()[: snapshot.stat().st_size // 2])
+    result = await execute(client, "heapscope.openSnapshot", {"path": str(truncated)})
+    assert result is None
+    (error,) = errors_shown(client)
+    assert "cut.heapsnapshot" in error
+    assert "\n" not in error and "Traceback" not in error
+
+    assert await execute(client, "heapscope.listSnapshots") == []
+
+
+async def test_bad_arguments_and_missing_target_are_explained(client: LanguageClient, tmp_path: Path) -> None:
+    assert await execute(client, "heapscope.openSnapshot", {"path": str(tmp_path / "nope.heapsnapshot")}) is None
+    assert await execute(client, "heapscope.findLeaks", {}) is None
+    assert await execute(client, "heapscope.showRetainers", {"findingId": "f9"}) is None
+    assert await execute(client, "heapscope.attach", {}) is None
+    assert errors_shown(client) == [
+        f"Snapshot {str(tmp_path / 'nope.heapsnapshot')!r} is neither a snapshot id of this session nor a file.",
+        "No Node.js process is attached; run 'Heapscope: Attach' first.",
+        "There is no finding 'f9' in the latest analysis; run 'Find Leaks' again.",
+        "This command needs a 'target' argument.",
+    ]
+    assert await execute(client, "heapscope.clear") == {"cleared": True}

@@ -1,0 +1,46 @@
+"""The ``heapscope`` settings section: types, defaults, and one-line warnings for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heapscope.lsp.options import HeapscopeOptions, parse_options
+
+
+def test_defaults_keep_remote_hosts_off() -> None:
+    options = parse_options(None)
+    assert options == HeapscopeOptions()
+    assert options.allow_remote_hosts is False
+    assert options.snapshot_directory(Path("/ws")) is None
+
+
+def test_values_from_the_client() -> None:
+    options = parse_options(
+        {
+            "snapshotFolder": "snaps",
+            "defaultInterval": 2,
+            "allowRemoteHosts": True,
+            "maxSnapshots": 5,
+            "diagnosticSeverity": "warning",
+            "somethingElse": 1,
+        }
+    )
+    assert options.snapshot_directory(Path("/ws")) == Path("/ws/snaps")
+    assert options.default_interval == 2.0
+    assert options.allow_remote_hosts is True
+    assert options.max_snapshots == 5
+    assert options.warnings == ()
+    assert options.shows("error") and options.shows("warning") and not options.shows("information")
+
+
+def test_bad_values_fall_back_with_a_sentence_each() -> None:
+    options = parse_options(
+        {"defaultInterval": "soon", "allowRemoteHosts": "yes", "maxSnapshots": 1, "diagnosticSeverity": "loud"}
+    )
+    assert options.default_interval == 5.0
+    assert options.allow_remote_hosts is False
+    assert options.max_snapshots == 20
+    assert options.diagnostic_severity == "information"
+    assert len(options.warnings) == 4
+    assert all(warning.startswith("Setting heapscope.") for warning in options.warnings)
+    assert parse_options(["not", "an", "object"]).warnings == ("Heapscope settings must be an object, got a list.",)
