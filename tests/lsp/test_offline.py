@@ -40,7 +40,11 @@ async def test_open_snapshot_summarises_and_shows_closure_lenses(
     assert [entry["path"] for entry in listed] == [str(snapshot)]
     # The load reported percentages that only go up, then ended.
     (reports,) = client.progress_reports.values()
-    percentages = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport) and r.percentage]
+    percentages = [
+        report.percentage
+        for report in reports
+        if isinstance(report, types.WorkDoneProgressReport) and report.percentage
+    ]
     assert percentages == sorted(percentages) and percentages[-1] == 100
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
 
@@ -61,12 +65,13 @@ async def test_truncated_snapshot_is_one_error_and_the_server_answers_next(
 
 
 async def test_bad_arguments_and_missing_target_are_explained(client: LanguageClient, tmp_path: Path) -> None:
-    assert await execute(client, "heapscope.openSnapshot", {"path": str(tmp_path / "nope.heapsnapshot")}) is None
+    missing = str(tmp_path / "nope.heapsnapshot")
+    assert await execute(client, "heapscope.openSnapshot", {"path": missing}) is None
     assert await execute(client, "heapscope.findLeaks", {}) is None
     assert await execute(client, "heapscope.showRetainers", {"findingId": "f9"}) is None
     assert await execute(client, "heapscope.attach", {}) is None
     assert errors_shown(client) == [
-        f"Snapshot {str(tmp_path / 'nope.heapsnapshot')!r} is neither a snapshot id of this session nor a file.",
+        f"Snapshot {missing!r} is neither a snapshot id of this session nor a file.",
         "No Node.js process is attached; run 'Heapscope: Attach' first.",
         "There is no finding 'f9' in the latest analysis; run 'Find Leaks' again.",
         "This command needs a 'target' argument.",

@@ -35,7 +35,12 @@ def test_values_from_the_client() -> None:
 
 def test_bad_values_fall_back_with_a_sentence_each() -> None:
     options = parse_options(
-        {"defaultInterval": "soon", "allowRemoteHosts": "yes", "maxSnapshots": 1, "diagnosticSeverity": "loud"}
+        {
+            "defaultInterval": "soon",
+            "allowRemoteHosts": "yes",
+            "maxSnapshots": 1,
+            "diagnosticSeverity": "loud",
+        }
     )
     assert options.default_interval == 5.0
     assert options.allow_remote_hosts is False
@@ -43,4 +48,5 @@ def test_bad_values_fall_back_with_a_sentence_each() -> None:
     assert options.diagnostic_severity == "information"
     assert len(options.warnings) == 4
     assert all(warning.startswith("Setting heapscope.") for warning in options.warnings)
-    assert parse_options(["not", "an", "object"]).warnings == ("Heapscope settings must be an object, got a list.",)
+    not_an_object = parse_options(["not", "an", "object"])
+    assert not_an_object.warnings == ("Heapscope settings must be an object, got a list.",)

@@ -115,7 +115,8 @@ def test_hover_lists_retainers_growth_and_fix() -> None:
 
 def test_long_retainer_paths_are_shortened_in_the_middle() -> None:
     hops = [{"node": f"N{i}", "edge": f"e{i}", "location": None} for i in range(30)]
-    items = translate.retainer_markdown(as_finding({**listener_finding(), "retainer_path": hops})["retainer_path"])
+    finding = as_finding({**listener_finding(), "retainer_path": hops})
+    items = translate.retainer_markdown(finding["retainer_path"])
     assert len(items) == 8
     assert items[0] == "1. `e0` → `N0`"
     assert "more hops" in items[2]
