@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,51 @@ async def client(lsp_client: LanguageClient, tmp_path: Path) -> Any:
     await initialize(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
+
+
+class NodeTarget:
+    """A real ``node --inspect=127.0.0.1:0`` process; ``ws_url`` is what it printed on stderr."""
+
+    def __init__(self, script: Path) -> None:
+        self.script = script
+        self.process = subprocess.Popen(
+            ["node", "--inspect=127.0.0.1:0", str(script)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            if line.startswith("Debugger listening on ws://"):
+                self.ws_url = line.split(" on ", 1)[1].strip()
+                break
+        else:
+            raise AssertionError(f"node did not start its inspector for {script}")
+        # Keep draining stderr so the target never blocks on a full pipe.
+        self._drain = threading.Thread(target=self.process.stderr.read, daemon=True)
+        self._drain.start()
+
+    @property
+    def host_port(self) -> str:
+        return self.ws_url.removeprefix("ws://").split("/", 1)[0]
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def node_target() -> Iterator[Callable[[str], NodeTarget]]:
+    """Start fixture programs by name; every one is killed at the end of the test."""
+    started: list[NodeTarget] = []
+
+    def start(name: str) -> NodeTarget:
+        target = NodeTarget(FIXTURES / name)
+        started.append(target)
+        return target
+
+    yield start
+    for target in started:
+        target.kill()

@@ -142,3 +142,15 @@ def test_bytes_read_like_devtools() -> None:
     assert translate.format_bytes(999) == "999 B"
     assert translate.format_bytes(9_600_000) == "9.6 MB"
     assert translate.format_bytes(1_234) == "1.2 kB"
+
+
+def test_allocation_site_is_related_information_and_in_the_hover() -> None:
+    site = {"path": LIB, "line": 20, "column": 3}
+    finding = as_finding({**listener_finding(), "allocation_site": site})
+    (diagnostic,) = translate.diagnostics_by_uri([finding])[Path(APP).as_uri()]
+    related = diagnostic.related_information or []
+    assert (related[-1].location.uri, related[-1].location.range.start.line) == (Path(LIB).as_uri(), 19)
+    assert related[-1].message == "the growing objects are allocated here"
+    result = translate.hover(Path(APP).as_uri(), types.Position(11, 0), [finding])
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert f"Allocated at [bus.js:20]({Path(LIB).as_uri()}#L20)" in result.contents.value

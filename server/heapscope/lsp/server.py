@@ -70,6 +70,7 @@ class HeapscopeServer(LanguageServer):
         self.session = Session()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.published_uris: set[str] = set()
+        self.session.on_target_lost = lambda message, quiet: self.call_soon(self.target_lost, message, quiet)
 
     # ------------------------------------------------------------ messages to the client
 
@@ -95,6 +96,13 @@ class HeapscopeServer(LanguageServer):
             self.log("".join(traceback.format_exception(error)), types.MessageType.Error)
         self.log(f"{what}: {message}", types.MessageType.Error)
         self.show(message)
+
+    def target_lost(self, message: str, quiet: bool) -> None:
+        """The target exited or closed the connection; ``quiet`` when a running step reports it."""
+        self.log(message, types.MessageType.Warning)
+        if not quiet:
+            self.show(message, types.MessageType.Warning)
+        self.send_status()
 
     def send_status(self) -> None:
         self.protocol.notify(STATUS_NOTIFICATION, self.session.status())
@@ -148,7 +156,8 @@ class HeapscopeServer(LanguageServer):
             else:
                 outcome = "Failed"
                 self.report_failure(what, error)
-                if _is_inspector_error(error) and await asyncio.to_thread(self.session.forget_dead_target):
+                if _is_inspector_error(error):
+                    await asyncio.to_thread(self.session.forget_dead_target)
                     self.send_status()
             return None
         finally:

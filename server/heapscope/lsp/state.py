@@ -59,6 +59,8 @@ class SnapshotRecord:
 
 
 SampleSink = Callable[[dict[str, Any]], None]
+TargetLost = Callable[[str, bool], None]
+"""(one sentence, whether a long step was running and will report the failure itself)."""
 
 
 class Session:
@@ -78,6 +80,8 @@ class Session:
         self.findings: list[FindingJson] = []
         self.hotspots: list[ClosureHotspot] = []
         self.monitor: MemoryMonitor | None = None
+        self.on_target_lost: TargetLost | None = None
+        """Called (from the inspector's reader thread) with one sentence when the target goes away."""
 
     # ------------------------------------------------------------ helpers
 
@@ -126,7 +130,18 @@ class Session:
                 self.inspector = session
                 self.target = target
                 self.target_info = dict(session.target_info or {})
+            session.connection.on_close(lambda error: self._lost(session, target, error))
             return {"attached": True, "target": target, "targetInfo": self.target_info}
+
+    def _lost(self, session: InspectorSession, target: str, error: BaseException) -> None:
+        """The connection ended; if it was not us detaching, forget the target and say so."""
+        with self._lock:
+            if self.inspector is not session:
+                return
+        during_step = self._busy.locked()
+        self.detach()
+        if self.on_target_lost is not None:
+            self.on_target_lost(f"Heapscope lost the connection to {target}: {error}", during_step)
 
     def detach(self) -> dict[str, Any]:
         self.stop_monitor()
@@ -145,12 +160,14 @@ class Session:
             session = self.inspector
         if session is None:
             return False
-        try:
-            session.call("Runtime.evaluate", {"expression": "1", "returnByValue": True}, timeout=2.0)
-            return False
-        except Exception:
-            self.detach()
-            return True
+        if not session.closed:
+            try:
+                session.call("Runtime.getHeapUsage", timeout=2.0)
+                return False
+            except Exception:
+                pass
+        self.detach()
+        return True
 
     # ------------------------------------------------------------ snapshots
 
@@ -177,10 +194,12 @@ class Session:
 
     def _prune(self) -> None:
         """Delete the oldest snapshots this session took beyond ``maxSnapshots`` (with their sidecars)."""
+        from ..inspector.snapshots import sidecar_path
+
         taken = [record for record in self.snapshots if record.taken_here]
         excess = len(taken) - self.options.max_snapshots
         for record in taken[: max(excess, 0)]:
-            for path in (record.path, *record.path.parent.glob(record.path.stem + "*.json")):
+            for path in (record.path, sidecar_path(record.path)):
                 with contextlib.suppress(OSError):
                     path.unlink()
             self.snapshots.remove(record)

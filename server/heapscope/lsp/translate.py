@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -69,6 +69,8 @@ class FindingJson(TypedDict):
     growth: GrowthJson
     retainer_path: list[HopJson]
     fix_hint: str
+    allocation_site: NotRequired[LocationJson | None]
+    """Where the growing entries were allocated (only with allocation tracking)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,14 @@ def diagnostics_by_uri(
             for hop in finding["retainer_path"]
             if (hop_location := hop["location"]) is not None and _is_usable(hop_location)
         ]
+        allocated = finding.get("allocation_site")
+        if allocated is not None and _is_usable(allocated):
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(uri=path_uri(allocated["path"]), range=line_range(allocated)),
+                    message="the growing objects are allocated here",
+                )
+            )
         diagnostic = types.Diagnostic(
             range=line_range(location, read_line),
             message=diagnostic_message(finding),
@@ -319,6 +329,10 @@ def finding_markdown(finding: FindingJson) -> str:
         "",
         growth_markdown(finding),
     ]
+    allocated = finding.get("allocation_site")
+    if allocated is not None and _is_usable(allocated):
+        link = f"[{location_label(allocated)}]({path_uri(allocated['path'])}#L{allocated['line']})"
+        lines += ["", f"Allocated at {link}"]
     retainers = retainer_markdown(finding["retainer_path"])
     if retainers:
         lines += ["", "Retained by:", "", *retainers]
@@ -365,7 +379,7 @@ def as_finding(value: Mapping[str, Any]) -> FindingJson:
         if not isinstance(value.get(key), str):
             raise ValueError(f"a finding has no {key!r} string")
     growth = value.get("growth") or {}
-    return FindingJson(
+    finding = FindingJson(
         id=value["id"],
         kind=value["kind"],
         severity=str(value.get("severity") or "warning"),
@@ -383,3 +397,6 @@ def as_finding(value: Mapping[str, Any]) -> FindingJson:
         ],
         fix_hint=str(value.get("fix_hint") or ""),
     )
+    if value.get("allocation_site"):
+        finding["allocation_site"] = value["allocation_site"]
+    return finding

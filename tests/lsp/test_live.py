@@ -1,0 +1,206 @@
+"""End to end: a real server, a client that introduces itself as VS Code, a real leaking Node process.
+
+One leak hunt (attach, findLeaks) is shared by the tests of this module; each test
+checks one thing a user would look at in the editor.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import (
+    FIXTURES,
+    SERVER,
+    NodeTarget,
+    accept_lens_refresh,
+    errors_shown,
+    execute,
+    initialize,
+    line_of,
+    wait_for,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@dataclass
+class LeakHunt:
+    client: LanguageClient
+    workspace: Path
+    program: Path
+    leak_line: int
+    """1-based."""
+    target: NodeTarget
+    report: dict[str, Any]
+    memory_samples: list[Any]
+
+    @property
+    def uri(self) -> str:
+        return self.program.as_uri()
+
+    def finding(self) -> dict[str, Any]:
+        (finding,) = [f for f in self.report["findings"] if f["kind"] == "event-listener"]
+        return finding
+
+
+@pytest_lsp.fixture(config=SERVER, scope="module")
+async def live_client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def hunt(
+    live_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LeakHunt]:
+    workspace = tmp_path_factory.mktemp("workspace")
+    program = workspace / "emitter-leak.js"
+    shutil.copy(FIXTURES / "emitter-leak.js", program)
+    samples: list[Any] = []
+
+    @live_client.feature("heapscope/memory")
+    def on_memory(params: Any) -> None:
+        samples.append(params)
+
+    accept_lens_refresh(live_client)
+    await initialize(live_client, workspace)
+    target = NodeTarget(program)
+    try:
+        attached = await execute(live_client, "heapscope.attach", {"target": target.ws_url})
+        assert attached is not None, errors_shown(live_client)
+        report = await execute(live_client, "heapscope.findLeaks", {"interval": 1.5})
+        assert report is not None, errors_shown(live_client)
+        yield LeakHunt(
+            client=live_client,
+            workspace=workspace,
+            program=program,
+            leak_line=line_of(program, "LEAK LINE"),
+            target=target,
+            report=report,
+            memory_samples=samples,
+        )
+    finally:
+        target.kill()
+
+
+async def test_report_names_the_listener_leak(hunt: LeakHunt) -> None:
+    finding = hunt.finding()
+    assert finding["location"]["path"] == str(hunt.program)
+    assert finding["location"]["line"] == hunt.leak_line
+    assert len(hunt.report["snapshots"]) == 3
+    assert all(Path(path).is_file() for path in hunt.report["snapshots"])
+    assert all(Path(path).is_relative_to(hunt.workspace / ".heapscope") for path in hunt.report["snapshots"])
+    listed = await execute(hunt.client, "heapscope.listSnapshots")
+    assert [entry["path"] for entry in listed] == hunt.report["snapshots"]
+
+
+async def test_diagnostic_on_the_leak_line(hunt: LeakHunt) -> None:
+    diagnostics = await wait_for(lambda: hunt.client.diagnostics.get(hunt.uri), "diagnostics")
+    (diagnostic,) = [d for d in diagnostics if d.code == "event-listener"]
+    assert diagnostic.range.start.line == hunt.leak_line - 1
+    assert diagnostic.source == "heapscope"
+    assert diagnostic.message.startswith("Leak: ")
+    assert "'leak'" in diagnostic.message and "retained" in diagnostic.message
+    related = diagnostic.related_information or []
+    assert related, "the retainer hops with a source location are attached"
+    assert any(
+        info.location.uri == hunt.uri and info.location.range.start.line == hunt.leak_line - 1
+        for info in related
+    )
+
+
+async def test_code_lens_at_the_leak_line_runs_show_retainers(hunt: LeakHunt) -> None:
+    lenses = await hunt.client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
+    )
+    assert lenses is not None
+    (lens,) = [lens for lens in lenses if lens.range.start.line == hunt.leak_line - 1]
+    assert lens.command is not None
+    assert lens.command.title.startswith("▲ ")
+    assert "listeners retained" in lens.command.title and lens.command.title.endswith("Show retainers")
+    assert lens.command.command == "heapscope.showRetainers"
+    assert lens.command.arguments == [{"findingId": hunt.finding()["id"]}]
+
+
+async def test_hover_on_the_leak_line(hunt: LeakHunt) -> None:
+    result = await hunt.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=hunt.uri),
+            position=types.Position(line=hunt.leak_line - 1, character=4),
+        )
+    )
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    text = result.contents.value
+    assert "event-listener leak" in text
+    assert "Growth per snapshot:" in text and " → " in text
+    assert "Retained by:" in text and "1. " in text
+    assert "**Fix:**" in text
+    nothing = await hunt.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=hunt.uri),
+            position=types.Position(line=0, character=0),
+        )
+    )
+    assert nothing is None
+
+
+async def test_find_leaks_reported_progress(hunt: LeakHunt) -> None:
+    runs = [
+        reports
+        for reports in hunt.client.progress_reports.values()
+        if reports
+        and isinstance(reports[0], types.WorkDoneProgressBegin)
+        and "finding leaks" in reports[0].title
+    ]
+    (reports,) = runs
+    assert reports[0].cancellable
+    percentages = [r.percentage for r in reports[1:-1] if isinstance(r, types.WorkDoneProgressReport)]
+    assert len(percentages) >= 3
+    assert percentages == sorted(percentages) and percentages[-1] == 100
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd) and reports[-1].message == "Done"
+
+
+async def test_show_retainers_opens_the_hop_with_a_source_line(hunt: LeakHunt) -> None:
+    finding = hunt.finding()
+    before = len(hunt.client.shown_documents)
+    result = await execute(hunt.client, "heapscope.showRetainers", {"findingId": finding["id"]})
+    assert result["retainerPath"] == finding["retainer_path"]
+    shown = hunt.client.shown_documents[before:]
+    assert len(shown) == 1
+    assert shown[0].uri == hunt.uri
+    assert shown[0].selection is not None and shown[0].selection.start.line == hunt.leak_line - 1
+
+    await execute(hunt.client, "heapscope.goToLeak", {"findingId": finding["id"]})
+    assert hunt.client.shown_documents[-1].uri == hunt.uri
+    assert hunt.client.shown_documents[-1].selection is not None
+    assert hunt.client.shown_documents[-1].selection.start.line == hunt.leak_line - 1
+
+
+async def test_memory_notifications_after_start_monitor(hunt: LeakHunt) -> None:
+    started = await execute(hunt.client, "heapscope.startMonitor", {"interval": 0.2})
+    assert started == {"monitoring": True, "interval": 0.2}
+    await wait_for(lambda: len(hunt.memory_samples) >= 3, "three memory samples")
+    await execute(hunt.client, "heapscope.stopMonitor")
+    sample = hunt.memory_samples[-1]
+    for key in ("timestamp", "rss", "heapTotal", "heapUsed", "external", "arrayBuffers", "verdict"):
+        assert getattr(sample, key, None) is not None, key
+    assert sample.rss > sample.heapUsed > 0
+
+
+async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:
+    assert await execute(hunt.client, "heapscope.clear") == {"cleared": True}
+    await wait_for(lambda: hunt.client.diagnostics.get(hunt.uri) == [], "empty diagnostics")
+    lenses = await hunt.client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
+    )
+    assert not [lens for lens in lenses or [] if lens.range.start.line == hunt.leak_line - 1]
