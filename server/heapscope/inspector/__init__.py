@@ -1,0 +1,35 @@
+"""Live targets: attach to a running Node.js process over the V8 inspector protocol.
+
+Snapshots, the script map and memory samples come from here; this package knows nothing
+of LSP. See docs/CONTRACTS.md, section ``heapscope.inspector``.
+"""
+
+from .client import InspectorSession, connect
+from .errors import InspectorError
+from .launch import NodeProcess, launch_node
+from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
+from .scripts import ScriptInfo, scripts_from_json
+from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir, read_sidecar, sidecar_path
+from .targets import ResolvedTarget, is_loopback, resolve_target
+
+__all__ = [
+    "LEAK_STREAK",
+    "InspectorError",
+    "InspectorSession",
+    "LeakHeuristic",
+    "MemoryMonitor",
+    "MemorySample",
+    "NodeProcess",
+    "ResolvedTarget",
+    "SavedSnapshot",
+    "ScriptInfo",
+    "connect",
+    "default_snapshot_path",
+    "heapscope_dir",
+    "is_loopback",
+    "launch_node",
+    "read_sidecar",
+    "resolve_target",
+    "scripts_from_json",
+    "sidecar_path",
+]

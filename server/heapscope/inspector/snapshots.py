@@ -1,0 +1,287 @@
+"""Stream a heap snapshot from the inspector straight to disk, then write its sidecar.
+
+V8 sends the snapshot as ``HeapProfiler.addHeapSnapshotChunk`` events before it answers
+``takeHeapSnapshot``. Each chunk is written as it arrives (in the connection's reader
+thread, so in order) to a temporary file beside the destination; only a complete
+snapshot is fsynced and renamed into place, so a crash, a dead target, a full disk or a
+cancel never leaves a partial ``.heapsnapshot`` and never touches earlier ones. The
+bytes are exactly what the inspector sent, so Chrome DevTools' Memory tab opens them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .errors import InspectorError
+from .scripts import ScriptInfo, scripts_to_json
+from .session import CdpConnection, PendingReply, describe_os_error
+
+SnapshotProgress = Callable[[int, int], None]
+BytesProgress = Callable[[int], None]
+
+HEAPSCOPE_DIR = ".heapscope"
+SNAPSHOT_SUBDIR = "snapshots"
+SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_FORMAT = "heapscope-snapshot-sidecar"
+# Fail when the target sends nothing (no progress, no chunk) for this long (seconds).
+STALL_TIMEOUT = 120.0
+_WRITE_BUFFER = 1 << 20
+
+
+@dataclass(frozen=True)
+class SavedSnapshot:
+    """A complete snapshot on disk and the sidecar JSON describing where it came from."""
+
+    path: Path
+    sidecar: Path
+    size: int = 0
+    seconds: float = 0.0
+
+
+def heapscope_dir(workspace: str | os.PathLike[str]) -> Path:
+    """``<workspace>/.heapscope``, created private, with a ``.gitignore`` that ignores everything in it."""
+    directory = Path(workspace) / HEAPSCOPE_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    return directory
+
+
+def default_snapshot_path(
+    workspace: str | os.PathLike[str], label: str, when: datetime | None = None
+) -> Path:
+    """``<workspace>/.heapscope/snapshots/<timestamp>-<label>.heapsnapshot``; sortable by name."""
+    directory = heapscope_dir(workspace) / SNAPSHOT_SUBDIR
+    directory.mkdir(mode=0o700, exist_ok=True)
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")[:-3]
+    safe_label = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60] or "snapshot"
+    return directory / f"{stamp}-{safe_label}.heapsnapshot"
+
+
+def sidecar_path(snapshot: str | os.PathLike[str]) -> Path:
+    """The sidecar beside a snapshot: ``x.heapsnapshot`` → ``x.meta.json``."""
+    path = Path(snapshot)
+    stem = path.name[: -len(".heapsnapshot")] if path.name.endswith(".heapsnapshot") else path.name
+    return path.with_name(stem + SIDECAR_SUFFIX)
+
+
+def read_sidecar(snapshot: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The sidecar of a snapshot, or None when there is none or it is unreadable (offline files)."""
+    try:
+        data = orjson.loads(sidecar_path(snapshot).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT else None
+
+
+class _ChunkWriter:
+    """Appends chunks to a private temporary file; remembers the first write error instead of raising.
+
+    It runs in the reader thread, where raising would lose the error; the snapshot call
+    checks :attr:`error` once the inspector has answered.
+    """
+
+    def __init__(self, destination: Path) -> None:
+        self.destination = destination
+        self.temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.part")
+        self.error: OSError | None = None
+        self.bytes_written = 0
+        self.stopped = False
+        self.lock = threading.Lock()
+        descriptor = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._file = os.fdopen(descriptor, "wb", buffering=_WRITE_BUFFER)
+
+    def write(self, chunk: str) -> None:
+        with self.lock:
+            if self.stopped or self.error is not None:
+                return
+            data = chunk.encode()
+            try:
+                self._file.write(data)
+            except OSError as error:
+                self.error = error
+                return
+            self.bytes_written += len(data)
+
+    def commit(self) -> None:
+        """Flush, fsync and rename into place (atomic on one file system)."""
+        with self.lock:
+            self.stopped = True
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+                self._file.close()
+                os.replace(self.temporary, self.destination)
+            except OSError as error:
+                self.error = error
+                raise
+        _fsync_directory(self.destination.parent)
+
+    def discard(self) -> None:
+        with self.lock:
+            self.stopped = True
+            with contextlib.suppress(OSError):
+                self._file.close()
+            with contextlib.suppress(OSError):
+                self.temporary.unlink()
+
+
+def stream_snapshot(
+    connection: CdpConnection,
+    destination: Path,
+    *,
+    gc: bool,
+    progress: SnapshotProgress | None,
+    on_bytes: BytesProgress | None,
+    cancel: threading.Event | None,
+    on_request: Callable[[PendingReply], None] | None = None,
+    stall_timeout: float = STALL_TIMEOUT,
+) -> int:
+    """Take one snapshot into ``destination``; returns the bytes written.
+
+    ``on_request`` receives the ``takeHeapSnapshot`` request: after a cancel V8 goes on
+    sending the rest of the chunks (it cannot be stopped), so the session must let that
+    request finish before it starts another snapshot on this connection.
+    """
+    if gc:
+        connection.call("HeapProfiler.collectGarbage", timeout=max(60.0, connection.request_timeout))
+    try:
+        writer = _ChunkWriter(destination)
+    except OSError as error:
+        raise InspectorError(
+            f"cannot create a snapshot file in {destination.parent}: {describe_os_error(error)}"
+        ) from None
+    last_activity = [time.monotonic()]
+
+    def on_chunk(params: dict[str, Any]) -> None:
+        last_activity[0] = time.monotonic()
+        writer.write(params.get("chunk", ""))
+        if on_bytes is not None and writer.error is None:
+            on_bytes(writer.bytes_written)
+
+    def on_progress(params: dict[str, Any]) -> None:
+        last_activity[0] = time.monotonic()
+        if progress is not None:
+            progress(int(params.get("done", 0)), int(params.get("total", 0)))
+
+    unsubscribers = [
+        connection.subscribe("HeapProfiler.addHeapSnapshotChunk", on_chunk),
+        connection.subscribe("HeapProfiler.reportHeapSnapshotProgress", on_progress),
+    ]
+    committed = False
+    try:
+        reply = connection.send("HeapProfiler.takeHeapSnapshot", {"reportProgress": True})
+        if on_request is not None:
+            on_request(reply)
+        while not reply.wait_done(0.1):
+            if cancel is not None and cancel.is_set():
+                raise InspectorError(f"snapshot cancelled; nothing was written to {destination}")
+            if time.monotonic() - last_activity[0] > stall_timeout:
+                raise InspectorError(
+                    f"the target sent no snapshot data for {stall_timeout:g} s; "
+                    "gave up and removed the partial file"
+                )
+        try:
+            reply.wait(0)
+        except InspectorError as error:
+            if connection.closed:
+                raise InspectorError(
+                    "the target went away while taking the snapshot; the partial file was removed "
+                    f"(earlier snapshots are untouched): {error}"
+                ) from None
+            raise
+        if writer.error is not None:
+            raise _write_error(destination, writer.error)
+        if writer.bytes_written == 0:
+            raise InspectorError("the inspector finished the snapshot without sending any data")
+        try:
+            writer.commit()
+        except OSError as error:
+            raise _write_error(destination, error) from None
+        committed = True
+        return writer.bytes_written
+    finally:
+        for unsubscribe in unsubscribers:
+            unsubscribe()
+        if not committed:
+            writer.discard()
+
+
+def _write_error(destination: Path, error: OSError) -> InspectorError:
+    return InspectorError(
+        f"cannot write the snapshot to {destination}: {describe_os_error(error)}; "
+        "the partial file was removed"
+    )
+
+
+def write_sidecar(
+    snapshot: Path,
+    *,
+    target: dict[str, Any],
+    scripts: dict[str, ScriptInfo],
+    script_source: str,
+    label: str,
+    gc: bool,
+    size: int,
+    seconds: float,
+    allocation_tracking: bool,
+) -> Path:
+    """Write the sidecar atomically with mode 0600 (it holds the target's argv and paths)."""
+    path = sidecar_path(snapshot)
+    document = {
+        "format": SIDECAR_FORMAT,
+        "version": 1,
+        "snapshot": snapshot.name,
+        "label": label,
+        "takenAt": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "collectGarbageFirst": gc,
+        "allocationTracking": allocation_tracking,
+        "bytes": size,
+        "seconds": round(seconds, 3),
+        "target": target,
+        # "debugger": from Debugger.scriptParsed; "none": use HeapSnapshot.script_names offline.
+        "scriptSource": script_source,
+        "scripts": scripts_to_json(scripts),
+    }
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise InspectorError(
+            f"cannot write the snapshot's sidecar {path}: {describe_os_error(error)}"
+        ) from None
+    return path
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; not every platform can open a directory, which is fine."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
