@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import __version__
 
 # Modules exposing ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
-_COMMAND_MODULES = ("heapscope.snapshot.cli", "heapscope.lsp.cli")
+_COMMAND_MODULES = ("heapscope.snapshot.cli", "heapscope.lsp.cli", "heapscope.inspector.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,162 @@
+"""``heapscope monitor`` and ``heapscope snapshot``: the live inspector from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from typing import Any, TextIO
+
+from .client import connect
+from .errors import InspectorError
+from .monitor import MemoryMonitor, MemorySample
+
+
+def register(subparsers: Any) -> None:
+    target_help = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
+    monitor = subparsers.add_parser("monitor", help="print a live node process's memory and a leak verdict")
+    monitor.add_argument("target", help=target_help)
+    monitor.add_argument("--interval", type=float, default=2.0, help="seconds between samples (default 2)")
+    monitor.add_argument("--count", type=int, default=0, help="stop after this many samples (default: never)")
+    _add_common(monitor)
+    monitor.set_defaults(func=run_monitor)
+
+    snapshot = subparsers.add_parser("snapshot", help="take a heap snapshot of a live node process")
+    snapshot.add_argument("target", help=target_help)
+    snapshot.add_argument(
+        "-o", "--output", help="file to write (default: .heapscope/snapshots/<time>-<label>)"
+    )
+    snapshot.add_argument("--label", default="snapshot", help="name part of the default file name")
+    snapshot.add_argument("--gc", action="store_true", help="collect garbage first, as DevTools does")
+    snapshot.add_argument(
+        "--workspace", default=".", help="where .heapscope/ lives (default: current directory)"
+    )
+    _add_common(snapshot)
+    snapshot.set_defaults(func=run_snapshot)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback inspector (it gives full control of that process)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds to wait when attaching (default 5)"
+    )
+
+
+def _mb(size: float | None) -> str:
+    return "-" if size is None else f"{size / 1e6:,.1f} MB"
+
+
+def format_sample(sample: MemorySample) -> str:
+    """One line per sample; the verdict last, since it is what the user is waiting for."""
+    trend = sample.trend_bytes_per_second
+    trend_text = "-" if trend is None else f"{trend / 1e3:+,.1f} kB/s"
+    clock = time.strftime("%H:%M:%S", time.localtime(sample.timestamp))
+    return (
+        f"{clock}  rss {_mb(sample.rss):>10}  heapUsed {_mb(sample.heap_used):>10}  "
+        f"after GC {_mb(sample.after_gc):>10}  trend {trend_text:>12}  GCs {sample.gc_count:>3}  "
+        f"{sample.verdict}"
+    )
+
+
+def run_monitor(args: argparse.Namespace) -> int:
+    try:
+        session = connect(args.target, allow_remote=args.allow_remote, timeout=args.timeout)
+    except InspectorError as error:
+        print(f"heapscope: {error}", file=sys.stderr)
+        return 2
+    pid = session.target_info.get("pid", "?")
+    print(f"monitoring process {pid} ({session.target.description}); Ctrl+C to stop", flush=True)
+    monitor = MemoryMonitor(session, args.interval)
+    taken = 0
+    try:
+        monitor.start()
+        for sample in monitor.stream():
+            print(format_sample(sample), flush=True)
+            taken += 1
+            if args.count and taken >= args.count:
+                break
+    except InspectorError as error:
+        print(f"heapscope: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    finally:
+        monitor.stop()
+        session.close()
+    if monitor.error is not None:
+        print(f"heapscope: {monitor.error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent when stderr is a pipe, so logs stay clean."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def building(self, done: int, total: int) -> None:
+        fraction = done / total if total else 0.0
+        filled = int(fraction * 30)
+        self._draw(f"building snapshot [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}", done >= total)
+
+    def writing(self, written: int) -> None:
+        self._draw(f"writing snapshot  {written / 1e6:,.1f} MB", False)
+
+    def _draw(self, text: str, force: bool) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if not force and now - self._last < 0.1:
+                return
+            self._last = now
+            self.stream.write(f"\r{text:<60}")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    try:
+        session = connect(args.target, allow_remote=args.allow_remote, timeout=args.timeout)
+    except InspectorError as error:
+        print(f"heapscope: {error}", file=sys.stderr)
+        return 2
+    bar = ProgressBar(sys.stderr)
+    cancel = threading.Event()
+    try:
+        saved = session.take_snapshot(
+            workspace=args.workspace,
+            dest=args.output,
+            label=args.label,
+            gc=args.gc,
+            progress=bar.building,
+            on_bytes=bar.writing,
+            cancel=cancel,
+        )
+    except InspectorError as error:
+        bar.finish()
+        print(f"heapscope: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        cancel.set()
+        bar.finish()
+        print("heapscope: interrupted; no snapshot was written", file=sys.stderr)
+        return 130
+    finally:
+        session.close()
+    bar.finish()
+    print(f"{saved.path}  ({saved.size / 1e6:,.1f} MB in {saved.seconds:.1f} s)")
+    return 0
