@@ -545,4 +545,8 @@ async def start_monitor(ls: HeapscopeServer, *args: Any) -> Any:
 
 @server.command("heapscope.stopMonitor")
 async def stop_monitor(ls: HeapscopeServer, *args: Any) -> Any:
-    return await _guard(ls, "stop the memory monitor", ls.session.stop_monitor)
+    return await _guard(
+        ls,
+        "stop the memory monitor",
+        lambda: ls.run_quick("stop the memory monitor", ls.session.stop_monitor),
+    )

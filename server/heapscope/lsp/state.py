@@ -320,7 +320,12 @@ class Session:
         session = self.require_target()
         self.stop_monitor()
         seconds = interval if interval is not None else self.options.monitor_interval
-        monitor = MemoryMonitor(session, seconds, lambda sample: sink(sample_json(sample)))
+        monitor = MemoryMonitor(
+            session,
+            seconds,
+            lambda sample: sink(sample_json(sample)),
+            on_error=lambda error: self.stop_monitor(),
+        )
         monitor.start()
         with self._lock:
             self.monitor = monitor
@@ -375,38 +380,10 @@ def summary_sentence(path: Path, summary: Mapping[str, Any]) -> str:
     )
 
 
-_SAMPLE_KEYS = {
-    "timestamp": ("timestamp", "time"),
-    "rss": ("rss",),
-    "heapTotal": ("heapTotal", "heap_total"),
-    "heapUsed": ("heapUsed", "heap_used"),
-    "external": ("external",),
-    "arrayBuffers": ("arrayBuffers", "array_buffers"),
-    "afterGc": ("afterGc", "after_gc", "heap_after_gc", "afterGC"),
-    "trendBytesPerSecond": ("trendBytesPerSecond", "trend_bytes_per_second", "trend"),
-    "leakSuspected": ("leakSuspected", "leak_suspected"),
-    "verdict": ("verdict",),
-}
-
-
 def sample_json(sample: Any) -> dict[str, Any]:
-    """A monitor sample (object or mapping) in the ``heapscope/memory`` notification's shape."""
-    source: Mapping[str, Any]
-    if isinstance(sample, Mapping):
-        source = sample
-    elif hasattr(sample, "to_json"):
-        source = sample.to_json()
-    else:
-        source = vars(sample)
-    result: dict[str, Any] = {}
-    for key, aliases in _SAMPLE_KEYS.items():
-        for alias in aliases:
-            if alias in source:
-                result[key] = source[alias]
-                break
-        else:
-            result[key] = None
-    return result
+    """A monitor sample in the ``heapscope/memory`` notification's shape (the inspector defines it)."""
+    data = sample.to_json() if hasattr(sample, "to_json") else sample
+    return dict(data) if isinstance(data, Mapping) else {}
 
 
 __all__ = ["Cancelled", "SnapshotRecord", "UserError"]
