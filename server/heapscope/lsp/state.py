@@ -324,12 +324,16 @@ class Session:
             session,
             seconds,
             lambda sample: sink(sample_json(sample)),
-            on_error=lambda error: self.stop_monitor(),
+            on_error=lambda error: self._monitor_ended(),
         )
         monitor.start()
         with self._lock:
             self.monitor = monitor
         return {"monitoring": True, "interval": seconds}
+
+    def _monitor_ended(self) -> None:
+        """The monitor stopped itself (target gone); the connection's close callback tells the user."""
+        self.stop_monitor()
 
     def stop_monitor(self) -> dict[str, Any]:
         with self._lock:
