@@ -88,13 +88,21 @@ class HeapscopeServer(LanguageServer):
             self.loop.call_soon_threadsafe(callback, *args)
 
     def report_failure(self, what: str, error: BaseException) -> None:
-        if isinstance(error, _expected_errors()):
-            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        """One sentence to the user; the traceback only to the log, and only for unexpected errors.
+
+        Our own :class:`UserError` is already a full sentence. Engine, inspector and
+        analysis errors are one-line clauses (made to follow ``heapscope:`` on a
+        terminal), so they get the failed action in front of them.
+        """
+        text = str(error).strip()
+        detail = text.splitlines()[0] if text else type(error).__name__
+        if isinstance(error, UserError):
+            message = detail
         else:
-            detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             message = f"Heapscope could not {what}: {detail}"
-            self.log("".join(traceback.format_exception(error)), types.MessageType.Error)
-        self.log(f"{what}: {message}", types.MessageType.Error)
+            if not isinstance(error, _expected_errors()):
+                self.log("".join(traceback.format_exception(error)), types.MessageType.Error)
+        self.log(message, types.MessageType.Error)
         self.show(message)
 
     def target_lost(self, message: str, quiet: bool) -> None:
