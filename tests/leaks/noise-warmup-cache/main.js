@@ -1,0 +1,15 @@
+'use strict';
+// A site whose template cache warms up over the first ~3 seconds (the client walks through the
+// 120 routes once at 40 requests a second), then only hits. Not a leak.
+const { serve, driveTraffic } = require('../_shared/traffic');
+const { templateFor } = require('./templates');
+
+const ROUTES = 120;
+
+const handler = (request, response) => {
+  const template = templateFor(request.url);
+  response.setHeader('content-type', 'text/html');
+  response.end(`${template.parts.length} parts for ${template.route}`);
+};
+
+serve(handler, (port) => driveTraffic(port, (n) => ({ path: `/page/${n % ROUTES}` }), { perSecond: 40 }));
