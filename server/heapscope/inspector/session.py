@@ -75,7 +75,12 @@ class CdpConnection:
         try:
             # No Origin header: Node does not need one and some proxies reject unknown origins.
             self._ws = websocket.create_connection(
-                ws_url, timeout=timeout, suppress_origin=True, enable_multithread=True
+                ws_url,
+                timeout=timeout,
+                suppress_origin=True,
+                enable_multithread=True,
+                # orjson validates the UTF-8 anyway; websocket-client does it in pure Python (slow).
+                skip_utf8_validation=True,
             )
         except websocket.WebSocketBadStatusException as error:
             raise InspectorError(

@@ -31,6 +31,8 @@ from .session import describe_os_error
 
 DEFAULT_INSPECTOR_PORT = 9229
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+# PID -> inspector port found earlier in this process: re-attaching needs no second search.
+_found_ports: dict[int, int] = {}
 _HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:/\s]+)):(?P<port>\d{1,5})$")
 
 
@@ -217,13 +219,18 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
         # The process's older sockets are probably its own servers: probe them only when no new
         # socket showed up for a second (its inspector may have been on before the signal).
         include_old = time.monotonic() - started > 1.0
-        for port in _candidate_ports(pid, before, now_listening, include_old):
+        candidates = _candidate_ports(pid, before, now_listening, include_old)
+        remembered = _found_ports.get(pid)
+        if remembered is not None and (now_listening is None or remembered in now_listening):
+            candidates.insert(0, remembered)
+        for port in candidates:
             if port in tried and now_listening is not None:
                 continue
             tried.add(port)
             with contextlib.suppress(InspectorError):
                 entry = discover_page("127.0.0.1", port, min(2.0, timeout))
                 entry["pid"] = pid
+                _found_ports[pid] = port
                 return ResolvedTarget(entry["webSocketDebuggerUrl"], "pid", description, entry)
         if time.monotonic() - started >= timeout:
             break
