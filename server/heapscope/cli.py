@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from . import __version__
 
 # Modules exposing ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
-_COMMAND_MODULES = ("heapscope.snapshot.cli", "heapscope.lsp.cli", "heapscope.inspector.cli")
+_COMMAND_MODULES = (
+    "heapscope.snapshot.cli",
+    "heapscope.lsp.cli",
+    "heapscope.inspector.cli",
+    "heapscope.analysis.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

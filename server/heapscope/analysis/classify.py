@@ -1,0 +1,738 @@
+"""Turn growing containers into findings: which of the seven patterns, where to fix it, and why.
+
+Each :class:`~heapscope.analysis.leaks.LeakGroup` is read through its retainer path in the
+final snapshot (root -> ... -> container -> entry) and its entries: listener arrays under
+an emitter's ``_events``, ``Timeout`` entries, closures chained through their contexts, a
+property of the global object, an array used as a queue, code under ``node_modules``, or
+a plain growing collection. The location is the line a developer changes: the listener or
+callback function, the closure literal, or the line inserting into the collection (from
+allocation traces when present, else from the owning source file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..snapshot import HeapSnapshot, RetainerHop
+from .alloc import AllocationTraces
+from .leaks import LeakGroup, keeps_growing
+from .model import Finding, Location, PathHop
+from .sources import SourceResolver, function_body_lines, insertion_lines, is_user_path, package_of
+
+IntArray = npt.NDArray[np.int64]
+
+ERROR_BYTES = 256 * 1024
+OTHER_MIN_BYTES = 1024 * 1024
+_MAX_PATH_HOPS = 24
+_CALLBACK_EDGES = ("listener", "callback", "_onTimeout", "_onImmediate", "handler", "fn", "cb")
+_QUEUE_NAMES = re.compile(
+    r"queue|jobs?$|tasks?$|pending|backlog|inbox|outbox|waiting|work|messages|buffer", re.I
+)
+_GLOBAL_CLASSES = ("global", "Window", "globalThis")
+
+
+@dataclass
+class Evidence:
+    """What the classifier learned about one group before writing its message."""
+
+    kind: str
+    path: list[RetainerHop]
+    anchor_hop: int
+    """Index in ``path`` of the container."""
+    name: str
+    """The collection's variable/property name ("" if none)."""
+    owner: str
+    location: Location | None = None
+    allocation_site: Location | None = None
+    details: dict[str, object] | None = None
+
+
+def format_bytes(size: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(size) < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"
+
+
+class Classifier:
+    def __init__(self, snapshots: list[HeapSnapshot], resolver: SourceResolver) -> None:
+        self.snapshots = snapshots
+        self.final = snapshots[-1]
+        self.resolver = resolver
+        self.traces = AllocationTraces(self.final)
+        self.context_type = self.final.edge_type_id("context")
+        self.closure_type = self.final.node_type_id("closure")
+
+    # ------------------------------------------------------------ graph helpers
+
+    def label(self, node: int) -> str:
+        snapshot = self.final
+        if int(snapshot.node_type[node]) == self.closure_type:
+            name = snapshot.name(node)
+            return f"{name}()" if name else "(anonymous function)"
+        return snapshot.class_name(node)
+
+    def user_location(self, node: int) -> Location | None:
+        location = self.resolver.node_location(node)
+        return location if location and is_user_path(location.path) else None
+
+    def any_location(self, node: int) -> Location | None:
+        """A file location even under node_modules (third-party code)."""
+        return self.resolver.node_location(node)
+
+    def callback_of(self, node: int) -> int:
+        """The closure a developer wrote behind an entry: itself, or its listener/callback property."""
+        snapshot = self.final
+        if int(snapshot.node_type[node]) == self.closure_type and self.any_location(node):
+            return node
+        for edge_name in _CALLBACK_EDGES:
+            target = snapshot.find_edge(node, edge_name)
+            if target >= 0 and int(snapshot.node_type[target]) == self.closure_type:
+                inner = snapshot.find_edge(target, "listener")  # once() wrappers
+                return inner if inner >= 0 and self.any_location(inner) else target
+        if int(snapshot.node_type[node]) == self.closure_type:
+            return node
+        return -1
+
+    def context_script(self, context: int) -> str | None:
+        """The file of a function context: the file of a closure that uses it."""
+        snapshot = self.final
+        edges, sources = snapshot.retainers_of(context)
+        for edge, source in zip(edges.tolist()[:64], sources.tolist()[:64], strict=True):
+            if int(snapshot.node_type[source]) == self.closure_type and snapshot.edge_name(edge) == "context":
+                location = self.resolver.node_location(source)
+                if location:
+                    return location.path
+        return None
+
+    def context_owner(self, context: int) -> str:
+        """The function a context belongs to, as "function name" or "module file.js"."""
+        snapshot = self.final
+        edges, sources = snapshot.retainers_of(context)
+        for edge, source in zip(edges.tolist()[:64], sources.tolist()[:64], strict=True):
+            if int(snapshot.node_type[source]) == self.closure_type and snapshot.edge_name(edge) == "context":
+                location = self.resolver.node_location(source)
+                if location:
+                    return f"module {os.path.basename(location.path)}"
+        return "a function scope"
+
+    def owner_script(self, path: list[RetainerHop], upto: int) -> str | None:
+        """The file of the code that owns the container: nearest closure, context or constructed object."""
+        snapshot = self.final
+        for index in range(upto, 0, -1):
+            node = path[index].node
+            if snapshot.class_name(node) == "system / Context":
+                script = self.context_script(node)
+                if script:
+                    return script
+            location = self.resolver.node_location(node)
+            if location and not snapshot.class_name(node).startswith("system"):
+                return location.path
+        return None
+
+    def hops(self, path: list[RetainerHop]) -> list[PathHop]:
+        snapshot = self.final
+        hops: list[PathHop] = []
+        for hop in path:
+            edge = snapshot.edge_name(hop.edge) if hop.edge >= 0 else ""
+            if hop.edge >= 0 and snapshot.edge_type_name(hop.edge) in ("element", "hidden"):
+                edge = f"[{edge}]"
+            location = None
+            if int(snapshot.node_type[hop.node]) == self.closure_type or snapshot.class_name(
+                hop.node
+            ) not in (
+                "Object",
+                "Array",
+                "Map",
+                "Set",
+            ):
+                location = self.user_location(hop.node)
+            hops.append(PathHop(node=self.label(hop.node), edge=edge, location=location))
+        if len(hops) > _MAX_PATH_HOPS:
+            keep = _MAX_PATH_HOPS // 2
+            hops = [*hops[:keep], PathHop(node="…", edge=f"{len(hops) - 2 * keep} more hops"), *hops[-keep:]]
+        return hops
+
+    def representative(self, group: LeakGroup) -> int:
+        """The entry nearest the root (then biggest): its retainer path explains the group."""
+        snapshot = self.final
+        entries = group.members
+        names = snapshot.class_names
+        same = entries[
+            np.array([names[c] == group.entry_class for c in snapshot.class_index[entries]], dtype=bool)
+        ]
+        pool = same if len(same) else entries
+        distances = snapshot.distances[pool].astype(np.int64)
+        nearest = pool[distances == distances[distances >= 0].min()] if np.any(distances >= 0) else pool
+        return int(nearest[np.argmax(snapshot.retained_sizes[nearest])])
+
+    def collection_name(self, path: list[RetainerHop], anchor_hop: int) -> tuple[str, str]:
+        """(name, owner) of the container: the nearest named edge into it and what holds that edge."""
+        snapshot = self.final
+        for index in range(anchor_hop, 0, -1):
+            hop = path[index]
+            if hop.edge < 0:
+                break
+            if snapshot.edge_type_name(hop.edge) in ("property", "context", "shortcut") or (
+                snapshot.edge_type_name(hop.edge) == "internal" and not snapshot.edge_name(hop.edge).isdigit()
+            ):
+                name = snapshot.edge_name(hop.edge)
+                if name in ("table", "elements", "properties", "context"):
+                    continue
+                holder = path[index - 1].node
+                if snapshot.class_name(holder) == "system / Context":
+                    owner = self.context_owner(holder)
+                elif snapshot.class_name(holder) in _GLOBAL_CLASSES:
+                    owner = "the global object"
+                else:
+                    owner = self.label(holder)
+                return name, owner
+        return "", ""
+
+    # ------------------------------------------------------------ classification
+
+    def classify(self, group: LeakGroup) -> Evidence:
+        snapshot = self.final
+        rep = self.representative(group)
+        path = snapshot.retainer_path(rep)
+        positions = [i for i, hop in enumerate(path) if hop.node == group.anchor]
+        anchor_hop = positions[0] if positions else max(len(path) - 2, 0)
+        name, owner = self.collection_name(path, anchor_hop)
+        edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
+
+        listener = self._event_listener(group, path, edge_names)
+        if listener:
+            return listener
+        if group.entry_class in ("Timeout", "Immediate") or "_idleNext" in edge_names[anchor_hop + 1 :]:
+            return self._timer(group, path, anchor_hop, name, owner)
+        closure = self._closure(group, path, anchor_hop, name, owner)
+        owner_file = self.owner_script(path, anchor_hop)
+        package = package_of(owner_file) if owner_file else None
+        if package is None:
+            package = self._allocating_package(group)
+        if package:
+            return self._third_party(group, path, anchor_hop, name, owner, package)
+        if closure:
+            return closure
+        global_name = self._global_name(path, anchor_hop)
+        if global_name is not None:
+            return self._collection(
+                group, path, anchor_hop, global_name or name, "the global object", "global"
+            )
+        anchor_class = snapshot.class_name(group.anchor)
+        if self._looks_like_queue(anchor_class, name, owner, owner_file, group):
+            return self._collection(group, path, anchor_hop, name, owner, "queue", owner_file)
+        if anchor_class in ("Map", "Set", "Array", "Object", "WeakMap", "WeakSet") or name:
+            return self._collection(group, path, anchor_hop, name, owner, "collection", owner_file)
+        return self._collection(group, path, anchor_hop, name, owner, "other", owner_file)
+
+    def _event_listener(
+        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str]
+    ) -> Evidence | None:
+        snapshot = self.final
+        for marker in ("_events", "<symbol kEvents>"):
+            if marker not in edge_names:
+                continue
+            at = len(edge_names) - 1 - edge_names[::-1].index(marker)
+            emitter = path[at - 1].node
+            event = edge_names[at + 1] if at + 1 < len(edge_names) else ""
+            if marker == "<symbol kEvents>":
+                event = self._event_target_type(path, at) or event
+            listener_counts = self._listener_counts(int(snapshot.node_id[emitter]), event, group)
+            callbacks = [self.callback_of(int(node)) for node in group.entries[:300].tolist()]
+            location = self._dominant_location([c for c in callbacks if c >= 0])
+            emitter_name, _ = self.collection_name(path, at - 1)
+            details: dict[str, object] = {
+                "emitter_class": snapshot.class_name(emitter),
+                "emitter": emitter_name,
+                "event": event,
+                "listener_counts": listener_counts,
+            }
+            return Evidence(
+                kind="event-listener",
+                path=path,
+                anchor_hop=at,
+                name=event,
+                owner=snapshot.class_name(emitter),
+                location=location,
+                details=details,
+            )
+        return None
+
+    def _event_target_type(self, path: list[RetainerHop], at: int) -> str:
+        """The event type for an EventTarget: the key stored just before the listener record in its Map."""
+        snapshot = self.final
+        if at + 2 >= len(path):
+            return ""
+        table = path[at + 2].node if snapshot.edge_name(path[at + 2].edge) == "table" else -1
+        if table < 0 or at + 3 >= len(path):
+            return ""
+        value_index = int(snapshot.edge_name_or_index[path[at + 3].edge])
+        for edge, target in snapshot.children(table):
+            if (
+                int(snapshot.edge_name_or_index[edge]) == value_index - 1
+                and snapshot.type_name(target) == "string"
+            ):
+                return snapshot.name(target)
+        return ""
+
+    def _listener_counts(self, emitter_id: int, event: str, group: LeakGroup) -> list[int]:
+        counts: list[int] = []
+        for snapshot in self.snapshots:
+            emitter = snapshot.node_by_id(emitter_id)
+            events = snapshot.find_edge(emitter, "_events") if emitter >= 0 else -1
+            listeners = snapshot.find_edge(events, event) if events >= 0 and event else -1
+            if listeners < 0:
+                counts.append(0)
+            elif snapshot.type_name(listeners) == "closure":
+                counts.append(1)
+            else:
+                from .leaks import element_count
+
+                counts.append(element_count(snapshot, listeners))
+        if not any(counts):
+            return list(group.counts)
+        return counts
+
+    def _dominant_location(self, closures: list[int]) -> Location | None:
+        votes: Counter[Location] = Counter()
+        for closure in closures:
+            location = self.any_location(closure)
+            if location:
+                votes[location] += 2 if is_user_path(location.path) else 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _timer(
+        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str
+    ) -> Evidence:
+        snapshot = self.final
+        timers = group.members[
+            np.isin(
+                snapshot.class_index[group.members],
+                [
+                    snapshot.class_names.index(c)
+                    for c in ("Timeout", "Immediate")
+                    if c in snapshot.class_names
+                ],
+            )
+        ]
+        callbacks = [self.callback_of(int(node)) for node in timers[:300].tolist()]
+        location = self._dominant_location([c for c in callbacks if c >= 0])
+        return Evidence(
+            kind="timer",
+            path=path,
+            anchor_hop=anchor_hop,
+            name=name,
+            owner=owner,
+            location=location,
+            details={
+                "timer_class": group.entry_class
+                if group.entry_class in ("Timeout", "Immediate")
+                else "Timeout"
+            },
+        )
+
+    def _closure(
+        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str
+    ) -> Evidence | None:
+        snapshot = self.final
+        closures = group.members[snapshot.node_type[group.members] == self.closure_type]
+        if len(closures) < 3:
+            return None
+        literals: Counter[Location] = Counter()
+        by_literal: dict[Location, list[int]] = {}
+        for closure in closures[:2000].tolist():
+            location = self.any_location(int(closure))
+            if location:
+                literals[location] += 1
+                by_literal.setdefault(location, []).append(int(closure))
+        if not literals:
+            return None
+        literal, count = literals.most_common(1)[0]
+        entries_are_closures = group.entry_class == "(closure)"
+        chained = count >= 3 and count > 2 * max(len(group.entries), 1)
+        if not (entries_are_closures or chained):
+            return None
+        captured = self._captured(by_literal[literal])
+        return Evidence(
+            kind="closure",
+            path=path,
+            anchor_hop=anchor_hop,
+            name=name,
+            owner=owner,
+            location=literal,
+            details={"captured": captured, "closure_count": count},
+        )
+
+    def _captured(self, closures: list[int]) -> list[dict[str, object]]:
+        """Context variables of these closures, ranked by the bytes they keep (summed over closures)."""
+        snapshot = self.final
+        totals: Counter[str] = Counter()
+        for closure in closures[:500]:
+            context = snapshot.find_edge(closure, "context")
+            if context < 0:
+                continue
+            for edge, target in snapshot.children(context):
+                if int(snapshot.edge_type[edge]) == self.context_type:
+                    totals[snapshot.edge_name(edge)] += int(snapshot.retained_sizes[target])
+        return [{"name": name, "retained_bytes": size} for name, size in totals.most_common(5)]
+
+    def _allocating_package(self, group: LeakGroup) -> str | None:
+        """The package whose code allocated most entries, when no user frame sits above it."""
+        if not self.traces.available:
+            return None
+        found = self.traces.dominant_frame(group.entries, user_only=False)
+        if found is None:
+            return None
+        frame, _ = found
+        return package_of(frame.path) if frame.path else None
+
+    def _third_party(
+        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str, package: str
+    ) -> Evidence:
+        evidence = self._collection(group, path, anchor_hop, name, owner, "third-party")
+        evidence.details = {**(evidence.details or {}), "package": package}
+        if evidence.location is None or not is_user_path(evidence.location.path):
+            # Point at the user's call into the package when a user frame allocated the entries.
+            user = (
+                self.traces.dominant_frame(group.entries, user_only=True) if self.traces.available else None
+            )
+            if user and user[0].path:
+                frame = user[0]
+                evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
+        if evidence.location is None:
+            evidence.location = self._package_location(path, anchor_hop)
+        return evidence
+
+    def _package_location(self, path: list[RetainerHop], anchor_hop: int) -> Location | None:
+        for index in range(anchor_hop, 0, -1):
+            location = self.any_location(path[index].node)
+            if location:
+                return location
+        return None
+
+    def _global_name(self, path: list[RetainerHop], anchor_hop: int) -> str | None:
+        """The global property that holds the container, or None when the path does not go through one.
+
+        The path must go from the global object to the container through properties only:
+        a module's variable reached via some global function's context is not a global.
+        """
+        snapshot = self.final
+        for index in range(anchor_hop, 0, -1):
+            node = path[index - 1].node
+            edge = path[index].edge
+            if (
+                snapshot.edge_type_name(edge) == "context"
+                or int(snapshot.node_type[path[index].node]) == self.closure_type
+            ):
+                return None
+            if snapshot.class_name(node) in _GLOBAL_CLASSES and snapshot.edge_type_name(edge) == "property":
+                return snapshot.edge_name(edge)
+        if snapshot.class_name(path[anchor_hop].node) in _GLOBAL_CLASSES:
+            return ""
+        return None
+
+    def _looks_like_queue(
+        self, anchor_class: str, name: str, owner: str, owner_file: str | None, group: LeakGroup
+    ) -> bool:
+        if anchor_class != "Array" and not (group.entry_class and "next" in self._entry_edges(group)):
+            return False
+        if _QUEUE_NAMES.search(name) or re.search(r"queue", owner, re.I):
+            return True
+        if owner_file and name:
+            lines = self.resolver.lines(owner_file) or []
+            shift = re.compile(rf"\b{re.escape(name)}\s*\.\s*(?:shift|splice\s*\(\s*0)\s*\(?")
+            return any(shift.search(line) for line in lines)
+        return False
+
+    def _entry_edges(self, group: LeakGroup) -> set[str]:
+        snapshot = self.final
+        if not len(group.entries):
+            return set()
+        node = int(group.entries[0])
+        return {snapshot.edge_name(edge) for edge in snapshot.edges_of(node)}
+
+    def _collection(
+        self,
+        group: LeakGroup,
+        path: list[RetainerHop],
+        anchor_hop: int,
+        name: str,
+        owner: str,
+        kind: str,
+        owner_file: str | None = None,
+    ) -> Evidence:
+        """Collections, queues, globals: point at the line that inserts the growing entries."""
+        allocation_site = None
+        location = None
+        if self.traces.available:
+            found = self.traces.dominant_frame(group.entries)
+            if found and found[0].path:
+                frame = found[0]
+                allocation_site = self._refine(frame.path or "", frame.line, frame.column, name, None)
+                location = allocation_site
+        if location is None and name:
+            files = [owner_file] if owner_file else []
+            if not files or kind == "global":
+                files += [p for p in self._user_scripts() if p not in files]
+            for file in files:
+                lines = self.resolver.lines(file) if file else None
+                if not lines or not file:
+                    continue
+                hits = insertion_lines(lines, name)
+                if hits:
+                    line0 = hits[0]
+                    column0 = max(lines[line0].find(name), 0)
+                    location = self.resolver.position(file, line0, column0)
+                    break
+        if location is None:
+            for index in range(anchor_hop, 0, -1):
+                location = self.user_location(path[index].node)
+                if location:
+                    break
+        return Evidence(
+            kind=kind,
+            path=path,
+            anchor_hop=anchor_hop,
+            name=name,
+            owner=owner,
+            location=location,
+            allocation_site=allocation_site,
+            details={
+                "collection_class": self.final.class_name(group.anchor),
+                "entry_class": group.entry_class,
+            },
+        )
+
+    def _refine(self, path: str, line: int, column: int, name: str, package: str | None) -> Location:
+        """Within the allocating function (1-based start), the line inserting into ``name``."""
+        lines = self.resolver.lines(path)
+        line0, column0 = max(line - 1, 0), max(column - 1, 0)
+        if lines and name:
+            body = function_body_lines(lines, line0, column0)
+            hits = insertion_lines(lines, name, body)
+            if hits:
+                hit = hits[0]
+                return self.resolver.position(path, hit, max(lines[hit].find(name), 0))
+        if lines and package:
+            body = function_body_lines(lines, line0, column0)
+            for number in body:
+                stripped = lines[number].strip()
+                if number > line0 and stripped and not stripped.startswith("//"):
+                    return self.resolver.position(
+                        path, number, len(lines[number]) - len(lines[number].lstrip())
+                    )
+        return self.resolver.position(path, line0, column0)
+
+    def _user_scripts(self) -> list[str]:
+        paths = []
+        for url in self.final.script_names.values():
+            path = url[7:] if url.startswith("file://") else url
+            if path.startswith("/") and is_user_path(path):
+                paths.append(path)
+        return sorted(set(paths))[:200]
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _counts_text(counts: list[int]) -> str:
+    return " → ".join(f"{count:,}" for count in counts)
+
+
+def _fix_hint(kind: str, evidence: Evidence) -> str:
+    details = evidence.details or {}
+    if kind == "event-listener":
+        event = details.get("event") or "the event"
+        return (
+            f"Remove the listener when its owner is done: keep a reference to the function and call "
+            f"emitter.off('{event}', fn) (removeListener), use emitter.once('{event}', ...) if it should "
+            f"run once, or register it a single time instead of on every call."
+        )
+    if kind == "closure":
+        return (
+            "Stop keeping every closure alive (drop the reference that stores it, or reuse one function), "
+            "and capture only what it needs: copy small values out of large objects, or set the captured "
+            "variable to null once it is no longer used."
+        )
+    if kind == "timer":
+        return (
+            "Keep the handle returned by setInterval/setTimeout and call clearInterval/clearTimeout when the "
+            "work is finished or its owner is closed; create a repeating timer once, not on every call."
+        )
+    if kind == "global":
+        return (
+            "Do not accumulate data on the global object: keep it in a module-scoped structure with a size "
+            "limit, delete entries when done, and declare variables with let/const (a missing declaration "
+            "creates an implicit global)."
+        )
+    if kind == "queue":
+        return (
+            "Drain the queue: make sure a consumer removes items (shift/splice) at least as fast as they "
+            "are pushed, bound its length (drop, reject or apply back-pressure when full), and stop "
+            "producing when no consumer runs."
+        )
+    if kind == "third-party":
+        package = details.get("package", "the package")
+        return (
+            f"The growth is held inside `{package}`: check its options for a size limit, TTL or a "
+            f"close()/dispose() call, make sure you do not create a new instance or key per request, "
+            f"or upgrade the package."
+        )
+    if kind == "collection":
+        return (
+            "Bound the collection: evict old entries (an LRU with a maximum size, or a TTL), delete an entry "
+            "when the thing it describes goes away, or use a WeakMap/WeakRef when keys are objects."
+        )
+    return "Follow the retainer path to the object that should have let go, and remove that reference."
+
+
+def _message(kind: str, evidence: Evidence, group: LeakGroup, counts: list[int]) -> tuple[str, str]:
+    """(title, message)."""
+    details = evidence.details or {}
+    growth = group.retained[-1] - group.retained[0]
+    bytes_text = f"retaining {format_bytes(group.retained[-1])} (+{format_bytes(max(growth, 0))})"
+    named = f" `{evidence.name}`" if evidence.name else ""
+    if kind == "event-listener":
+        emitter = str(details.get("emitter_class") or "EventEmitter")
+        variable = f" `{details['emitter']}`" if details.get("emitter") else ""
+        event = details.get("event") or "?"
+        title = f"'{event}' listeners on {emitter}{variable}"
+        return title, (
+            f"{emitter}{variable} gains '{event}' listeners that are never removed: "
+            f"{_counts_text(counts)} listeners, {bytes_text}."
+        )
+    if kind == "closure":
+        captured_items = details.get("captured")
+        captured = [
+            str(item["name"]) for item in (captured_items if isinstance(captured_items, list) else [])
+        ][:3]
+        holding = f"; their scope keeps {', '.join(f'`{c}`' for c in captured)} alive" if captured else ""
+        title = "closures piling up"
+        return title, (
+            f"Closures created by this function keep accumulating "
+            f"({details.get('closure_count', '?')} new ones alive){holding}: {_counts_text(counts)} "
+            f"{group.entry_class or 'objects'}, {bytes_text}."
+        )
+    if kind == "timer":
+        timer_class = str(details.get("timer_class") or "Timeout")
+        title = f"{timer_class} objects never cleared"
+        return title, (
+            f"Timers created here are never cleared: {_counts_text(counts)} {timer_class} objects alive, "
+            f"{bytes_text}."
+        )
+    collection_class = str(details.get("collection_class") or "object")
+    owner = f" in {evidence.owner}" if evidence.owner else ""
+    if kind == "global":
+        title = f"global{named} grows"
+        return title, (
+            f"Global{named} ({collection_class} on the global object) keeps growing: {_counts_text(counts)} "
+            f"{group.entry_class or 'entries'}, {bytes_text}."
+        )
+    if kind == "queue":
+        title = f"queue{named} never drained"
+        return title, (
+            f"{collection_class}{named}{owner} is used as a queue that is never drained: "
+            f"{_counts_text(counts)} queued {group.entry_class or 'items'}, {bytes_text}."
+        )
+    if kind == "third-party":
+        package = details.get("package", "?")
+        title = f"growth inside {package}"
+        return title, (
+            f"Objects kept by package `{package}` keep growing ({collection_class}{named}): "
+            f"{_counts_text(counts)} {group.entry_class or 'entries'}, {bytes_text}."
+        )
+    if kind == "collection":
+        title = f"{collection_class}{named} grows without bound"
+        return title, (
+            f"{collection_class}{named}{owner} grows without bound: {_counts_text(counts)} "
+            f"{group.entry_class or 'entries'}, {bytes_text}."
+        )
+    title = f"{group.entry_class or 'objects'} keep growing"
+    return title, (
+        f"{group.entry_class or 'Objects'} kept by {collection_class}{named} keep growing: "
+        f"{_counts_text(counts)}, {bytes_text}."
+    )
+
+
+def build_findings(
+    snapshots: list[HeapSnapshot], groups: list[LeakGroup], resolver: SourceResolver
+) -> list[Finding]:
+    """Classify every group that keeps growing; drop the ones that cannot be tied to anything."""
+    classifier = Classifier(snapshots, resolver)
+    findings: list[Finding] = []
+    three = len(snapshots) >= 3
+    for group in groups:
+        if not keeps_growing(group.counts, group.retained):
+            continue
+        evidence = classifier.classify(group)
+        kind = evidence.kind
+        counts = group.counts
+        if kind == "event-listener":
+            listener_counts = (evidence.details or {}).get("listener_counts")
+            if isinstance(listener_counts, list) and listener_counts:
+                counts = [int(c) for c in listener_counts]
+        growth = group.retained[-1] - group.retained[0]
+        user_related = evidence.location is not None
+        if not user_related and growth < OTHER_MIN_BYTES:
+            continue
+        if not user_related:
+            if group.entry_class.startswith(("(compiled code)", "(system)", "system /", "(object shape)")):
+                continue
+            kind = "other"
+        if three and growth >= ERROR_BYTES and user_related:
+            severity = "error"
+        elif user_related and (three or growth >= ERROR_BYTES):
+            severity = "warning"
+        else:
+            severity = "information"
+        title, message = _message(kind, evidence, group, counts)
+        digest = hashlib.sha1(
+            f"{kind}|{evidence.location}|{evidence.name}|{group.anchor_id}".encode(), usedforsecurity=False
+        ).hexdigest()[:10]
+        findings.append(
+            Finding(
+                id=f"{kind}-{digest}",
+                kind=kind,
+                severity=severity,
+                message=message,
+                location=evidence.location,
+                growth_count=list(counts),
+                growth_retained=list(group.retained),
+                retainer_path=classifier.hops(evidence.path),
+                fix_hint=_fix_hint(kind, evidence),
+                title=title,
+                allocation_site=evidence.allocation_site,
+                details={
+                    **{k: v for k, v in (evidence.details or {}).items() if k != "listener_counts"},
+                    "name": evidence.name,
+                    "owner": evidence.owner,
+                    "new_objects": len(group.members),
+                    "new_bytes": group.new_bytes,
+                },
+            )
+        )
+    return _merge_same_location(findings)
+
+
+def _merge_same_location(findings: list[Finding]) -> list[Finding]:
+    """Containers growing from the same line and kind are one finding to a developer: keep the biggest."""
+    merged: dict[tuple[str, Location | None], Finding] = {}
+    result: list[Finding] = []
+    for finding in findings:
+        key = (finding.kind, finding.location)
+        if finding.location is not None and key in merged:
+            merged[key].details.setdefault("also_in", 0)
+            merged[key].details["also_in"] += 1
+            continue
+        merged[key] = finding
+        result.append(finding)
+    return result

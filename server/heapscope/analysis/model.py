@@ -1,0 +1,154 @@
+"""The analysis results as plain data: what every front end (CLI, SARIF, HTML, LSP) reads.
+
+``LeakReport.to_json()`` is the stable contract (issue 4's shape); everything else in
+this package produces these objects, and nothing here knows how they are displayed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("event-listener", "closure", "collection", "timer", "global", "queue", "third-party", "other")
+SEVERITIES = ("error", "warning", "information")
+_SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A source position for people: absolute path, 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column}
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class PathHop:
+    """One step of a retainer path: the node reached (``Class`` or ``Class name``) and the edge taken."""
+
+    node: str
+    edge: str
+    location: Location | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "edge": self.edge,
+            "location": self.location.to_json() if self.location else None,
+        }
+
+
+@dataclass
+class Finding:
+    """One leak: what grows, where to fix it, why it stays alive."""
+
+    id: str
+    kind: str
+    severity: str
+    message: str
+    location: Location | None
+    growth_count: list[int]
+    growth_retained: list[int]
+    retainer_path: list[PathHop]
+    fix_hint: str
+    title: str = ""
+    """Short label for lenses and headings, e.g. ``'leak' listeners on EventEmitter``."""
+    allocation_site: Location | None = None
+    """Where the growing entries were allocated, when the snapshots carried allocation traces."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Kind-specific facts (event name, captured variables, package, ...)."""
+
+    @property
+    def severity_rank(self) -> int:
+        return _SEVERITY_RANK.get(self.severity, len(SEVERITIES))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "location": self.location.to_json() if self.location else None,
+            "growth": {"count": list(self.growth_count), "retained_bytes": list(self.growth_retained)},
+            "retainer_path": [hop.to_json() for hop in self.retainer_path],
+            "fix_hint": self.fix_hint,
+            "title": self.title,
+            "allocation_site": self.allocation_site.to_json() if self.allocation_site else None,
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class ClassDelta:
+    """One row of DevTools' Comparison view: how a class changed between two snapshots."""
+
+    name: str
+    new_count: int
+    deleted_count: int
+    new_size: int
+    deleted_size: int
+
+    @property
+    def delta_count(self) -> int:
+        return self.new_count - self.deleted_count
+
+    @property
+    def delta_size(self) -> int:
+        return self.new_size - self.deleted_size
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "class": self.name,
+            "new": self.new_count,
+            "deleted": self.deleted_count,
+            "delta": self.delta_count,
+            "alloc_size": self.new_size,
+            "freed_size": self.deleted_size,
+            "size_delta": self.delta_size,
+        }
+
+
+@dataclass
+class LeakReport:
+    """Everything one analysis found, plus what the HTML report needs to draw the run."""
+
+    target: dict[str, Any]
+    snapshots: list[str]
+    findings: list[Finding]
+    comparison: list[ClassDelta] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    """Memory samples taken during a run (``timestamp`` in seconds, ``heapUsed``, ...)."""
+    snapshot_times: list[float] = field(default_factory=list)
+    """When each snapshot was taken, on the samples' clock."""
+    notes: list[str] = field(default_factory=list)
+
+    def sort(self) -> None:
+        """Most severe first; within a severity, the biggest retained growth first."""
+        self.findings.sort(key=lambda f: (f.severity_rank, -_growth_bytes(f), f.id))
+
+    @property
+    def has_leak(self) -> bool:
+        return any(finding.severity in ("error", "warning") for finding in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        self.sort()
+        return {
+            "version": 1,
+            "target": self.target,
+            "snapshots": list(self.snapshots),
+            "findings": [finding.to_json() for finding in self.findings],
+            "comparison": [row.to_json() for row in self.comparison],
+            "notes": list(self.notes),
+        }
+
+
+def _growth_bytes(finding: Finding) -> int:
+    retained = finding.growth_retained
+    return retained[-1] - retained[0] if retained else 0
