@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,21 +156,21 @@ class InspectorSession:
         See :mod:`heapscope.inspector.scripts` for why this is safe next to VS Code's
         debugger and why the js-debug proxy needs a second, direct session.
         """
-        source, scripts = self._collect_scripts()
-        del source
-        return scripts
+        return self._collect_scripts().scripts
 
-    def _collect_scripts(self) -> tuple[str, dict[str, ScriptInfo]]:
+    def _collect_scripts(self) -> _ScriptReplay:
         if not self.target.via_proxy:
-            return "debugger", self._scripts.refresh(max(self.timeout, 10.0))
+            scripts = self._scripts.refresh(max(self.timeout, 10.0))
+            return _ScriptReplay("debugger", scripts, self._scripts.target_paused)
         direct_url = self.evaluate_fixed(_INSPECTOR_URL_EXPRESSION)
         if not isinstance(direct_url, str) or not direct_url.startswith("ws"):
-            return "none", {}
+            return _ScriptReplay("none", {}, False)
         _check_url_host(direct_url, self.allow_remote)
         side = CdpConnection(direct_url, timeout=self.timeout, name=f"{self.target.description} (direct)")
         recorder = ScriptRecorder(side)
         try:
-            return "debugger", recorder.refresh(max(self.timeout, 10.0))
+            scripts = recorder.refresh(max(self.timeout, 10.0))
+            return _ScriptReplay("debugger", scripts, recorder.target_paused)
         finally:
             recorder.close()
             side.close()
@@ -207,15 +208,17 @@ class InspectorSession:
                 ) from None
         with self._snapshot_lock:
             self._drain_previous_snapshot()
-            script_source: str = "none"
-            script_map: dict[str, ScriptInfo] = {}
-            if scripts:
+            replay = _ScriptReplay("none", {}, False)
+            if scripts or gc:
                 try:
-                    script_source, script_map = self._collect_scripts()
+                    replay = self._collect_scripts()
                 except InspectorError:
                     if self.connection.closed:
                         raise
                     # A script map is a convenience: the snapshot maps closures to scripts itself.
+            script_source, script_map = (replay.source, replay.scripts) if scripts else ("none", {})
+            # A GC request waits for a paused debugger to resume (see snapshots._collect_garbage).
+            gc = gc and not replay.target_paused
             started = time.monotonic()
             size = stream_snapshot(
                 self.connection,
@@ -289,6 +292,13 @@ class InspectorSession:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@dataclass(frozen=True)
+class _ScriptReplay:
+    source: str  # "debugger" or "none" (see the sidecar's scriptSource)
+    scripts: dict[str, ScriptInfo]
+    target_paused: bool  # another debugger holds the target paused
 
 
 def _check_url_host(url: str, allow_remote: bool) -> None:

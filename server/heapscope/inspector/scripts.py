@@ -56,8 +56,17 @@ class ScriptRecorder:
         self._connection = connection
         self._lock = threading.Lock()
         self._scripts: dict[str, ScriptInfo] = {}
-        self._unsubscribe = connection.subscribe("Debugger.scriptParsed", self._on_script_parsed)
+        self._unsubscribers = [
+            connection.subscribe("Debugger.scriptParsed", self._on_script_parsed),
+            connection.subscribe("Debugger.paused", lambda params: self._set_paused(True)),
+            connection.subscribe("Debugger.resumed", lambda params: self._set_paused(False)),
+        ]
         self.debugger_enabled_by_us = False
+        # Whether another debugger holds the target paused, as V8 told us while our domain was on.
+        self.target_paused = False
+
+    def _set_paused(self, paused: bool) -> None:
+        self.target_paused = paused
 
     def _on_script_parsed(self, params: dict[str, Any]) -> None:
         script_id = params.get("scriptId")
@@ -79,6 +88,7 @@ class ScriptRecorder:
         """
         if self.debugger_enabled_by_us:
             return self.snapshot()  # already enabled: scriptParsed keeps the map current
+        self.target_paused = False  # V8 sends Debugger.paused on enable if the target is paused
         skip = self._connection.send("Debugger.setSkipAllPauses", {"skip": True})
         enable = self._connection.send("Debugger.enable", {})
         try:
@@ -91,7 +101,8 @@ class ScriptRecorder:
         return self.snapshot()
 
     def close(self) -> None:
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
 
 
 def scripts_to_json(scripts: dict[str, ScriptInfo]) -> dict[str, dict[str, Any]]:

@@ -37,6 +37,8 @@ SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_FORMAT = "heapscope-snapshot-sidecar"
 # Fail when the target sends nothing (no progress, no chunk) for this long (seconds).
 STALL_TIMEOUT = 120.0
+# Longest wait for an explicit GC before the snapshot (whose own GC then has to do).
+GC_TIMEOUT = 30.0
 _WRITE_BUFFER = 1 << 20
 
 
@@ -85,6 +87,19 @@ def read_sidecar(snapshot: str | os.PathLike[str]) -> dict[str, Any] | None:
     except (OSError, orjson.JSONDecodeError):
         return None
     return data if isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT else None
+
+
+def _collect_garbage(connection: CdpConnection) -> None:
+    """Ask for a full GC, but never let it block the snapshot.
+
+    V8 runs ``collectGarbage`` as a task once the JavaScript stack is empty, so while
+    another debugger holds the target paused the reply only comes after it resumes. The
+    snapshot itself starts with a full GC, so going on without the reply loses little.
+    """
+    reply = connection.send("HeapProfiler.collectGarbage")
+    if not reply.wait_done(GC_TIMEOUT):
+        return
+    reply.wait(0)
 
 
 class _ChunkWriter:
@@ -157,7 +172,7 @@ def stream_snapshot(
     request finish before it starts another snapshot on this connection.
     """
     if gc:
-        connection.call("HeapProfiler.collectGarbage", timeout=max(60.0, connection.request_timeout))
+        _collect_garbage(connection)
     try:
         writer = _ChunkWriter(destination)
     except OSError as error:
