@@ -32,8 +32,11 @@ _TAIL_LINES = 20
 class NodeProcess:
     """A running Node program with its inspector open on a loopback port."""
 
-    def __init__(self, process: subprocess.Popen[bytes], echo_stderr: IO[str] | None) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], echo_stderr: IO[str] | None, args: Sequence[str] = ()
+    ) -> None:
         self.process = process
+        self.args = list(args)
         self.pid = process.pid
         self.ws_url: str | None = None
         self._echo = echo_stderr
@@ -64,6 +67,18 @@ class NodeProcess:
     def stderr_tail(self) -> str:
         """The program's last stderr lines (inspector banners left out)."""
         return "\n".join(self._tail)
+
+    def failure(self, what: str | None = None) -> InspectorError | None:
+        """If the program has exited, the error to show: exit code plus the line that says why.
+
+        A program can die right after its inspector opened (a syntax error is reported
+        after the URL); ``heapscope run`` uses this when the session then fails.
+        """
+        exit_code = self.process.poll()
+        if exit_code is None:
+            return None
+        self._reader.join(timeout=2.0)  # let the last stderr lines in
+        return _exit_error(what or " ".join(self.args), exit_code, self.stderr_tail())
 
     def poll(self) -> int | None:
         return self.process.poll()
@@ -141,22 +156,27 @@ def launch_node(
         raise InspectorError(f"cannot run {argv[0]}: not found (is Node.js installed and on PATH?)") from None
     except OSError as error:
         raise InspectorError(f"cannot run {argv[0]}: {error.strerror or error}") from None
-    node = NodeProcess(process, echo_stderr)
+    node = NodeProcess(process, echo_stderr, argv)
     node._url_known.wait(timeout)
     if node.ws_url is not None:
         return node
+    # stderr closed: the process is exiting; give it a moment to be reaped.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(2.0)
     exit_code = process.poll()
     node.stop()
     tail = node.stderr_tail()
+    if exit_code is None:
+        reason = _key_line(tail)
+        detail = f": {reason}" if reason else ""
+        raise InspectorError(f"{argv[0]} did not open its inspector within {timeout:g} s{detail}", tail)
+    raise _exit_error(" ".join(argv), exit_code, tail)
+
+
+def _exit_error(what: str, exit_code: int, tail: str) -> InspectorError:
     reason = _key_line(tail)
     detail = f": {reason}" if reason else ""
-    if exit_code is None:
-        failure = InspectorError(f"{argv[0]} did not open its inspector within {timeout:g} s{detail}", tail)
-    else:
-        failure = InspectorError(
-            f"{' '.join(argv)} exited with code {exit_code} before it could be attached{detail}", tail
-        )
-    raise failure
+    return InspectorError(f"{what} exited with code {exit_code} before it could be attached{detail}", tail)
 
 
 def _key_line(tail: str) -> str:

@@ -1,0 +1,57 @@
+"""``heapscope monitor`` and ``heapscope snapshot`` as a user runs them."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from heapscope.cli import main
+from heapscope.snapshot import load_snapshot
+
+from .conftest import NodeProgramFactory
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_snapshot_command(
+    node_program: NodeProgramFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = node_program()
+    output = tmp_path / "cli.heapsnapshot"
+    assert main(["snapshot", program.host_port, "-o", str(output), "--gc"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.startswith(f"{output}  (")
+    assert printed.err == ""  # no progress bar when stderr is not a terminal
+    assert load_snapshot(output).node_count > 0
+
+
+def test_snapshot_command_default_place(
+    node_program: NodeProgramFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = node_program()
+    assert main(["snapshot", str(program.ws_url), "--workspace", str(tmp_path), "--label", "cli"]) == 0
+    (saved,) = (tmp_path / ".heapscope" / "snapshots").glob("*-cli.heapsnapshot")
+    assert capsys.readouterr().out.startswith(str(saved))
+
+
+def test_monitor_command(node_program: NodeProgramFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    program = node_program()
+    assert main(["monitor", program.host_port, "--interval", "0.1", "--count", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"monitoring process {program.pid}")
+    assert len(lines) == 4
+    for line in lines[1:]:
+        assert " rss " in line and " heapUsed " in line and " after GC " in line
+
+
+@pytest.mark.parametrize("command", ["snapshot", "monitor"])
+def test_commands_fail_with_one_line(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main([command, f"127.0.0.1:{port}", "--timeout", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"heapscope: nothing is listening on 127.0.0.1:{port}")
+    assert error.count("\n") == 1
