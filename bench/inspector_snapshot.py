@@ -1,0 +1,80 @@
+"""Time a ~200 MB heap snapshot taken over the inspector socket against ``v8.writeHeapSnapshot``.
+
+Same program, same run: the program builds its heap, then we take a snapshot in-process
+(``v8.writeHeapSnapshot`` through a fixed expression) and one through Heapscope's
+websocket session, alternating, and report the ratio and Heapscope's peak RSS.
+
+    .venv/bin/python bench/inspector_snapshot.py [--objects 1100000] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from heapscope.inspector import connect, launch_node
+
+PROGRAM = """\
+const count = Number(process.argv[2]);
+globalThis.items = [];
+for (let i = 0; i < count; i++) globalThis.items.push({ index: i, text: 'item ' + i, next: null });
+for (let i = 1; i < count; i++) globalThis.items[i - 1].next = globalThis.items[i];
+console.error('built');
+setInterval(() => {}, 1000);
+"""
+
+IN_PROCESS = (
+    "(() => { const started = process.hrtime.bigint(); "
+    "require('v8').writeHeapSnapshot(process.env.HEAPSCOPE_BENCH_FILE); "
+    "return Number(process.hrtime.bigint() - started) / 1e9; })()"
+)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--objects", type=int, default=1_100_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        program = scratch / "heap.js"
+        program.write_text(PROGRAM)
+        in_process_file = scratch / "in-process.heapsnapshot"
+        env = {**os.environ, "HEAPSCOPE_BENCH_FILE": str(in_process_file)}
+        node = launch_node(["node", str(program), str(args.objects)], env=env, timeout=30)
+        try:
+            while "built" not in node.stderr_tail():
+                if node.poll() is not None:
+                    raise SystemExit(f"the benchmark program died: {node.stderr_tail()}")
+                time.sleep(0.1)
+            with connect(node.ws_url or "", timeout=10) as session:
+                baseline_rss = peak_rss_mb()
+                socket_times, in_process_times, size = [], [], 0
+                for _ in range(args.rounds):
+                    in_process_times.append(float(session.evaluate_fixed(IN_PROCESS, timeout=600)))
+                    in_process_file.unlink()
+                    started = time.perf_counter()
+                    saved = session.take_snapshot(dest=scratch / "socket.heapsnapshot", gc=False)
+                    socket_times.append(time.perf_counter() - started)
+                    size = saved.size
+                    saved.path.unlink()
+        finally:
+            node.stop()
+    socket_best, in_process_best = min(socket_times), min(in_process_times)
+    print(f"snapshot size:            {size / 1e6:,.0f} MB ({args.objects:,} objects built)")
+    print(f"v8.writeHeapSnapshot:     {in_process_best:.2f} s (best of {args.rounds})")
+    print(f"over the socket (saved):  {socket_best:.2f} s (best of {args.rounds}, incl. script map, fsync)")
+    print(f"ratio socket/in-process:  {socket_best / in_process_best:.2f}")
+    print(f"Heapscope peak RSS:       {peak_rss_mb():.0f} MB (after attaching: {baseline_rss:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
