@@ -77,6 +77,7 @@ def node_program(tmp_path: Path) -> Iterator[NodeProgramFactory]:
         flags: Sequence[str] = ("--inspect=127.0.0.1:0",),
         name: str = "program.js",
         wait_ready: bool = True,
+        env: dict[str, str] | None = None,
     ) -> NodeProgram:
         path = tmp_path / name
         path.write_text(source)
@@ -87,6 +88,7 @@ def node_program(tmp_path: Path) -> Iterator[NodeProgramFactory]:
             stderr=subprocess.PIPE,
             text=True,
             cwd=tmp_path,
+            env={**os.environ, **(env or {})},
         )
         program = NodeProgram(path, process, None)
         started.append(program)

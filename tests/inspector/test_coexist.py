@@ -89,13 +89,7 @@ def test_heapscope_leaves_a_paused_debugger_paused(node_program: NodeProgramFact
 
 def test_heapscope_alone_never_pauses_at_debugger_statements(node_program: NodeProgramFactory) -> None:
     """With only Heapscope attached, a ``debugger;`` statement must not stop the program."""
-    import os
-
-    os.environ["WITH_DEBUGGER_STATEMENT"] = "1"
-    try:
-        program = node_program(TICKING_PROGRAM)
-    finally:
-        del os.environ["WITH_DEBUGGER_STATEMENT"]
+    program = node_program(TICKING_PROGRAM, env={"WITH_DEBUGGER_STATEMENT": "1"})
     with connect(program.host_port) as session:
         paused: list[dict[str, Any]] = []
         session.subscribe("Debugger.paused", paused.append)
