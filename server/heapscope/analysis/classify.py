@@ -24,7 +24,14 @@ from ..snapshot import HeapSnapshot, RetainerHop
 from .alloc import AllocationTraces
 from .leaks import LeakGroup, keeps_growing
 from .model import Finding, Location, PathHop
-from .sources import SourceResolver, function_body_lines, insertion_lines, is_user_path, package_of
+from .sources import (
+    SourceResolver,
+    function_body_lines,
+    insertion_lines,
+    is_user_path,
+    package_bindings,
+    package_of,
+)
 
 IntArray = npt.NDArray[np.int64]
 
@@ -35,7 +42,7 @@ _CALLBACK_EDGES = ("listener", "callback", "_onTimeout", "_onImmediate", "handle
 _QUEUE_NAMES = re.compile(
     r"queue|jobs?$|tasks?$|pending|backlog|inbox|outbox|waiting|work|messages|buffer", re.I
 )
-_GLOBAL_CLASSES = ("global", "Window", "globalThis")
+_GLOBAL_CLASSES = ("global", "global / ", "Window", "globalThis")
 
 
 @dataclass
@@ -156,6 +163,7 @@ class Classifier:
             ):
                 location = self.user_location(hop.node)
             hops.append(PathHop(node=self.label(hop.node), edge=edge, location=location))
+        hops = _collapse_runs(hops)
         if len(hops) > _MAX_PATH_HOPS:
             keep = _MAX_PATH_HOPS // 2
             hops = [*hops[:keep], PathHop(node="…", edge=f"{len(hops) - 2 * keep} more hops"), *hops[-keep:]]
@@ -164,7 +172,7 @@ class Classifier:
     def representative(self, group: LeakGroup) -> int:
         """The entry nearest the root (then biggest): its retainer path explains the group."""
         snapshot = self.final
-        entries = group.members
+        entries = group.entries if len(group.entries) else group.members
         names = snapshot.class_names
         same = entries[
             np.array([names[c] == group.entry_class for c in snapshot.class_index[entries]], dtype=bool)
@@ -208,7 +216,7 @@ class Classifier:
         name, owner = self.collection_name(path, anchor_hop)
         edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
 
-        listener = self._event_listener(group, path, edge_names)
+        listener = self._event_listener(group, path, edge_names, anchor_hop)
         if listener:
             return listener
         if group.entry_class in ("Timeout", "Immediate") or "_idleNext" in edge_names[anchor_hop + 1 :]:
@@ -235,13 +243,21 @@ class Classifier:
         return self._collection(group, path, anchor_hop, name, owner, "other", owner_file)
 
     def _event_listener(
-        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str]
+        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str], anchor_hop: int
     ) -> Evidence | None:
+        """An emitter's listener store is the container (or holds it without going through code)."""
         snapshot = self.final
-        for marker in ("_events", "<symbol kEvents>"):
-            if marker not in edge_names:
-                continue
-            at = len(edge_names) - 1 - edge_names[::-1].index(marker)
+        markers = [i for i, name in enumerate(edge_names) if name in ("_events", "<symbol kEvents>")]
+        markers = [i for i in markers if i <= anchor_hop + 1]
+        for at in markers[-1:]:
+            marker = edge_names[at]
+            between = path[at + 1 : anchor_hop + 1]
+            if any(
+                int(snapshot.node_type[hop.node]) == self.closure_type
+                or snapshot.class_name(hop.node) == "system / Context"
+                for hop in between
+            ):
+                return None
             emitter = path[at - 1].node
             event = edge_names[at + 1] if at + 1 < len(edge_names) else ""
             if marker == "<symbol kEvents>":
@@ -255,6 +271,7 @@ class Classifier:
                 "emitter": emitter_name,
                 "event": event,
                 "listener_counts": listener_counts,
+                "api": "EventTarget" if marker == "<symbol kEvents>" else "EventEmitter",
             }
             return Evidence(
                 kind="event-listener",
@@ -270,17 +287,15 @@ class Classifier:
     def _event_target_type(self, path: list[RetainerHop], at: int) -> str:
         """The event type for an EventTarget: the key stored just before the listener record in its Map."""
         snapshot = self.final
-        if at + 2 >= len(path):
+        if at + 2 >= len(path) or snapshot.edge_name(path[at + 1].edge) != "table":
             return ""
-        table = path[at + 2].node if snapshot.edge_name(path[at + 2].edge) == "table" else -1
-        if table < 0 or at + 3 >= len(path):
+        table = path[at + 1].node
+        value_name = snapshot.edge_name(path[at + 2].edge)
+        if not value_name.isdigit():
             return ""
-        value_index = int(snapshot.edge_name_or_index[path[at + 3].edge])
+        key_name = str(int(value_name) - 1)
         for edge, target in snapshot.children(table):
-            if (
-                int(snapshot.edge_name_or_index[edge]) == value_index - 1
-                and snapshot.type_name(target) == "string"
-            ):
+            if snapshot.edge_name(edge) == key_name and "string" in snapshot.type_name(target):
                 return snapshot.name(target)
         return ""
 
@@ -347,16 +362,20 @@ class Classifier:
         closures = group.members[snapshot.node_type[group.members] == self.closure_type]
         if len(closures) < 3:
             return None
-        literals: Counter[Location] = Counter()
+        # Vote by retained bytes: the literal whose closures keep the growth alive wins over
+        # small helper closures that merely ride along (a chain's link keeps all older links).
+        weights: Counter[Location] = Counter()
         by_literal: dict[Location, list[int]] = {}
+        retained = snapshot.retained_sizes
         for closure in closures[:2000].tolist():
             location = self.any_location(int(closure))
             if location:
-                literals[location] += 1
+                weights[location] += int(retained[int(closure)]) + 1
                 by_literal.setdefault(location, []).append(int(closure))
-        if not literals:
+        if not weights:
             return None
-        literal, count = literals.most_common(1)[0]
+        literal = weights.most_common(1)[0][0]
+        count = len(by_literal[literal])
         entries_are_closures = group.entry_class == "(closure)"
         chained = count >= 3 and count > 2 * max(len(group.entries), 1)
         if not (entries_are_closures or chained):
@@ -408,6 +427,14 @@ class Classifier:
             if user and user[0].path:
                 frame = user[0]
                 evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
+        elif evidence.allocation_site == evidence.location and evidence.location is not None:
+            # The allocating user function was found; point at its call into the package.
+            site = evidence.location
+            user = self.traces.dominant_frame(group.entries, user_only=True)
+            if user and user[0].path:
+                frame = user[0]
+                evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
+            evidence.allocation_site = site
         if evidence.location is None:
             evidence.location = self._package_location(path, anchor_hop)
         return evidence
@@ -524,6 +551,11 @@ class Classifier:
                 return self.resolver.position(path, hit, max(lines[hit].find(name), 0))
         if lines and package:
             body = function_body_lines(lines, line0, column0)
+            bindings = package_bindings(lines, package)
+            for number in body:
+                if number > line0 and any(re.search(rf"\b{re.escape(b)}\b", lines[number]) for b in bindings):
+                    column = min(lines[number].find(b) for b in bindings if b in lines[number])
+                    return self.resolver.position(path, number, max(column, 0))
             for number in body:
                 stripped = lines[number].strip()
                 if number > line0 and stripped and not stripped.startswith("//"):
@@ -541,6 +573,26 @@ class Classifier:
         return sorted(set(paths))[:200]
 
 
+def _collapse_runs(hops: list[PathHop]) -> list[PathHop]:
+    """A linked list (``Timeout._idleNext`` x 40) reads better as one hop with a repeat count."""
+    result: list[PathHop] = []
+    index = 0
+    while index < len(hops):
+        end = index
+        while end + 1 < len(hops) and (hops[end + 1].node, hops[end + 1].edge) == (
+            hops[index].node,
+            hops[index].edge,
+        ):
+            end += 1
+        run = end - index + 1
+        if run >= 3 and hops[index].edge:
+            result.append(PathHop(node=hops[index].node, edge=f"{hops[index].edge} (×{run})", location=None))
+        else:
+            result.extend(hops[index : end + 1])
+        index = end + 1
+    return result
+
+
 # ---------------------------------------------------------------- messages
 
 
@@ -552,6 +604,12 @@ def _fix_hint(kind: str, evidence: Evidence) -> str:
     details = evidence.details or {}
     if kind == "event-listener":
         event = details.get("event") or "the event"
+        if details.get("api") == "EventTarget":
+            return (
+                f"Remove the listener when its owner is done: call target.removeEventListener('{event}', fn) "
+                f"(same function), pass {{ once: true }} if it should run once, or pass a per-owner "
+                f"{{ signal }} and abort it when the owner finishes."
+            )
         return (
             f"Remove the listener when its owner is done: keep a reference to the function and call "
             f"emitter.off('{event}', fn) (removeListener), use emitter.once('{event}', ...) if it should "

@@ -113,16 +113,18 @@ def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_
     for index in chosen:
         anchor = int(unique_anchors[index])
         members = seeds[inverse == index]
-        top = members[idom[members] == anchor]
-        # Backing stores (elements, hash tables) may have been reallocated after the target
-        # snapshot, so they are looked up among all new nodes, not only the survivors.
+        # Entries are looked up among all new nodes, not only the survivors: the newest head
+        # of a chain, or a backing store reallocated after the target snapshot, is newer
+        # than the target but is what the container holds now.
         under_anchor = np.flatnonzero((idom == anchor) & is_new).astype(np.int64)
-        stores = under_anchor[_is_backing_store(final, under_anchor)]
-        entries = np.concatenate(
-            [top[~_is_backing_store(final, top)], members[np.isin(idom[members], stores)]]
+        is_store = _is_backing_store(final, under_anchor)
+        stores = under_anchor[is_store]
+        behind_stores = (
+            np.flatnonzero(np.isin(idom, stores) & is_new).astype(np.int64) if len(stores) else stores
         )
+        entries = np.concatenate([under_anchor[~is_store], behind_stores])
         if not len(entries):
-            entries = top
+            entries = under_anchor
         groups.append(
             LeakGroup(
                 anchor_id=int(final.node_id[anchor]),

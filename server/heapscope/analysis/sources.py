@@ -215,6 +215,26 @@ def _strip_comment(line: str) -> str:
     return line if index < 0 else line[:index]
 
 
+def package_bindings(lines: list[str], package: str) -> list[str]:
+    """Names a file binds a package to: ``const x = require('pkg')``, ``import x, { y } from 'pkg'``."""
+    quoted = rf"""['"]{re.escape(package)}(?:/[^'"]*)?['"]"""
+    patterns = (
+        re.compile(rf"(?:const|let|var)\s+([^=]+?)\s*=\s*require\(\s*{quoted}\s*\)"),
+        re.compile(rf"import\s+(.+?)\s+from\s+{quoted}"),
+    )
+    names: list[str] = []
+    for line in lines:
+        for pattern in patterns:
+            match = pattern.search(line)
+            if match:
+                names += [
+                    part.split(" as ")[-1].split(":")[-1].strip()
+                    for part in re.split(r"[{},]", match.group(1))
+                    if part.strip() and part.strip() != "*"
+                ]
+    return [name.replace("* as ", "").strip() for name in names if re.fullmatch(r"[\w$* ]+", name)]
+
+
 def mentions(lines: list[str], pattern: str) -> bool:
     regex = re.compile(pattern)
     return any(regex.search(_strip_comment(line)) for line in lines)
