@@ -43,6 +43,7 @@ class LeakHunt:
     target: NodeTarget
     report: dict[str, Any]
     memory_samples: list[Any]
+    statuses: list[Any]
 
     @property
     def uri(self) -> str:
@@ -67,10 +68,15 @@ async def hunt(
     program = workspace / "emitter-leak.js"
     shutil.copy(FIXTURES / "emitter-leak.js", program)
     samples: list[Any] = []
+    statuses: list[Any] = []
 
     @live_client.feature("heapscope/memory")
     def on_memory(params: Any) -> None:
         samples.append(params)
+
+    @live_client.feature("heapscope/status")
+    def on_status(params: Any) -> None:
+        statuses.append(params)
 
     accept_lens_refresh(live_client)
     await initialize(live_client, workspace)
@@ -88,6 +94,7 @@ async def hunt(
             target=target,
             report=report,
             memory_samples=samples,
+            statuses=statuses,
         )
     finally:
         target.kill()
@@ -100,6 +107,7 @@ async def test_report_names_the_listener_leak(hunt: LeakHunt) -> None:
     assert len(hunt.report["snapshots"]) == 3
     assert all(Path(path).is_file() for path in hunt.report["snapshots"])
     assert all(Path(path).is_relative_to(hunt.workspace / ".heapscope") for path in hunt.report["snapshots"])
+    assert (hunt.statuses[0].attached, hunt.statuses[0].target) == (True, hunt.target.ws_url)
     listed = await execute(hunt.client, "heapscope.listSnapshots")
     assert [entry["path"] for entry in listed] == hunt.report["snapshots"]
 
@@ -129,7 +137,7 @@ async def test_code_lens_at_the_leak_line_runs_show_retainers(hunt: LeakHunt) ->
     assert lens.command.title.startswith("▲ ")
     assert "listeners retained" in lens.command.title and lens.command.title.endswith("Show retainers")
     assert lens.command.command == "heapscope.showRetainers"
-    assert lens.command.arguments == [{"findingId": hunt.finding()["id"]}]
+    assert list(lens.command.arguments or []) == [{"findingId": hunt.finding()["id"]}]
 
 
 async def test_hover_on_the_leak_line(hunt: LeakHunt) -> None:
@@ -199,7 +207,7 @@ async def test_memory_notifications_after_start_monitor(hunt: LeakHunt) -> None:
 
 async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:
     assert await execute(hunt.client, "heapscope.clear") == {"cleared": True}
-    await wait_for(lambda: hunt.client.diagnostics.get(hunt.uri) == [], "empty diagnostics")
+    await wait_for(lambda: len(hunt.client.diagnostics.get(hunt.uri, [None])) == 0, "empty diagnostics")
     lenses = await hunt.client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
     )

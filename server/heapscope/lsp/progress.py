@@ -12,8 +12,11 @@ and by ``$/cancelRequest`` for the command.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 Sender = Callable[[str | None, int | None], None]
 """Deliver one report (message, percentage) to the client; must be safe to call from any thread."""
@@ -34,13 +37,45 @@ class ProgressTracker:
         self._message: str | None = None
         self._start = 0.0
         self._end = 1.0
+        self._phase_started = time.monotonic()
+        self._expected: float | None = None
 
-    def phase(self, start: float, end: float, message: str | None = None) -> ProgressTracker:
-        """Map the next step's 0..1 onto ``start..end`` of the whole command."""
+    def phase(
+        self, start: float, end: float, message: str | None = None, *, expected_seconds: float | None = None
+    ) -> ProgressTracker:
+        """Map the next step's 0..1 onto ``start..end`` of the whole command.
+
+        ``expected_seconds`` is for steps that report nothing while they run (a wait, a
+        snapshot of unknown length): :meth:`ticking` then moves the bar towards the end
+        of the phase on a curve that slows down and never reaches it, so the bar stays
+        honest when the step takes longer than expected.
+        """
         with self._lock:
             self._start, self._end = start, max(end, start)
+            self._phase_started = time.monotonic()
+            self._expected = expected_seconds
         self.report(0.0, message)
         return self
+
+    @contextlib.contextmanager
+    def ticking(self, period: float = 0.25) -> Iterator[None]:
+        """While inside, advance phases that have ``expected_seconds`` every ``period`` seconds."""
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(period):
+                with self._lock:
+                    expected, started = self._expected, self._phase_started
+                if expected:
+                    self.report(1.0 - math.exp(-(time.monotonic() - started) / expected))
+
+        thread = threading.Thread(target=tick, name="heapscope-progress", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def report(self, fraction: float, message: str | None = None) -> None:
         """Report ``fraction`` (0..1) of the current phase; cheap when nothing visible changes."""

@@ -52,14 +52,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     with contextlib.suppress(ImportError):
         from .. import analysis
 
-        analysis_error = getattr(analysis, "AnalysisError", None)
-        if isinstance(analysis_error, type) and issubclass(analysis_error, BaseException):
-            errors.append(analysis_error)
+        errors += [analysis.AnalysisError, analysis.RunError]
     return tuple(errors)
-
-
-def _is_inspector_error(error: BaseException) -> bool:
-    return any(cls.__name__ == "InspectorError" for cls in type(error).__mro__)
 
 
 class HeapscopeServer(LanguageServer):
@@ -164,8 +158,7 @@ class HeapscopeServer(LanguageServer):
             else:
                 outcome = "Failed"
                 self.report_failure(what, error)
-                if _is_inspector_error(error):
-                    await asyncio.to_thread(self.session.forget_dead_target)
+                if await asyncio.to_thread(self.session.forget_dead_target):
                     self.send_status()
             return None
         finally:

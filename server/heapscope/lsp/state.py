@@ -202,6 +202,9 @@ class Session:
             for path in (record.path, sidecar_path(record.path)):
                 with contextlib.suppress(OSError):
                     path.unlink()
+            if record.path.parent.parent.name == "runs":  # findLeaks puts each hunt in its own folder
+                with contextlib.suppress(OSError):
+                    record.path.parent.rmdir()
             self.snapshots.remove(record)
 
     def resolve_snapshot(self, reference: str) -> Path:
@@ -272,14 +275,15 @@ class Session:
         from ..analysis import find_leaks_live
 
         session = self.require_target()
-        with self.exclusive("finding leaks"):
-            progress.phase(0.0, 0.9, "Finding leaks")
+        seconds = interval if interval is not None else self.options.default_interval
+        with self.exclusive("finding leaks"), progress.ticking():
+            progress.phase(0.0, 0.3, "Taking the baseline snapshot", expected_seconds=seconds)
             report = find_leaks_live(
                 session,
-                interval=interval if interval is not None else self.options.default_interval,
+                interval=seconds,
                 workspace=self.workspace_root,
                 track_allocations=track_allocations,
-                progress=progress.step,
+                progress=_LiveHuntProgress(progress, seconds),
                 cancel=progress.cancel,
             )
             progress.check()
@@ -345,6 +349,37 @@ class Session:
 
     def shutdown(self) -> None:
         self.detach()
+
+
+# Share of the bar for each snapshot and the wait after it (the final one has no wait).
+_SNAPSHOT_SLICES = {"baseline": (0.0, 0.3), "target": (0.3, 0.6), "final": (0.6, 0.65)}
+
+
+class _LiveHuntProgress:
+    """Spreads ``find_leaks_live``'s status lines and analysis fractions over one progress bar.
+
+    The live hunt says which snapshot it starts ("taking the target snapshot") and then
+    waits ``interval`` seconds without a word; the analysis that follows reports
+    fractions. Each snapshot-plus-wait gets a slice of the bar that fills with time.
+    """
+
+    _ANALYSIS_SLICE = (0.65, 0.9)
+
+    def __init__(self, tracker: ProgressTracker, interval: float) -> None:
+        self.tracker = tracker
+        self.interval = interval
+        self.analysing = False
+
+    def __call__(self, message: str, fraction: float) -> None:
+        for label, (start, end) in _SNAPSHOT_SLICES.items():
+            if message == f"taking the {label} snapshot":
+                expected = self.interval if label != "final" else 2.0
+                self.tracker.phase(start, end, message[:1].upper() + message[1:], expected_seconds=expected)
+                return
+        if not self.analysing:
+            self.analysing = True
+            self.tracker.phase(*self._ANALYSIS_SLICE, "Analysing the snapshots")
+        self.tracker.report(fraction, message[:1].upper() + message[1:] if message else None)
 
 
 def _safe_label(label: str) -> str:
