@@ -408,7 +408,7 @@ class Classifier:
         """The package whose code allocated most entries, when no user frame sits above it."""
         if not self.traces.available:
             return None
-        found = self.traces.dominant_frame(group.entries, user_only=False)
+        found = self.traces.dominant_frame(self.entries_of_class(group), user_only=False)
         if found is None:
             return None
         frame, _ = found
@@ -422,7 +422,9 @@ class Classifier:
         if evidence.location is None or not is_user_path(evidence.location.path):
             # Point at the user's call into the package when a user frame allocated the entries.
             user = (
-                self.traces.dominant_frame(group.entries, user_only=True) if self.traces.available else None
+                self.traces.dominant_frame(self.entries_of_class(group), user_only=True)
+                if self.traces.available
+                else None
             )
             if user and user[0].path:
                 frame = user[0]
@@ -430,7 +432,7 @@ class Classifier:
         elif evidence.allocation_site == evidence.location and evidence.location is not None:
             # The allocating user function was found; point at its call into the package.
             site = evidence.location
-            user = self.traces.dominant_frame(group.entries, user_only=True)
+            user = self.traces.dominant_frame(self.entries_of_class(group), user_only=True)
             if user and user[0].path:
                 frame = user[0]
                 evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
@@ -500,14 +502,18 @@ class Classifier:
         """Collections, queues, globals: point at the line that inserts the growing entries."""
         allocation_site = None
         location = None
+        frame = None
         if self.traces.available:
-            found = self.traces.dominant_frame(group.entries)
+            found = self.traces.dominant_frame(self.entries_of_class(group))
             if found and found[0].path:
                 frame = found[0]
                 allocation_site = self._refine(frame.path or "", frame.line, frame.column, name, None)
-                location = allocation_site
+                if self._insertion_in_function(frame.path or "", frame.line, frame.column, name):
+                    location = allocation_site
         if location is None and name:
             files = [owner_file] if owner_file else []
+            if frame is not None and frame.path and frame.path not in files:
+                files.insert(0, frame.path)
             if not files or kind == "global":
                 files += [p for p in self._user_scripts() if p not in files]
             for file in files:
@@ -520,6 +526,8 @@ class Classifier:
                     column0 = max(lines[line0].find(name), 0)
                     location = self.resolver.position(file, line0, column0)
                     break
+        if location is None:
+            location = allocation_site
         if location is None:
             for index in range(anchor_hop, 0, -1):
                 location = self.user_location(path[index].node)
@@ -538,6 +546,21 @@ class Classifier:
                 "entry_class": group.entry_class,
             },
         )
+
+    def entries_of_class(self, group: LeakGroup) -> IntArray:
+        """The group's entries of its dominant class (Map values, not their string keys)."""
+        snapshot = self.final
+        entries = group.entries if len(group.entries) else group.members
+        wanted = [i for i, name in enumerate(snapshot.class_names) if name == group.entry_class]
+        chosen = entries[np.isin(snapshot.class_index[entries], wanted)]
+        return chosen if len(chosen) else entries
+
+    def _insertion_in_function(self, path: str, line: int, column: int, name: str) -> bool:
+        lines = self.resolver.lines(path)
+        if not lines or not name:
+            return False
+        body = function_body_lines(lines, max(line - 1, 0), max(column - 1, 0))
+        return bool(insertion_lines(lines, name, body))
 
     def _refine(self, path: str, line: int, column: int, name: str, package: str | None) -> Location:
         """Within the allocating function (1-based start), the line inserting into ``name``."""
