@@ -1,0 +1,79 @@
+/** Entry point: wires the language client, the palette commands, the views and the status bar. */
+import * as vscode from 'vscode';
+import { DebugSessions } from './attach';
+import { watchDebugSessions } from './autoAttach';
+import { CLIENT_ID, HeapscopeClient } from './client';
+import { Commands, SessionState } from './commands';
+import { FindingsView } from './findingsView';
+import { MemoryHistory, parseSample } from './logic/memory';
+import { RESTART_SETTINGS } from './logic/settings';
+import { MonitorView } from './monitorView';
+import { onPythonInterpreterChanged } from './python';
+import { HeapscopeStatusBar } from './statusBar';
+
+let client: HeapscopeClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Heapscope');
+  client = new HeapscopeClient(output);
+  const state = new SessionState();
+  const sessions = new DebugSessions();
+  const findings = new FindingsView();
+  const history = new MemoryHistory();
+  const monitor = new MonitorView(history);
+  const statusBar = new HeapscopeStatusBar();
+  const commands = new Commands(client, state, sessions, findings, history, monitor, statusBar);
+  context.subscriptions.push(output, client, sessions, findings, monitor, statusBar, ...commands.register());
+
+  client.onNotification('heapscope/memory', (params) => {
+    const sample = parseSample(params);
+    if (sample) {
+      history.add(sample);
+      statusBar.showSample(sample);
+      monitor.update();
+    }
+  });
+  client.onNotification('heapscope/findings', (params) => {
+    commands.showReport((params as { report?: unknown } | null)?.report);
+  });
+  client.onNotification('heapscope/status', (params) => {
+    const status = params as { attached?: boolean; target?: string | null } | null;
+    commands.setAttached(status?.attached ? (status.target ?? 'a target') : undefined);
+  });
+  context.subscriptions.push(
+    client.onDidChangeRunning((running) => {
+      if (!running) {
+        commands.setAttached(undefined);
+      }
+    }),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration(CLIENT_ID)) {
+        return;
+      }
+      if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+        output.appendLine('The Python interpreter setting changed; restarting the language server.');
+        await client?.restart();
+      } else {
+        await client?.sendSettings();
+      }
+    }),
+    onPythonInterpreterChanged(() => {
+      const setting = vscode.workspace.getConfiguration(CLIENT_ID).get<string>('python', '');
+      if (!setting.trim()) {
+        void client?.restart();
+      }
+    }),
+    watchDebugSessions((target) => commands.attach(target), () => state.attached),
+  );
+
+  void vscode.commands.executeCommand('setContext', 'heapscope.attached', false);
+  void client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,218 @@
+/**
+ * The choices of "Attach to Process…": debug sessions, inspectors listening on the usual
+ * ports, Node processes, and typing an address. Discovery and parsing live here, without
+ * `vscode`, so they run (and are tested) under plain Node.
+ */
+import * as http from 'node:http';
+import * as path from 'node:path';
+
+/** One debuggable page from an inspector's `/json/list`. */
+export interface InspectorTarget {
+  host: string;
+  port: number;
+  id: string;
+  title: string;
+  url: string;
+  webSocketDebuggerUrl: string;
+}
+
+/** A running Node.js process from `ps`. */
+export interface NodeProcess {
+  pid: number;
+  command: string;
+  /** The command line carries `--inspect…`: its inspector is already listening. */
+  inspecting: boolean;
+}
+
+/** A JavaScript debug session VS Code is running (js-debug can lend it through its CDP proxy). */
+export interface DebugSessionSummary {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export type AttachAction =
+  | { kind: 'debug-session'; sessionId: string }
+  | { kind: 'target'; target: string }
+  | { kind: 'enter-address' }
+  | { kind: 'pick-process' };
+
+/** A quick-pick row: what to show and what choosing it does. */
+export interface AttachItem {
+  label: string;
+  description?: string;
+  detail?: string;
+  /** Separator rows (`kind: 'separator'` in VS Code) carry no action. */
+  separator?: boolean;
+  action?: AttachAction;
+}
+
+export const DEFAULT_INSPECTOR_PORTS: readonly number[] = Array.from({ length: 11 }, (_, i) => 9229 + i);
+
+/** js-debug's session types for Node.js programs (the ones a heap snapshot makes sense for). */
+const NODE_DEBUG_TYPES = new Set(['pwa-node', 'node', 'node-terminal', 'pwa-extensionHost', 'extensionHost']);
+
+export function isNodeDebugSession(type: string): boolean {
+  return NODE_DEBUG_TYPES.has(type);
+}
+
+/** The `/json/list` answer of one inspector, keeping only entries one can attach to. */
+export function parseInspectorList(body: unknown, host: string, port: number): InspectorTarget[] {
+  if (!Array.isArray(body)) {
+    return [];
+  }
+  const targets: InspectorTarget[] = [];
+  for (const entry of body as Record<string, unknown>[]) {
+    const ws = entry?.webSocketDebuggerUrl;
+    if (typeof ws !== 'string' || !/^wss?:\/\//.test(ws)) {
+      continue;
+    }
+    targets.push({
+      host,
+      port,
+      id: typeof entry.id === 'string' ? entry.id : '',
+      title: typeof entry.title === 'string' ? entry.title : '',
+      url: typeof entry.url === 'string' ? entry.url : '',
+      webSocketDebuggerUrl: ws,
+    });
+  }
+  return targets;
+}
+
+/** GET a small JSON document from a loopback HTTP endpoint; undefined when nothing sensible answers. */
+export function getJson(host: string, port: number, route: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const request = http.get({ host, port, path: route, timeout: timeoutMs, headers: { Host: `${host}:${port}` } }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        resolve(undefined);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > 1_000_000) {
+          request.destroy();
+          resolve(undefined);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          resolve(undefined);
+        }
+      });
+      response.on('error', () => resolve(undefined));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
+/** Inspectors listening on `host` at any of `ports`, probed in parallel; closed ports are skipped. */
+export async function discoverInspectors(
+  host = '127.0.0.1',
+  ports: readonly number[] = DEFAULT_INSPECTOR_PORTS,
+  timeoutMs = 400,
+): Promise<InspectorTarget[]> {
+  const lists = await Promise.all(
+    ports.map(async (port) => parseInspectorList(await getJson(host, port, '/json/list', timeoutMs), host, port)),
+  );
+  return lists.flat();
+}
+
+/**
+ * Node processes from `ps -A -o pid=,args=` output. The process running this code (and the
+ * editor's own Node-based helpers when `excludePids` names them) is left out.
+ */
+export function parsePsOutput(stdout: string, excludePids: readonly number[] = []): NodeProcess[] {
+  const processes: NodeProcess[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
+    if (!match) {
+      continue;
+    }
+    const pid = Number(match[1]);
+    const command = match[2];
+    const executable = path.basename(command.split(/\s+/)[0]).toLowerCase();
+    if (!/^(node|nodejs|node\.exe)(\d+)?$/.test(executable) || excludePids.includes(pid)) {
+      continue;
+    }
+    processes.push({ pid, command, inspecting: /\s--inspect(-brk|-wait)?(=|\s|$)/.test(command) });
+  }
+  return processes;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The script a Node command line runs (first argument that is not an option), for the label. */
+export function scriptOf(command: string): string {
+  const args = command.split(/\s+/).slice(1);
+  const script = args.find((arg) => !arg.startsWith('-'));
+  return script ? path.basename(script) : 'node';
+}
+
+/** Rows of the first quick pick of "Attach to Process…", most direct choice first. */
+export function buildAttachItems(sessions: readonly DebugSessionSummary[], inspectors: readonly InspectorTarget[]): AttachItem[] {
+  const items: AttachItem[] = [];
+  const nodeSessions = sessions.filter((session) => isNodeDebugSession(session.type));
+  if (nodeSessions.length) {
+    items.push({ label: 'Debug sessions', separator: true });
+    for (const session of nodeSessions) {
+      items.push({
+        label: `$(debug) ${session.name}`,
+        description: 'JavaScript debug session',
+        detail: 'Attach through the debugger (it keeps debugging)',
+        action: { kind: 'debug-session', sessionId: session.id },
+      });
+    }
+  }
+  if (inspectors.length) {
+    items.push({ label: 'Inspectors on this machine', separator: true });
+    for (const inspector of inspectors) {
+      const title = inspector.title || inspector.url || inspector.id;
+      items.push({
+        label: `$(plug) ${shorten(path.basename(title) || title, 60)}`,
+        description: `${inspector.host}:${inspector.port}`,
+        detail: shorten(inspector.url || title, 120),
+        action: { kind: 'target', target: inspector.webSocketDebuggerUrl },
+      });
+    }
+  }
+  items.push({ label: 'Other', separator: true });
+  items.push({
+    label: '$(edit) Enter address…',
+    description: 'host:port, ws:// URL or pid:1234',
+    action: { kind: 'enter-address' },
+  });
+  items.push({
+    label: '$(list-selection) Pick a Node process…',
+    description: 'turns on the inspector of a running process',
+    action: { kind: 'pick-process' },
+  });
+  return items;
+}
+
+/** Rows of "Pick a Node process…": the target string is the PID, which the server resolves. */
+export function buildProcessItems(processes: readonly NodeProcess[]): AttachItem[] {
+  return processes.map((process) => ({
+    label: `${scriptOf(process.command)}`,
+    description: `pid ${process.pid}${process.inspecting ? ' · inspector on' : ''}`,
+    detail: shorten(process.command, 160),
+    action: { kind: 'target', target: String(process.pid) },
+  }));
+}
+
+/** A short name for the status bar: proxy JSON becomes "the debug session", URLs lose their page id. */
+export function describeTarget(target: string): string {
+  if (target.trim().startsWith('{')) {
+    return 'the debug session';
+  }
+  return target.replace(/^(wss?:\/\/[^/]+)\/.*$/, '$1');
+}
