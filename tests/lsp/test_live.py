@@ -6,6 +6,7 @@ checks one thing a user would look at in the editor.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -117,8 +118,11 @@ async def test_diagnostic_on_the_leak_line(hunt: LeakHunt) -> None:
     (diagnostic,) = [d for d in diagnostics if d.code == "event-listener"]
     assert diagnostic.range.start.line == hunt.leak_line - 1
     assert diagnostic.source == "heapscope"
-    assert diagnostic.message.startswith("Leak: ")
-    assert "'leak'" in diagnostic.message and "retained" in diagnostic.message
+    pattern = (
+        rf"Leak: \+[\d,]+ 'leak' listeners on EventEmitter.* "
+        rf"\(emitter-leak\.js:{hunt.leak_line}\) · \+[\d.]+ [kM]B retained"
+    )
+    assert re.fullmatch(pattern, diagnostic.message), diagnostic.message
     related = diagnostic.related_information or []
     assert related, "the retainer hops with a source location are attached"
     assert any(

@@ -20,7 +20,8 @@ def listener_finding(**overrides: Any) -> FindingJson:
         "id": "f1",
         "kind": "event-listener",
         "severity": "error",
-        "message": "+1,200 'leak' listeners on EventEmitter (app.js:12)",
+        "message": "EventEmitter `emitter` gains 'leak' listeners that are never removed: 10 → 610 → 1,210.",
+        "title": "'leak' listeners on EventEmitter",
         "location": {"path": APP, "line": 12, "column": 22},
         "growth": {"count": [10, 610, 1210], "retained_bytes": [80_000, 4_880_000, 9_680_000]},
         "retainer_path": [
@@ -43,6 +44,17 @@ def test_message_counts_growth_and_retained_bytes() -> None:
         "Leak: +1,200 'leak' listeners on EventEmitter (app.js:12) · +9.6 MB retained"
     )
     assert translate.lens_title(finding) == "▲ 1,200 listeners retained · 9.6 MB · Show retainers"
+
+
+def test_message_of_other_kinds_and_without_title() -> None:
+    cache = listener_finding(kind="collection", title="Map `cache` grows without bound")
+    assert translate.diagnostic_message(cache) == (
+        "Leak: Map `cache` grows without bound, +1,200 entries (app.js:12) · +9.6 MB retained"
+    )
+    untitled = listener_finding(title=None, message="Timeout objects pile up, retaining 9.7 MB.")
+    assert translate.diagnostic_message(untitled) == "Leak: Timeout objects pile up, retaining 9.7 MB."
+    plain = listener_finding(title=None, message="Timeout objects pile up.")
+    assert translate.diagnostic_message(plain) == "Leak: Timeout objects pile up. · +9.6 MB retained"
 
 
 def test_diagnostic_sits_on_the_leak_line_with_kind_and_retainer_hops() -> None:
@@ -107,6 +119,7 @@ def test_hover_lists_retainers_growth_and_fix() -> None:
     assert isinstance(result.contents, types.MarkupContent)
     text = result.contents.value
     assert "event-listener leak" in text
+    assert "gains 'leak' listeners that are never removed" in text
     assert "Growth per snapshot: 10 → 610 → 1,210 listeners · 80.0 kB → 4.9 MB → 9.7 MB retained" in text
     assert "4. `leak` → `Array`" in text
     assert f"([bus.js:4]({Path(LIB).as_uri()}#L4))" in text

@@ -419,7 +419,7 @@ def _announce(ls: HeapscopeServer, report: Mapping[str, Any]) -> None:
     ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": report})
     count = len(ls.session.findings)
     if count:
-        top = translate.diagnostic_message(ls.session.findings[0])
+        top = translate.leak_summary(ls.session.findings[0])
         more = f" (and {count - 1} more)" if count > 1 else ""
         ls.show(
             f"Heapscope found {count} leak{'s' if count > 1 else ''}: {top}{more}", types.MessageType.Warning

@@ -69,6 +69,8 @@ class FindingJson(TypedDict):
     growth: GrowthJson
     retainer_path: list[HopJson]
     fix_hint: str
+    title: NotRequired[str]
+    """Short label from the analysis, e.g. ``'leak' listeners on EventEmitter `emitter```."""
     allocation_site: NotRequired[LocationJson | None]
     """Where the growing entries were allocated (only with allocation tracking)."""
 
@@ -124,13 +126,32 @@ def location_label(location: LocationJson | None) -> str:
     return f"{Path(location['path']).name}:{location['line']}"
 
 
+def leak_summary(finding: FindingJson) -> str:
+    """One line: what grows, by how much, where — ``+1,200 'leak' listeners on EventEmitter (app.js:12)``.
+
+    Built from the finding's short title and numbers so every front end line reads
+    alike; the analysis's longer explanation goes into the hover. Without a title the
+    analysis's own message is used as is.
+    """
+    title = (finding.get("title") or "").strip()
+    if not title:
+        return finding["message"].strip()
+    count = count_growth(finding)
+    where = f" ({location_label(finding['location'])})" if finding["location"] else ""
+    if finding["kind"] == "event-listener":  # the title starts with what is counted
+        return f"{count:+,} {title}{where}"
+    return f"{title}, {count:+,} {noun(finding['kind'], count)}{where}"
+
+
 def diagnostic_message(finding: FindingJson) -> str:
-    """``Leak: <what grows> · +9.6 MB retained`` — the finding's message, prefixed and sized."""
-    message = finding["message"].strip()
+    """``Leak: <what grows> · +9.6 MB retained``."""
+    message = leak_summary(finding)
     if not message.lower().startswith("leak"):
         message = f"Leak: {message}"
     growth = retained_growth(finding)
-    if growth > 0 and "retained" not in message:
+    if growth > 0 and not finding.get("title") and "retain" in message:
+        return message  # the analysis's own sentence already gives the size
+    if growth > 0:
         message = f"{message} · +{format_bytes(growth)} retained"
     return message
 
@@ -325,7 +346,7 @@ def finding_markdown(finding: FindingJson) -> str:
     lines = [
         f"**Heapscope — {finding['kind']} leak** ({finding['severity']})",
         "",
-        diagnostic_message(finding),
+        finding["message"].strip() or diagnostic_message(finding),
         "",
         growth_markdown(finding),
     ]
@@ -399,4 +420,6 @@ def as_finding(value: Mapping[str, Any]) -> FindingJson:
     )
     if value.get("allocation_site"):
         finding["allocation_site"] = value["allocation_site"]
+    if isinstance(value.get("title"), str):
+        finding["title"] = value["title"]
     return finding
