@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot, RetainerHop
 from .alloc import AllocationTraces
-from .leaks import LeakGroup, keeps_growing
+from .leaks import LeakGroup, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .sources import (
     SourceResolver,
@@ -263,7 +263,8 @@ class Classifier:
             if marker == "<symbol kEvents>":
                 event = self._event_target_type(path, at) or event
             listener_counts = self._listener_counts(int(snapshot.node_id[emitter]), event, group)
-            callbacks = [self.callback_of(int(node)) for node in group.entries[:300].tolist()]
+            entries = self.entries_of_class(group)
+            callbacks = [self.callback_of(int(node)) for node in entries[:300].tolist()]
             location = self._dominant_location([c for c in callbacks if c >= 0])
             emitter_name, _ = self.collection_name(path, at - 1)
             details: dict[str, object] = {
@@ -769,13 +770,21 @@ def build_findings(
             if group.entry_class.startswith(("(compiled code)", "(system)", "system /", "(object shape)")):
                 continue
             kind = "other"
-        if three and growth >= ERROR_BYTES and user_related:
+        slowing = three and slowing_down(counts, group.retained)
+        if slowing:
+            severity = "information"
+        elif three and growth >= ERROR_BYTES and user_related:
             severity = "error"
         elif user_related and (three or growth >= ERROR_BYTES):
             severity = "warning"
         else:
             severity = "information"
         title, message = _message(kind, evidence, group, counts)
+        if slowing:
+            message += (
+                f" Growth slowed from +{counts[1] - counts[0]:,} to +{counts[2] - counts[1]:,} in the second "
+                "interval: probably a cache still warming up; measure longer to be sure."
+            )
         digest = hashlib.sha1(
             f"{kind}|{evidence.location}|{evidence.name}|{group.anchor_id}".encode(), usedforsecurity=False
         ).hexdigest()[:10]

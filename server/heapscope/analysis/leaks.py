@@ -201,6 +201,20 @@ def keeps_growing(counts: list[int], retained: list[int]) -> bool:
     return count_growth or (byte_growth and counts[-1] > counts[0])
 
 
+def slowing_down(counts: list[int], retained: list[int]) -> bool:
+    """Growth in the second interval under a third of the first, by count and by bytes.
+
+    The intervals are equally long, so a leak grows by about the same amount in each; a
+    cache that is still warming up when the baseline is taken fills fast, then slows as it
+    approaches its natural size.
+    """
+    if len(counts) < 3 or len(retained) < 3:
+        return False
+    first_count, second_count = counts[1] - counts[0], counts[2] - counts[1]
+    first_bytes, second_bytes = retained[1] - retained[0], retained[2] - retained[1]
+    return second_count * 3 < first_count and second_bytes * 3 < first_bytes
+
+
 def summary(groups: list[LeakGroup]) -> list[dict[str, Any]]:
     """Debug view of the groups (used by tests and ``--verbose``)."""
     return [
