@@ -52,6 +52,8 @@ async def test_target_killed_during_find_leaks(
     target.kill()
     assert await hunt is None
     (error,) = errors_shown(client)
+    assert error.startswith("Heapscope could not find leaks: ")
+    assert "the target exited" in error
     assert "\n" not in error and "Traceback" not in error
     # The session noticed the target is gone and still answers.
     assert await execute(client, "heapscope.takeSnapshot", {}) is None

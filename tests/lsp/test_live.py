@@ -45,6 +45,7 @@ class LeakHunt:
     report: dict[str, Any]
     memory_samples: list[Any]
     statuses: list[Any]
+    reports: list[Any]
 
     @property
     def uri(self) -> str:
@@ -79,6 +80,12 @@ async def hunt(
     def on_status(params: Any) -> None:
         statuses.append(params)
 
+    reports: list[Any] = []
+
+    @live_client.feature("heapscope/findings")
+    def on_findings(params: Any) -> None:
+        reports.append(params)
+
     accept_lens_refresh(live_client)
     await initialize(live_client, workspace)
     target = NodeTarget(program)
@@ -96,6 +103,7 @@ async def hunt(
             report=report,
             memory_samples=samples,
             statuses=statuses,
+            reports=reports,
         )
     finally:
         target.kill()
@@ -111,6 +119,8 @@ async def test_report_names_the_listener_leak(hunt: LeakHunt) -> None:
     assert (hunt.statuses[0].attached, hunt.statuses[0].target) == (True, hunt.target.ws_url)
     listed = await execute(hunt.client, "heapscope.listSnapshots")
     assert [entry["path"] for entry in listed] == hunt.report["snapshots"]
+    (notified,) = hunt.reports
+    assert [finding.id for finding in notified.report.findings] == [f["id"] for f in hunt.report["findings"]]
 
 
 async def test_diagnostic_on_the_leak_line(hunt: LeakHunt) -> None:
@@ -209,6 +219,18 @@ async def test_memory_notifications_after_start_monitor(hunt: LeakHunt) -> None:
     assert sample.rss > sample.heapUsed > 0
 
 
+async def test_compare_snapshots_of_the_session_by_id(hunt: LeakHunt) -> None:
+    ids = [entry["id"] for entry in await execute(hunt.client, "heapscope.listSnapshots")]
+    report = await execute(
+        hunt.client, "heapscope.compareSnapshots", {"baseline": ids[0], "target": ids[1], "final": ids[2]}
+    )
+    assert report is not None, errors_shown(hunt.client)
+    assert report["snapshots"] == hunt.report["snapshots"]
+    (finding,) = [f for f in report["findings"] if f["kind"] == "event-listener"]
+    assert finding["location"]["line"] == hunt.leak_line
+    assert len(hunt.reports) == 2
+
+
 async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:
     assert await execute(hunt.client, "heapscope.clear") == {"cleared": True}
     await wait_for(lambda: len(hunt.client.diagnostics.get(hunt.uri, [None])) == 0, "empty diagnostics")
@@ -216,3 +238,9 @@ async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
     )
     assert not [lens for lens in lenses or [] if lens.range.start.line == hunt.leak_line - 1]
+
+
+async def test_detach_reports_the_status(hunt: LeakHunt) -> None:
+    assert await execute(hunt.client, "heapscope.detach") == {"attached": False}
+    await wait_for(lambda: not hunt.statuses[-1].attached, "the detached status")
+    assert not errors_shown(hunt.client)
