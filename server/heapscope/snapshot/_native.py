@@ -22,6 +22,12 @@ _int = ctypes.c_int
 
 _lib.hs_parse_uint_array.restype = _i64
 _lib.hs_parse_uint_array.argtypes = [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]
+_lib.hs_parse_columns.restype = _i64
+_lib.hs_parse_columns.argtypes = [
+    *(_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int),
+    ctypes.POINTER(_i64),
+    ctypes.POINTER(_i64),
+]
 _lib.hs_skip_value.restype = _i64
 _lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
 _lib.hs_build_retainers.restype = None
@@ -41,6 +47,18 @@ PARSE_ERRORS = {
     -3: "more values than the header announces",
     -4: "the file ends inside the array (truncated?)",
     -5: "a number too large",
+    -7: "an edge points past the last node (corrupt snapshot)",
+    -8: "an edge points into the middle of a node (corrupt snapshot)",
+}
+
+# Column kinds of hs_parse_columns (keep in step with the enum in _kernels.c).
+SKIP, U8, U32, U64, OFFSETS, ORDINAL = range(6)
+_COLUMN_DTYPES: dict[int, Any] = {
+    U8: np.uint8,
+    U32: np.uint32,
+    U64: np.uint64,
+    OFFSETS: np.int64,
+    ORDINAL: np.uint32,
 }
 
 
@@ -76,6 +94,62 @@ def parse_uint_array(
     if n < 0:
         return None, int(end.value), int(n)
     return out[:n], int(end.value), int(n)
+
+
+class ColumnsResult:
+    """Outcome of :func:`parse_columns`: per-field arrays (None where skipped) or an error code."""
+
+    def __init__(self, columns: list[npt.NDArray[Any] | None], count: int, end: int, bad_column: int) -> None:
+        self.columns = columns
+        self.count = count  # values read, or a negative error code
+        self.end = end
+        self.bad_column = bad_column
+
+
+def parse_columns(
+    buf: BufferPointer,
+    pos: int,
+    rows: int,
+    kinds: list[int],
+    node_width: int = 1,
+    node_count: int = 0,
+    release: bool = False,
+) -> ColumnsResult:
+    """Parse ``rows`` rows of ``len(kinds)`` integers into one array per field.
+
+    ``kinds`` says per field how to store it (SKIP, U8, U32, U64, OFFSETS, ORDINAL);
+    OFFSETS columns get ``rows + 1`` int64 running sums, ORDINAL columns are divided by
+    ``node_width`` and checked against ``node_count``. ``release`` (only for a read-only
+    file mapping) drops parsed pages as the scan goes.
+    """
+    columns: list[npt.NDArray[Any] | None] = []
+    pointers = (ctypes.c_void_p * max(len(kinds), 1))()
+    for index, kind in enumerate(kinds):
+        if kind == SKIP:
+            columns.append(None)
+            continue
+        length = rows + 1 if kind == OFFSETS else rows
+        column = np.empty(max(length, 1), dtype=_COLUMN_DTYPES[kind])[:length]
+        columns.append(column)
+        pointers[index] = column.ctypes.data
+    kind_array = (ctypes.c_int * max(len(kinds), 1))(*kinds)
+    end = _i64(0)
+    bad_column = _i64(-1)
+    count = _lib.hs_parse_columns(
+        buf.address,
+        buf.length,
+        pos,
+        rows,
+        len(kinds),
+        ctypes.cast(pointers, ctypes.c_void_p),
+        ctypes.cast(kind_array, ctypes.c_void_p),
+        node_width,
+        node_count,
+        int(release),
+        ctypes.byref(end),
+        ctypes.byref(bad_column),
+    )
+    return ColumnsResult(columns, int(count), int(end.value), int(bad_column.value))
 
 
 def skip_value(buf: BufferPointer, pos: int) -> int:

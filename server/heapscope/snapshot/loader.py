@@ -3,10 +3,11 @@
 A snapshot is one JSON object whose big members (``nodes``, ``edges``, ``locations``)
 are flat integer arrays of tens of millions of numbers. A general JSON parser would
 build one Python int per number; instead we memory-map the file, find the top-level
-members with a compiled skipper, parse the integer arrays straight into uint32 arrays
-with a compiled scanner, and hand only the small or string-valued members to orjson.
-Pages of the map are dropped as soon as their section is parsed, so peak memory is the
-arrays plus one section of text, not the whole file twice.
+members with a compiled skipper, parse the ``nodes`` and ``edges`` arrays straight into
+one typed column per field (the interleaved rows never exist in memory; edge targets come
+out as node ordinals, edge counts as CSR offsets), and hand only the small or
+string-valued members to orjson. Pages of the map are dropped as soon as their section is
+parsed, so peak memory is the columns plus one section of text, not the file twice.
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ Progress = Callable[[str, float], None]
 _INT_ARRAYS = ("nodes", "edges", "locations", "samples", "trace_function_infos")
 _REQUIRED_NODE_FIELDS = ("type", "name", "id", "self_size", "edge_count")
 _REQUIRED_EDGE_FIELDS = ("type", "name_or_index", "to_node")
+# How each known field is stored; fields not listed are skipped.
+_NODE_COLUMN_KINDS = {
+    "type": _native.U8,
+    "name": _native.U32,
+    "id": _native.U32,
+    "self_size": _native.U64,
+    "edge_count": _native.OFFSETS,
+    "trace_node_id": _native.U32,
+    "detachedness": _native.U8,
+}
+_EDGE_COLUMN_KINDS = {"type": _native.U8, "name_or_index": _native.U32, "to_node": _native.ORDINAL}
+# uint32 columns that may be widened when a value does not fit (V8 ids are 32-bit today).
+_WIDENABLE = ("id", "self_size")
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,13 @@ class RawSnapshot:
     path: str
     file_size: int
     meta: SnapshotMeta
-    nodes: npt.NDArray[Any]  # (node_count, len(node_fields))
-    edges: npt.NDArray[Any]  # (edge_count, len(edge_fields))
+    # Per node field, by name: "type" and "detachedness" uint8, "name" and
+    # "trace_node_id" uint32, "id" uint32 (uint64 if an id needs it), "self_size" uint64;
+    # "first_edge" (int64, node_count + 1 CSR offsets) stands in for "edge_count".
+    node_columns: dict[str, npt.NDArray[Any]]
+    # Per edge field: "type" uint8, "name_or_index" uint32, "to_node" as node ordinals
+    # (uint32, already divided by the node width and checked to land on a node).
+    edge_columns: dict[str, npt.NDArray[Any]]
     strings: list[str]
     locations: npt.NDArray[Any]  # (n, len(location_fields)) or (0, 4)
     trace_function_infos: npt.NDArray[Any]
@@ -129,6 +148,8 @@ class _Reader:
         self.data = data
         self.buf = _native.BufferPointer(data)
         self.pos = 0
+        # Only pages of a file mapping may be dropped; for a bytes buffer it would lose data.
+        self.mapped = isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")
 
     def fail(self, problem: str) -> SnapshotError:
         return SnapshotError(self.path, problem)
@@ -209,6 +230,51 @@ class _Reader:
         self.release(start, end)
         return values.reshape(-1, width) if width else values
 
+    def columns(
+        self, name: str, fields: list[str], kinds: dict[str, int], rows: int, node_width: int, node_count: int
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Parse an announced ``rows`` x ``len(fields)`` array into typed columns by field name."""
+        self.skip_space()
+        start = self.pos
+        field_kinds = [kinds.get(field_name, _native.SKIP) for field_name in fields]
+        while True:
+            result = _native.parse_columns(
+                self.buf, start, rows, field_kinds, node_width, node_count, release=self.mapped
+            )
+            if result.count != -5 or result.bad_column < 0:
+                break
+            bad_field = fields[result.bad_column]
+            if field_kinds[result.bad_column] != _native.U32 or bad_field not in _WIDENABLE:
+                raise self.fail(
+                    f"the '{name}' array has a value too large for its '{bad_field}' field "
+                    f"at byte {result.end}"
+                )
+            field_kinds[result.bad_column] = _native.U64
+        width = len(fields)
+        if result.count == -4:
+            raise self.fail(f"the file ends inside the '{name}' array (truncated?)")
+        if result.count in (-7, -8):
+            raise self.fail(_native.PARSE_ERRORS[result.count])
+        if result.count == -3:
+            raise self.fail(
+                f"the '{name}' array has more numbers than the header announces ({rows} rows of {width})"
+            )
+        if result.count < 0:
+            problem = _native.PARSE_ERRORS.get(result.count, "unreadable")
+            raise self.fail(f"the '{name}' array is not a list of integers: {problem} at byte {result.end}")
+        if result.count != rows * width:
+            raise self.fail(
+                f"the '{name}' array has {result.count} numbers but the header announces "
+                f"{rows} rows of {width} ({rows * width})"
+            )
+        self.pos = result.end
+        self.release(start, result.end)
+        named: dict[str, npt.NDArray[Any]] = {}
+        for field_name, column in zip(fields, result.columns, strict=True):
+            if column is not None:
+                named["first_edge" if field_name == "edge_count" else field_name] = column
+        return named
+
     def release(self, start: int, end: int) -> None:
         """Drop parsed pages from our address space; they are file-backed and read-only."""
         madvise = getattr(self.data, "madvise", None)
@@ -264,10 +330,23 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
                 raise SnapshotError(
                     path, f"not a V8 heap snapshot: '{name}' comes before the 'snapshot' header"
                 )
-            width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
-            rows = meta.node_count if name == "nodes" else meta.edge_count
             report(f"parse {name}", 0.0)
-            members[name] = reader.int_array(name, width, rows if rows else None)
+            node_width = len(meta.node_fields)
+            parsed_nodes = members.get("nodes")
+            node_count = meta.node_count or (
+                len(parsed_nodes["first_edge"]) - 1 if isinstance(parsed_nodes, dict) else 0
+            )
+            if name == "nodes" and meta.node_count:
+                members[name] = reader.columns(
+                    name, meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, node_width, 0
+                )
+            elif name == "edges" and meta.edge_count and node_count > 0:
+                members[name] = reader.columns(
+                    name, meta.edge_fields, _EDGE_COLUMN_KINDS, meta.edge_count, node_width, node_count
+                )
+            else:  # counts not announced: rows first, columns once the node count is known
+                width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
+                members[name] = reader.int_array(name, width, None)
             report(f"parse {name}", 1.0)
         elif name in _INT_ARRAYS and meta is not None:
             widths = {
@@ -300,7 +379,14 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
     if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings[:1000]):
         raise SnapshotError(path, "the 'strings' member is not a list of strings")
     nodes = members["nodes"]
+    if not isinstance(nodes, dict):
+        nodes = _columns_from_rows(path, "nodes", nodes, meta.node_fields, _NODE_COLUMN_KINDS, 1, 0)
     edges = members["edges"]
+    if not isinstance(edges, dict):
+        node_count = len(nodes["first_edge"]) - 1
+        edges = _columns_from_rows(
+            path, "edges", edges, meta.edge_fields, _EDGE_COLUMN_KINDS, len(meta.node_fields), node_count
+        )
     location_width = len(meta.location_fields) or 4
     empty: npt.NDArray[Any] = np.zeros((0, location_width), dtype=np.uint32)
     trace_tree = members.get("trace_tree", [])
@@ -308,8 +394,8 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         path=path,
         file_size=size,
         meta=meta,
-        nodes=nodes,
-        edges=edges,
+        node_columns=nodes,
+        edge_columns=edges,
         strings=strings,
         locations=members.get("locations", empty),
         trace_function_infos=members.get(
@@ -319,3 +405,43 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         trace_tree=trace_tree if isinstance(trace_tree, list) else [],
         samples=members.get("samples", np.zeros((0, 2), dtype=np.uint32)),
     )
+
+
+def _columns_from_rows(
+    path: str,
+    name: str,
+    rows: npt.NDArray[Any],
+    fields: list[str],
+    kinds: dict[str, int],
+    node_width: int,
+    node_count: int,
+) -> dict[str, npt.NDArray[Any]]:
+    """The slow path of :meth:`_Reader.columns` for files whose header gives no counts."""
+    named: dict[str, npt.NDArray[Any]] = {}
+    for index, field_name in enumerate(fields):
+        kind = kinds.get(field_name, _native.SKIP)
+        values = rows[:, index]
+        if kind == _native.SKIP:
+            continue
+        if kind == _native.OFFSETS:
+            offsets = np.zeros(len(values) + 1, dtype=np.int64)
+            np.cumsum(values, out=offsets[1:])
+            named["first_edge"] = offsets
+            continue
+        if kind == _native.ORDINAL:
+            if len(values) and int(values.max()) >= node_count * node_width:
+                raise SnapshotError(path, _native.PARSE_ERRORS[-7])
+            if len(values) and np.any(values % node_width):
+                raise SnapshotError(path, _native.PARSE_ERRORS[-8])
+            named[field_name] = np.ascontiguousarray(values // node_width, dtype=np.uint32)
+            continue
+        limit = {_native.U8: 0xFF, _native.U32: 0xFFFFFFFF}.get(kind)
+        if limit is not None and len(values) and int(values.max()) > limit:
+            if field_name not in _WIDENABLE:
+                raise SnapshotError(
+                    path, f"the '{name}' array has a value too large for its '{field_name}' field"
+                )
+            kind = _native.U64
+        dtype = {_native.U8: np.uint8, _native.U32: np.uint32, _native.U64: np.uint64}[kind]
+        named[field_name] = np.ascontiguousarray(values, dtype=dtype)
+    return named

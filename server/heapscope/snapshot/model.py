@@ -77,54 +77,31 @@ class HeapSnapshot:
         self.meta: SnapshotMeta = raw.meta
         self.strings: list[str] = raw.strings
         meta = raw.meta
-        nodes = raw.nodes
-        edges = raw.edges
-        self.node_count = int(nodes.shape[0])
-        self.edge_count = int(edges.shape[0])
-        node_field = {name: i for i, name in enumerate(meta.node_fields)}
-        edge_field = {name: i for i, name in enumerate(meta.edge_fields)}
+        # The loader already parsed each field into its own typed column (edge targets as
+        # node ordinals, edge counts as CSR offsets, both range-checked): we take them as is.
+        nodes = raw.node_columns
+        edges = raw.edge_columns
         self.node_fields_width = len(meta.node_fields)
-
-        def column(array: npt.NDArray[Any], index: int, dtype: Any) -> npt.NDArray[Any]:
-            return np.ascontiguousarray(array[:, index], dtype=dtype)
-
-        self.node_type: npt.NDArray[np.uint8] = column(nodes, node_field["type"], np.uint8)
-        self.node_name: npt.NDArray[np.uint32] = column(nodes, node_field["name"], np.uint32)
-        self.node_id: npt.NDArray[Any] = column(nodes, node_field["id"], nodes.dtype)
-        self.self_size: npt.NDArray[np.uint64] = column(nodes, node_field["self_size"], np.uint64)
-        edge_counts = nodes[:, node_field["edge_count"]]
-        self.trace_node_id: npt.NDArray[np.uint32] | None = (
-            column(nodes, node_field["trace_node_id"], np.uint32) if "trace_node_id" in node_field else None
-        )
-        self.detachedness: npt.NDArray[np.uint8] | None = (
-            column(nodes, node_field["detachedness"], np.uint8) if "detachedness" in node_field else None
-        )
-        self.first_edge: npt.NDArray[np.int64] = np.zeros(self.node_count + 1, dtype=np.int64)
-        np.cumsum(edge_counts, out=self.first_edge[1:])
+        self.first_edge: npt.NDArray[np.int64] = nodes["first_edge"]
+        self.node_count = len(self.first_edge) - 1
+        self.edge_to: npt.NDArray[np.uint32] = edges["to_node"]
+        self.edge_count = len(self.edge_to)
+        self.node_type: npt.NDArray[np.uint8] = nodes["type"]
+        self.node_name: npt.NDArray[np.uint32] = nodes["name"]
+        self.node_id: npt.NDArray[Any] = nodes["id"]
+        self.self_size: npt.NDArray[np.uint64] = nodes["self_size"]
+        self.trace_node_id: npt.NDArray[np.uint32] | None = nodes.get("trace_node_id")
+        self.detachedness: npt.NDArray[np.uint8] | None = nodes.get("detachedness")
         if int(self.first_edge[-1]) != self.edge_count:
             raise SnapshotError(
                 self.path,
                 f"the nodes' edge counts add up to {int(self.first_edge[-1])} "
                 f"but the file has {self.edge_count} edges",
             )
-        del edge_counts
-        raw.nodes = np.zeros((0, 0), dtype=np.uint32)
-        del nodes
-
-        self.edge_type: npt.NDArray[np.uint8] = column(edges, edge_field["type"], np.uint8)
-        self.edge_name_or_index: npt.NDArray[np.uint32] = column(
-            edges, edge_field["name_or_index"], np.uint32
-        )
-        to_node = edges[:, edge_field["to_node"]]
-        if self.edge_count and int(to_node.max()) >= self.node_count * self.node_fields_width:
-            raise SnapshotError(self.path, "an edge points past the last node (corrupt snapshot)")
-        if self.edge_count and np.any(to_node % self.node_fields_width):
-            raise SnapshotError(self.path, "an edge points into the middle of a node (corrupt snapshot)")
-        self.edge_to: npt.NDArray[np.uint32] = np.ascontiguousarray(
-            to_node // self.node_fields_width, dtype=np.uint32
-        )
-        raw.edges = np.zeros((0, 0), dtype=np.uint32)
-        del edges, to_node
+        self.edge_type: npt.NDArray[np.uint8] = edges["type"]
+        self.edge_name_or_index: npt.NDArray[np.uint32] = edges["name_or_index"]
+        raw.node_columns = {}
+        raw.edge_columns = {}
 
         if self.node_count == 0:
             raise SnapshotError(self.path, "the snapshot has no nodes")
