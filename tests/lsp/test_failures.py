@@ -80,6 +80,11 @@ async def test_cancelled_snapshot_leaves_no_file(
     assert any("cancelled" in message.message for message in client.messages)
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and "heapsnapshot" in p.name]
     assert leftovers == []
-    # Still attached and usable: the next snapshot works.
+    # Still attached and usable: the next snapshot works, in the folder the settings now name.
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"heapscope": {"snapshotFolder": "snaps"}})
+    )
     record = await execute(client, "heapscope.takeSnapshot", {"label": "after"})
     assert record is not None and Path(record["path"]).is_file()
+    assert Path(record["path"]).parent == tmp_path / "snaps"
+    assert Path(record["path"]).stat().st_mode & 0o777 == 0o600

@@ -50,3 +50,20 @@ def test_bad_values_fall_back_with_a_sentence_each() -> None:
     assert all(warning.startswith("Setting heapscope.") for warning in options.warnings)
     not_an_object = parse_options(["not", "an", "object"])
     assert not_an_object.warnings == ("Heapscope settings must be an object, got a list.",)
+
+
+def test_the_editors_nested_names_are_understood() -> None:
+    options = parse_options(
+        {
+            "snapshotDir": "/tmp/snaps",
+            "findLeaks": {"interval": 2.5},
+            "monitor": {"interval": 0.5},
+            "diagnostics": {"minimumSeverity": "error"},
+            "python": "/usr/bin/python3",
+        }
+    )
+    assert options.snapshot_folder == "/tmp/snaps"
+    assert (options.default_interval, options.monitor_interval) == (2.5, 0.5)
+    assert options.diagnostic_severity == "error"
+    assert options.warnings == ()
+    assert parse_options({"defaultInterval": 1, "findLeaks": {"interval": 9}}).default_interval == 1.0

@@ -60,6 +60,7 @@ def parse_options(raw: Any) -> HeapscopeOptions:
         return HeapscopeOptions()
     if not isinstance(raw, Mapping):
         return HeapscopeOptions(warnings=(f"Heapscope settings must be an object, got {_json_type(raw)}.",))
+    raw = _from_editor_shape(raw)
     problems: list[str] = []
     defaults = HeapscopeOptions()
 
@@ -116,6 +117,33 @@ def parse_options(raw: Any) -> HeapscopeOptions:
         diagnostic_severity=severity,
         warnings=tuple(problems),
     )
+
+
+# The VS Code extension's setting names (package.json) -> the server's flat keys.
+_EDITOR_KEYS = {
+    "snapshotFolder": ("snapshotDir",),
+    "defaultInterval": ("findLeaks", "interval"),
+    "monitorInterval": ("monitor", "interval"),
+    "diagnosticSeverity": ("diagnostics", "minimumSeverity"),
+}
+
+
+def _from_editor_shape(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Accept the editor's nested setting names too, for clients that pass the section unchanged.
+
+    The VS Code extension translates its settings to the flat keys; another client may
+    forward ``heapscope.findLeaks.interval`` as it is, and a flat key always wins.
+    """
+    result = dict(raw)
+    for flat, path in _EDITOR_KEYS.items():
+        if flat in result:
+            continue
+        value: Any = raw
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is not None and value != "":
+            result[flat] = value
+    return result
 
 
 def _json_type(value: Any) -> str:

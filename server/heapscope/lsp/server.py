@@ -185,6 +185,11 @@ class HeapscopeServer(LanguageServer):
 
     # ------------------------------------------------------------ findings -> editor
 
+    def shown_findings(self) -> list[translate.FindingJson]:
+        """Findings at or above the user's severity threshold (diagnostics, lenses and hovers alike)."""
+        shows = self.session.options.shows
+        return [finding for finding in self.session.findings if shows(finding["severity"])]
+
     def publish_findings(self) -> None:
         """Replace every Heapscope diagnostic with those of the current findings; refresh lenses."""
         session = self.session
@@ -328,7 +333,7 @@ def on_shutdown(ls: HeapscopeServer, params: None) -> None:
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
 def on_code_lens(ls: HeapscopeServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     try:
-        return translate.code_lenses(params.text_document.uri, ls.session.findings, ls.session.hotspots)
+        return translate.code_lenses(params.text_document.uri, ls.shown_findings(), ls.session.hotspots)
     except Exception as error:
         ls.report_failure("compute code lenses", error)
         return []
@@ -337,7 +342,7 @@ def on_code_lens(ls: HeapscopeServer, params: types.CodeLensParams) -> list[type
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: HeapscopeServer, params: types.HoverParams) -> types.Hover | None:
     try:
-        return translate.hover(params.text_document.uri, params.position, ls.session.findings)
+        return translate.hover(params.text_document.uri, params.position, ls.shown_findings())
     except Exception as error:
         ls.report_failure("show the hover", error)
         return None
