@@ -314,12 +314,15 @@ async def on_initialized(ls: HeapscopeServer, params: types.InitializedParams) -
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def on_configuration_changed(ls: HeapscopeServer, params: types.DidChangeConfigurationParams) -> None:
-    settings = params.settings
-    if isinstance(settings, Mapping) and isinstance(settings.get(SETTINGS_SECTION), Mapping):
-        ls.apply_settings(settings[SETTINGS_SECTION])
-    else:
-        await ls.load_settings()
-    ls.publish_findings()
+    async def body() -> None:
+        settings = params.settings
+        if isinstance(settings, Mapping) and isinstance(settings.get(SETTINGS_SECTION), Mapping):
+            ls.apply_settings(settings[SETTINGS_SECTION])
+        else:
+            await ls.load_settings()
+        ls.publish_findings()
+
+    await _guard(ls, "apply the new settings", body)
 
 
 @server.feature(types.SHUTDOWN)

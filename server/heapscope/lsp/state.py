@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
+from ..snapshot import HeapSnapshot, load_snapshot
 from . import closures
 from .options import HeapscopeOptions
 from .progress import Cancelled, ProgressTracker
@@ -29,6 +29,17 @@ from .translate import ClosureHotspot, FindingJson, as_finding, format_bytes
 
 if TYPE_CHECKING:
     from ..inspector import InspectorSession, MemoryMonitor
+
+
+CLOSURE_CENSUS_MAX_BYTES = 256 * 1000 * 1000
+"""The "closures alive" lenses re-read the latest snapshot; above this size that costs too much."""
+
+
+def _file_size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 class UserError(Exception):
@@ -296,13 +307,13 @@ class Session:
         findings = [as_finding(finding) for finding in data.get("findings") or []]
         hotspots: list[ClosureHotspot] = []
         snapshots = data.get("snapshots") or []
-        if snapshots:
+        if snapshots and _file_size(snapshots[-1]) <= CLOSURE_CENSUS_MAX_BYTES:
             progress.phase(0.9, 1.0, "Counting live closures")
             try:
                 latest = load_snapshot(snapshots[-1])
                 latest.initialize()
                 hotspots = closures.closure_hotspots(latest)
-            except SnapshotError:
+            except Exception:  # the census is a bonus: never fail a finished analysis for it
                 hotspots = []
         with self._lock:
             self.report = data
