@@ -288,8 +288,15 @@ void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, c
 }
 
 /*
- * Lengauer-Tarjan dominators ("simple" version, path compression, O(E log N)),
- * fully iterative so a 10M-node chain cannot overflow the C stack.
+ * Dominators by semi-NCA (Lengauer-Tarjan's semidominators with path compression,
+ * then immediate dominators as nearest common ancestors on the DFS tree), fully
+ * iterative so a 10M-node chain cannot overflow the C stack.
+ *
+ * Everything after the DFS works in DFS-number space: the predecessor lists are
+ * rebuilt from the forward edges as a CSR indexed by DFS number, holding only the
+ * essential edges between reached nodes. That needs no retainer index, and the hot
+ * loop reads each node's predecessors contiguously instead of chasing edge indexes
+ * back into the edge-type column.
  *
  * Output: idom[node] = immediate dominator node; the root and unreachable nodes get
  * the root (DevTools attaches unreachable objects to the root as well), and
@@ -298,30 +305,37 @@ void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, c
  * which is what the retained-size pass relies on.
  * Returns -1 if memory could not be allocated.
  */
+static inline int32_t eval_compress(int32_t v, int32_t *ancestor, int32_t *label, const int32_t *semi,
+                                    int32_t *stack) {
+    if (ancestor[v] < 0) return v;
+    int64_t top = 0;
+    int32_t x = v;
+    while (ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
+    while (top > 0) {
+        int32_t y = stack[--top];
+        int32_t a = ancestor[y];
+        if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
+        ancestor[y] = ancestor[a];
+    }
+    return label[v];
+}
+
 int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
-                      const uint8_t *edge_type, const int64_t *retainer_first, const uint32_t *retainer_edge,
-                      const uint32_t *retainer_node, int weak_type, int shortcut_type, uint32_t *idom,
+                      const uint8_t *edge_type, int weak_type, int shortcut_type, uint32_t *idom,
                       uint32_t *order) {
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *ancestor = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *label = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *dom = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *bucket_head = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *bucket_next = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
     int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * n);
-    if (!dfnum || !parent || !semi || !ancestor || !label || !dom || !bucket_head || !bucket_next || !stack ||
-        !stack_edge) {
-        free(dfnum); free(parent); free(semi); free(ancestor); free(label); free(dom);
-        free(bucket_head); free(bucket_next); free(stack); free(stack_edge);
+    int64_t *pred_first = (int64_t *)calloc(n + 1, sizeof(int64_t));
+    if (!dfnum || !parent || !stack || !stack_edge || !pred_first) {
+        free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first);
         return -1;
     }
     for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
 
-    /* Iterative DFS numbering (preorder). Vertex v of dfnum k is order[k]. */
+    /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. */
     int32_t count = 0;
     int64_t sp = 0;
     dfnum[root] = count;
@@ -340,8 +354,8 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
             uint32_t w = edge_to[e];
             uint8_t t = edge_type[e];
             e++;
-            if (!essential(t, v, root, weak_type, shortcut_type)) continue;
             if (dfnum[w] >= 0) continue;
+            if (!essential(t, v, root, weak_type, shortcut_type)) continue;
             stack_edge[sp - 1] = e;
             dfnum[w] = count;
             order[count] = w;
@@ -355,75 +369,73 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         }
         if (!pushed) sp--;
     }
+    free(stack_edge);
     int32_t reached = count;
 
+    /* Predecessor CSR in DFS-number space (counting sort over the forward edges). */
+    for (int64_t v = 0; v < node_count; v++) {
+        if (dfnum[v] < 0) continue;
+        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+            int32_t wk = dfnum[edge_to[e]];
+            if (wk > 0 && essential(edge_type[e], v, root, weak_type, shortcut_type)) pred_first[wk + 1]++;
+        }
+    }
+    for (int32_t k = 0; k < reached; k++) pred_first[k + 1] += pred_first[k];
+    int64_t pred_total = pred_first[reached];
+    int32_t *preds = (int32_t *)malloc(sizeof(int32_t) * (size_t)(pred_total > 0 ? pred_total : 1));
+    int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * n);
+    if (!preds || !fill) {
+        free(preds); free(fill); free(dfnum); free(parent); free(stack); free(pred_first);
+        return -1;
+    }
+    memcpy(fill, pred_first, sizeof(int64_t) * (size_t)reached);
+    for (int64_t v = 0; v < node_count; v++) {
+        int32_t vk = dfnum[v];
+        if (vk < 0) continue;
+        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+            int32_t wk = dfnum[edge_to[e]];
+            if (wk > 0 && essential(edge_type[e], v, root, weak_type, shortcut_type)) preds[fill[wk]++] = vk;
+        }
+    }
+    free(fill);
+    free(dfnum);
+
+    /* Semidominators, in reverse preorder; the forest is linked along DFS tree edges. */
+    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *label = (int32_t *)malloc(sizeof(int32_t) * n);
+    int32_t *ancestor = (int32_t *)malloc(sizeof(int32_t) * n);
+    if (!semi || !label || !ancestor) {
+        free(semi); free(label); free(ancestor); free(preds); free(parent); free(stack); free(pred_first);
+        return -1;
+    }
     for (int32_t k = 0; k < reached; k++) {
         semi[k] = k;
         label[k] = k;
         ancestor[k] = -1;
-        dom[k] = 0;
-        bucket_head[k] = -1;
-        bucket_next[k] = -1;
     }
-
     for (int32_t w = reached - 1; w >= 1; w--) {
-        uint32_t wnode = order[w];
-        for (int64_t r = retainer_first[wnode]; r < retainer_first[wnode + 1]; r++) {
-            uint32_t src = retainer_node[r];
-            int32_t vk = dfnum[src];
-            if (vk < 0) continue;
-            if (!essential(edge_type[retainer_edge[r]], src, root, weak_type, shortcut_type)) continue;
-            /* eval(vk) with iterative path compression */
-            int32_t u;
-            if (ancestor[vk] < 0) {
-                u = vk;
-            } else {
-                int64_t top = 0;
-                int32_t x = vk;
-                while (ancestor[x] >= 0 && ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
-                while (top > 0) {
-                    int32_t y = stack[--top];
-                    int32_t a = ancestor[y];
-                    if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
-                    ancestor[y] = ancestor[a];
-                }
-                u = label[vk];
-            }
-            if (semi[u] < semi[w]) semi[w] = semi[u];
+        int32_t best = semi[w];
+        for (int64_t r = pred_first[w]; r < pred_first[w + 1]; r++) {
+            int32_t u = eval_compress(preds[r], ancestor, label, semi, stack);
+            if (semi[u] < best) best = semi[u];
         }
-        /* add w to bucket[semi[w]]; link(parent, w) */
-        bucket_next[w] = bucket_head[semi[w]];
-        bucket_head[semi[w]] = w;
-        int32_t p = parent[w];
-        ancestor[w] = p;
-        for (int32_t v = bucket_head[p]; v >= 0; v = bucket_next[v]) {
-            int32_t u;
-            if (ancestor[v] < 0) {
-                u = v;
-            } else {
-                int64_t top = 0;
-                int32_t x = v;
-                while (ancestor[x] >= 0 && ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
-                while (top > 0) {
-                    int32_t y = stack[--top];
-                    int32_t a = ancestor[y];
-                    if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
-                    ancestor[y] = ancestor[a];
-                }
-                u = label[v];
-            }
-            dom[v] = (semi[u] < semi[v]) ? u : p;
-        }
-        bucket_head[p] = -1;
+        semi[w] = best;
+        ancestor[w] = parent[w];
     }
+    free(preds); free(pred_first); free(label); free(ancestor);
+
+    /* Immediate dominator = nearest ancestor of the DFS parent whose number is <= semi. */
+    int32_t *dom = parent; /* reuse: dom[w] starts as parent[w] and only moves up */
+    dom[0] = 0;
     for (int32_t w = 1; w < reached; w++) {
-        if (dom[w] != semi[w]) dom[w] = dom[dom[w]];
+        int32_t d = dom[w];
+        while (d > semi[w]) d = dom[d];
+        dom[w] = d;
     }
     for (int64_t i = 0; i < node_count; i++) idom[i] = (uint32_t)root;
     for (int32_t w = 1; w < reached; w++) idom[order[w]] = order[dom[w]];
 
-    free(dfnum); free(parent); free(semi); free(ancestor); free(label); free(dom);
-    free(bucket_head); free(bucket_next); free(stack); free(stack_edge);
+    free(semi); free(parent); free(stack);
     return reached;
 }
 

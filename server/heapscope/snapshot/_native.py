@@ -35,7 +35,7 @@ _lib.hs_build_retainers.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
 _lib.hs_distances.restype = None
 _lib.hs_distances.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
 _lib.hs_dominators.restype = _i64
-_lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr]
+_lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr]
 _lib.hs_retained_sizes.restype = None
 _lib.hs_retained_sizes.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
 _lib.hs_class_top_level.restype = _int
@@ -194,24 +194,23 @@ def dominators(
     first_edge: npt.NDArray[np.int64],
     edge_to: npt.NDArray[np.uint32],
     edge_type: npt.NDArray[np.uint8],
-    retainers: tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]],
     weak_type: int,
     shortcut_type: int,
 ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """Return (idom per node, reachable nodes in DFS preorder)."""
+    """Return (idom per node, reachable nodes in DFS preorder).
+
+    The kernel builds its own predecessor lists in DFS-number space, so no retainer
+    index is needed (or built) just to get dominators and retained sizes.
+    """
     node_count = len(first_edge) - 1
     idom = np.empty(max(node_count, 1), dtype=np.uint32)
     order = np.empty(max(node_count, 1), dtype=np.uint32)
-    retainer_first, retainer_edge, retainer_node = retainers
     reached = _lib.hs_dominators(
         node_count,
         root,
         _p(first_edge),
         _p(edge_to),
         _p(edge_type),
-        _p(retainer_first),
-        _p(retainer_edge),
-        _p(retainer_node),
         weak_type,
         shortcut_type,
         _p(idom),

@@ -320,7 +320,6 @@ class HeapSnapshot:
             self.first_edge,
             self.edge_to,
             self.edge_type,
-            self.retainers,
             self.edge_type_id("weak"),
             self.edge_type_id("shortcut"),
         )
