@@ -185,6 +185,13 @@ int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows
     }
 }
 
+/* Offset of the first `byte` at or after pos, or -1: finds where an integer array ends. */
+int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte) {
+    if (pos < 0 || pos >= len) return -1;
+    const char *found = memchr(buf + pos, byte, (size_t)(len - pos));
+    return found ? (int64_t)(found - buf) : -1;
+}
+
 /*
  * Skip one JSON value starting at buf[pos] (after optional whitespace).
  * Returns the offset just past it, or -1 if the input ends first, -2 on a character

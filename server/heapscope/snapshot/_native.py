@@ -28,6 +28,8 @@ _lib.hs_parse_columns.argtypes = [
     ctypes.POINTER(_i64),
     ctypes.POINTER(_i64),
 ]
+_lib.hs_find_byte.restype = _i64
+_lib.hs_find_byte.argtypes = [_ptr, _i64, _i64, _int]
 _lib.hs_skip_value.restype = _i64
 _lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
 _lib.hs_build_retainers.restype = None
@@ -150,6 +152,11 @@ def parse_columns(
         ctypes.byref(bad_column),
     )
     return ColumnsResult(columns, int(count), int(end.value), int(bad_column.value))
+
+
+def find_byte(buf: BufferPointer, pos: int, byte: bytes) -> int:
+    """Offset of the first ``byte`` at or after ``pos`` (memchr speed), or -1."""
+    return int(_lib.hs_find_byte(buf.address, buf.length, pos, byte[0]))
 
 
 def skip_value(buf: BufferPointer, pos: int) -> int:

@@ -16,6 +16,7 @@ import contextlib
 import mmap
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,6 +276,30 @@ class _Reader:
                 named["first_edge" if field_name == "edge_count" else field_name] = column
         return named
 
+    def following_member(self, expected: str) -> _Reader | None:
+        """A second reader at the value of the member after the integer array here, if named so.
+
+        Lets the ``edges`` array be parsed on another core while this one parses
+        ``nodes``; any doubt (odd layout, bad JSON) returns None and the caller goes on
+        one member at a time, where errors are reported in file order.
+        """
+        self.skip_space()
+        close = _native.find_byte(self.buf, self.pos, b"]")
+        if close < 0:
+            return None
+        ahead = _Reader(self.path, self.data)
+        ahead.pos = close + 1
+        try:
+            if ahead.peek() != b",":
+                return None
+            ahead.pos += 1
+            if ahead.peek() != b'"' or ahead.key() != expected:
+                return None
+        except SnapshotError:
+            return None
+        ahead.skip_space()
+        return ahead
+
     def release(self, start: int, end: int) -> None:
         """Drop parsed pages from our address space; they are file-backed and read-only."""
         madvise = getattr(self.data, "madvise", None)
@@ -336,7 +361,15 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
             node_count = meta.node_count or (
                 len(parsed_nodes["first_edge"]) - 1 if isinstance(parsed_nodes, dict) else 0
             )
-            if name == "nodes" and meta.node_count:
+            edges_reader = (
+                reader.following_member("edges")
+                if name == "nodes" and meta.node_count and meta.edge_count
+                else None
+            )
+            if edges_reader is not None:
+                members["nodes"], members["edges"] = _nodes_and_edges_in_parallel(reader, edges_reader, meta)
+                reader.pos = edges_reader.pos
+            elif name == "nodes" and meta.node_count:
                 members[name] = reader.columns(
                     name, meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, node_width, 0
                 )
@@ -405,6 +438,36 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         trace_tree=trace_tree if isinstance(trace_tree, list) else [],
         samples=members.get("samples", np.zeros((0, 2), dtype=np.uint32)),
     )
+
+
+def _nodes_and_edges_in_parallel(
+    nodes_reader: _Reader, edges_reader: _Reader, meta: SnapshotMeta
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]:
+    """Parse ``nodes`` here and ``edges`` on a second thread (the C scanner drops the GIL).
+
+    The header's node count is what the edge targets are checked against; if the nodes
+    array disagrees with it, its own error is raised first.
+    """
+    width = len(meta.node_fields)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-edges") as pool:
+        edges_future = pool.submit(
+            edges_reader.columns,
+            "edges",
+            meta.edge_fields,
+            _EDGE_COLUMN_KINDS,
+            meta.edge_count,
+            width,
+            meta.node_count,
+        )
+        try:
+            nodes = nodes_reader.columns(
+                "nodes", meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, width, 0
+            )
+        except BaseException:
+            edges_future.cancel()
+            raise
+        edges = edges_future.result()
+    return nodes, edges
 
 
 def _columns_from_rows(
