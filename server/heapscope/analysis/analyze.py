@@ -20,20 +20,37 @@ class AnalysisError(Exception):
     """The analysis cannot run on these inputs; ``str()`` is one line naming the problem."""
 
 
-def check_same_process(snapshots: Sequence[HeapSnapshot]) -> None:
-    """Snapshots of different processes share no ids; comparing them would report everything as new."""
+def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 4000) -> None:
+    """Refuse snapshots of different processes: comparing them would report nonsense.
+
+    V8 numbers objects in heap order, so two runs of similar programs share many ids; but
+    within one process an id always names the same object. A sample of shared ids whose
+    type or name differ between the files gives different processes away.
+    """
     import numpy as np
 
     baseline = snapshots[0]
+    rng = np.random.default_rng(0)
     for later in snapshots[1:]:
-        if later.node_count and baseline.node_count:
-            shared = np.isin(later.node_id[:2000], baseline.node_id).mean()
-            if shared < 0.05:
-                raise AnalysisError(
-                    f"{later.path} does not look like a later snapshot of the same process as "
-                    f"{baseline.path} "
-                    "(almost no object ids in common)"
+        shared = np.intersect1d(baseline.node_id, later.node_id)
+        if len(shared) < 0.05 * min(baseline.node_count, later.node_count):
+            raise AnalysisError(_not_same(baseline, later, "almost no object ids in common"))
+        sample = rng.choice(shared, min(sample_size, len(shared)), replace=False)
+        before, after = baseline.nodes_by_ids(sample), later.nodes_by_ids(sample)
+        different = baseline.node_type[before] != later.node_type[after]
+        names_before = [baseline.strings[i] for i in baseline.node_name[before].tolist()]
+        names_after = [later.strings[i] for i in later.node_name[after].tolist()]
+        different |= np.array([a != b for a, b in zip(names_before, names_after, strict=True)], dtype=bool)
+        if different.mean() > 0.01:
+            raise AnalysisError(
+                _not_same(
+                    baseline, later, f"{different.mean():.0%} of shared object ids name different objects"
                 )
+            )
+
+
+def _not_same(baseline: HeapSnapshot, later: HeapSnapshot, why: str) -> str:
+    return f"{later.path} is not a later snapshot of the same process as {baseline.path} ({why})"
 
 
 def analyze_loaded(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import subprocess
 import threading
@@ -63,18 +64,72 @@ class RunOptions:
     env: dict[str, str] | None = field(default=None)
 
 
+_KEEP_RUNNING = (
+    "heapscope run needs a program that keeps running while it is measured "
+    "(a server, a worker loop, a setInterval)"
+)
+_FINISHED_CHECK = 0.5
+
+
+def program_finished(session: InspectorSession) -> bool:
+    """True once the program's main context is gone (its script ended) while node waits for us.
+
+    Node keeps a process alive after its script finishes as long as a debugger is attached,
+    so the exit code alone cannot tell a finished program from a running one.
+    """
+    from ..inspector import InspectorError
+
+    try:
+        session.evaluate_fixed("1", timeout=5.0)
+    except InspectorError as error:
+        return "context" in str(error).lower()
+    return False
+
+
+_ERROR_LINE = re.compile(r"^(\w*Error|Uncaught)\b|^Error:")
+
+
+def _finished_message(node: NodeProcess, what: str, session: InspectorSession | None) -> str:
+    """Why the program stopped: its error (a crash, a syntax error) if it had one.
+
+    While a debugger is attached Node neither exits nor prints an uncaught error, so we
+    detach first and let it finish: its exit code and stderr then tell a crash from an end.
+    """
+    if session is not None:
+        with contextlib.suppress(Exception):
+            session.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        node.wait(3.0)
+    code = node.poll()
+    lines = [line.strip() for line in node.stderr_tail().splitlines() if line.strip()]
+    errors = [line for line in lines if _ERROR_LINE.match(line)]
+    if code not in (None, 0) or errors:
+        reason = f": {errors[-1]}" if errors else f" (exit code {code})"
+        return f"the program stopped with an error {what}{reason}"
+    return f"the program finished {what}; {_KEEP_RUNNING}"
+
+
 def _wait(
-    seconds: float, *, node: NodeProcess | None = None, cancel: threading.Event | None = None, what: str
+    seconds: float,
+    *,
+    node: NodeProcess | None = None,
+    session: InspectorSession | None = None,
+    cancel: threading.Event | None = None,
+    what: str,
 ) -> None:
     deadline = time.monotonic() + seconds
+    next_check = time.monotonic()
     while True:
         if node is not None:
             code = node.poll()
             if code is not None:
-                raise RunError(
-                    f"the program exited (code {code}) {what}; heapscope run needs a program that keeps "
-                    "running while it is measured (a server, a worker loop, a setInterval)"
-                )
+                failure = node.failure()
+                reason = str(failure).partition(" before it could be attached")[2] if failure else ""
+                raise RunError(f"the program exited with code {code} {what}{reason}; {_KEEP_RUNNING}")
+            if session is not None and time.monotonic() >= next_check:
+                next_check = time.monotonic() + _FINISHED_CHECK
+                if program_finished(session):
+                    raise RunError(_finished_message(node, what, session))
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
         remaining = deadline - time.monotonic()
@@ -108,7 +163,7 @@ def take_three(
     times: list[float] = []
     for index, label in enumerate(("baseline", "target", "final")):
         if index:
-            _wait(interval, node=node, cancel=cancel, what=f"before the {label} snapshot")
+            _wait(interval, node=node, session=session, cancel=cancel, what=f"before the {label} snapshot")
         if status:
             status(f"taking the {label} snapshot")
         times.append(time.time())
@@ -195,6 +250,13 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         try:
             session = connect(node.ws_url or "", timeout=10.0)
         except InspectorError as error:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                node.wait(1.0)  # a program that crashed on start is exiting now
+            failure = node.failure()
+            if failure is not None:
+                raise RunError(str(failure)) from None
+            if "context" in str(error).lower():
+                raise RunError(_finished_message(node, "before it could be measured", None)) from None
             raise RunError(f"cannot attach to the program: {error}") from None
 
         def on_sample(sample: MemorySample) -> None:
@@ -204,13 +266,20 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             monitor = MemoryMonitor(session, options.sample_interval, on_sample)
             monitor.start()
         status(f"warming up for {options.warmup:g} s")
-        _wait(options.warmup, node=node, what="during the warm-up, before the first snapshot")
+        _wait(
+            options.warmup,
+            node=node,
+            session=session,
+            what="during the warm-up, before the first snapshot",
+        )
         if options.track_allocations:
             try:
                 session.start_allocation_tracking()
             except InspectorError as error:
                 raise RunError(f"cannot turn on allocation tracking: {error}") from None
         paths, times = take_three(session, directory, interval=options.interval, node=node, status=status)
+        if program_finished(session):
+            raise RunError(_finished_message(node, "while it was measured", session))
     finally:
         if monitor is not None:
             with contextlib.suppress(Exception):
