@@ -7,7 +7,7 @@
 set -euo pipefail
 VERSION="${CODE_SERVER_VERSION:-4.100.3}"  # the last release that runs on Node 20
 DIR="${1:?usage: install-code-server.sh DIR}"
-export npm_config_unsafe_perm=true npm_config_audit=false npm_config_fund=false
+export npm_config_unsafe_perm=true npm_config_audit=false npm_config_fund=false npm_config_yes=true
 
 mkdir -p "$DIR"
 cd "$DIR"

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import {
+  buildAttachItems,
+  buildProcessItems,
+  describeTarget,
+  discoverInspectors,
+  parseInspectorList,
+  parsePsOutput,
+  scriptOf,
+} from '../src/logic/targets';
+import { startInspectedNode, type InspectedNode } from './helpers';
+
+describe('parseInspectorList', () => {
+  it('keeps entries with a websocket URL', () => {
+    const body = [
+      { id: 'a1', title: 'app.js', url: 'file:///srv/app.js', type: 'node', webSocketDebuggerUrl: 'ws://127.0.0.1:9229/a1' },
+      { id: 'b2', title: 'busy', type: 'node' },
+      'garbage',
+    ];
+    const targets = parseInspectorList(body, '127.0.0.1', 9229);
+    assert.deepEqual(targets.map((t) => t.webSocketDebuggerUrl), ['ws://127.0.0.1:9229/a1']);
+    assert.equal(targets[0].title, 'app.js');
+  });
+
+  it('ignores answers that are not a list', () => {
+    assert.deepEqual(parseInspectorList({ error: 'no' }, '127.0.0.1', 1), []);
+    assert.deepEqual(parseInspectorList(undefined, '127.0.0.1', 1), []);
+  });
+});
+
+describe('discoverInspectors against a real node --inspect process', () => {
+  let node: InspectedNode;
+  let closedPort: number;
+
+  before(async () => {
+    node = await startInspectedNode(['-e', 'setInterval(() => {}, 1000)']);
+    closedPort = await freePort();
+  });
+  after(() => node.stop());
+
+  it('finds the inspector on its port and skips the closed one', async () => {
+    const found = await discoverInspectors('127.0.0.1', [closedPort, node.port]);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].port, node.port);
+    assert.equal(found[0].webSocketDebuggerUrl, node.wsUrl);
+  });
+
+  it('does not hang on a port where something else than an inspector listens', async () => {
+    const server = net.createServer((socket) => socket.end('not http\r\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      assert.deepEqual(await discoverInspectors('127.0.0.1', [port], 300), []);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('parsePsOutput', () => {
+  const ps = [
+    '    1 /sbin/init',
+    '  812 node /srv/app/server.js --port 3000',
+    '  813 /usr/bin/node --inspect=127.0.0.1:9229 worker.js',
+    '  814 /usr/local/bin/nodejs --inspect app.mjs',
+    '  815 python3 -m heapscope serve',
+    '  816 /opt/node-v20/bin/node /home/me/.vscode-server/extensionHost.js',
+    '  900 node-gyp rebuild',
+    '',
+  ].join('\n');
+
+  it('lists node processes with their pid and whether the inspector is on', () => {
+    const processes = parsePsOutput(ps);
+    assert.deepEqual(
+      processes.map((p) => [p.pid, p.inspecting]),
+      [
+        [812, false],
+        [813, true],
+        [814, true],
+        [816, false],
+      ],
+    );
+  });
+
+  it('leaves out the pids it is told to (the editor itself)', () => {
+    assert.deepEqual(
+      parsePsOutput(ps, [812, 816]).map((p) => p.pid),
+      [813, 814],
+    );
+  });
+
+  it('names a process by its script', () => {
+    assert.equal(scriptOf('node --inspect /srv/app/server.js --port 3000'), 'server.js');
+    assert.equal(scriptOf('node'), 'node');
+  });
+});
+
+describe('buildAttachItems', () => {
+  it('puts debug sessions first, then inspectors, then the manual choices', () => {
+    const items = buildAttachItems(
+      [
+        { id: 's1', name: 'Launch app.js', type: 'pwa-node' },
+        { id: 's2', name: 'Chrome', type: 'pwa-chrome' },
+      ],
+      [{ host: '127.0.0.1', port: 9229, id: 'a', title: '/srv/app.js', url: 'file:///srv/app.js', webSocketDebuggerUrl: 'ws://127.0.0.1:9229/a' }],
+    );
+    const rows = items.filter((item) => !item.separator);
+    assert.deepEqual(
+      rows.map((item) => item.action),
+      [
+        { kind: 'debug-session', sessionId: 's1' },
+        { kind: 'target', target: 'ws://127.0.0.1:9229/a' },
+        { kind: 'enter-address' },
+        { kind: 'pick-process' },
+      ],
+    );
+    assert.match(rows[0].label, /Launch app\.js/);
+    assert.match(rows[1].label, /app\.js/);
+    assert.equal(rows[1].description, '127.0.0.1:9229');
+    assert.deepEqual(
+      items.filter((item) => item.separator).map((item) => item.label),
+      ['Debug sessions', 'Inspectors on this machine', 'Other'],
+    );
+  });
+
+  it('offers only the manual choices when nothing was found', () => {
+    const items = buildAttachItems([], []);
+    assert.deepEqual(
+      items.filter((item) => !item.separator).map((item) => item.label),
+      ['$(edit) Enter address…', '$(list-selection) Pick a Node process…'],
+    );
+  });
+});
+
+describe('buildProcessItems', () => {
+  it('attaches by pid', () => {
+    const [item] = buildProcessItems([{ pid: 812, command: 'node /srv/app/server.js', inspecting: true }]);
+    assert.equal(item.label, 'server.js');
+    assert.equal(item.description, 'pid 812 · inspector on');
+    assert.deepEqual(item.action, { kind: 'target', target: '812' });
+  });
+});
+
+describe('describeTarget', () => {
+  it('shortens targets for the status bar', () => {
+    assert.equal(describeTarget('ws://127.0.0.1:9229/0f2c-11'), 'ws://127.0.0.1:9229');
+    assert.equal(describeTarget('{"host":"127.0.0.1","port":1}'), 'the debug session');
+    assert.equal(describeTarget('127.0.0.1:9229'), '127.0.0.1:9229');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
