@@ -97,7 +97,7 @@ enum { HS_SKIP = 0, HS_U8 = 1, HS_U32 = 2, HS_U64 = 3, HS_OFFSETS = 4, HS_ORDINA
  * are dropped from the address space every RELEASE_STEP bytes: they are never read
  * again, and without this a 600 MB file would sit in our RSS next to its columns.
  */
-#define RELEASE_STEP (32 << 20)
+#define RELEASE_STEP (8 << 20)
 
 static void release_pages(const unsigned char *from, const unsigned char *to) {
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -331,18 +331,24 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
                       const uint8_t *edge_type, int weak_type, int shortcut_type, uint32_t *idom,
                       uint32_t *order) {
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
+    int64_t edge_count = node_count > 0 ? first_edge[node_count] : 0;
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
     int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * n);
-    int64_t *pred_first = (int64_t *)calloc(n + 1, sizeof(int64_t));
-    if (!dfnum || !parent || !stack || !stack_edge || !pred_first) {
-        free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first);
+    int64_t *pred_first = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
+    /* Per edge, the DFS number of its target if the edge is essential, else -1; the DFS
+       learns it anyway, and keeping it spares the passes below a random lookup per edge. */
+    int32_t *target = (int32_t *)malloc(sizeof(int32_t) * (size_t)(edge_count > 0 ? edge_count : 1));
+    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target) {
+        free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first); free(target);
         return -1;
     }
     for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
+    memset(pred_first, 0, sizeof(int64_t) * (n + 1));
 
-    /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. */
+    /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. Every
+       edge of a reached node is looked at exactly once, so predecessor counts come free. */
     int32_t count = 0;
     int64_t sp = 0;
     dfnum[root] = count;
@@ -359,15 +365,20 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         int pushed = 0;
         while (e < end) {
             uint32_t w = edge_to[e];
-            uint8_t t = edge_type[e];
-            e++;
-            if (dfnum[w] >= 0) continue;
-            if (!essential(t, v, root, weak_type, shortcut_type)) continue;
+            if (!essential(edge_type[e], v, root, weak_type, shortcut_type)) { target[e++] = -1; continue; }
+            int32_t wk = dfnum[w];
+            if (wk >= 0) {
+                target[e++] = wk;
+                pred_first[wk + 1]++;
+                continue;
+            }
+            wk = count++;
+            target[e++] = wk;
+            pred_first[wk + 1]++;
             stack_edge[sp - 1] = e;
-            dfnum[w] = count;
-            order[count] = w;
-            parent[count] = dfnum[v];
-            count++;
+            dfnum[w] = wk;
+            order[wk] = w;
+            parent[wk] = dfnum[v];
             stack[sp] = (int32_t)w;
             stack_edge[sp] = first_edge[w];
             sp++;
@@ -379,32 +390,28 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     free(stack_edge);
     int32_t reached = count;
 
-    /* Predecessor CSR in DFS-number space (counting sort over the forward edges). */
-    for (int64_t v = 0; v < node_count; v++) {
-        if (dfnum[v] < 0) continue;
-        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
-            int32_t wk = dfnum[edge_to[e]];
-            if (wk > 0 && essential(edge_type[e], v, root, weak_type, shortcut_type)) pred_first[wk + 1]++;
-        }
-    }
+    /* Predecessor CSR in DFS-number space: a counting sort of the essential edges by
+       target, filled through pred_first itself (which then holds each list's end). */
+    pred_first[1] = 0; /* edges into the root never matter */
     for (int32_t k = 0; k < reached; k++) pred_first[k + 1] += pred_first[k];
     int64_t pred_total = pred_first[reached];
     int32_t *preds = (int32_t *)malloc(sizeof(int32_t) * (size_t)(pred_total > 0 ? pred_total : 1));
-    int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * n);
-    if (!preds || !fill) {
-        free(preds); free(fill); free(dfnum); free(parent); free(stack); free(pred_first);
+    if (!preds) {
+        free(preds); free(target); free(dfnum); free(parent); free(stack); free(pred_first);
         return -1;
     }
-    memcpy(fill, pred_first, sizeof(int64_t) * (size_t)reached);
     for (int64_t v = 0; v < node_count; v++) {
         int32_t vk = dfnum[v];
         if (vk < 0) continue;
         for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
-            int32_t wk = dfnum[edge_to[e]];
-            if (wk > 0 && essential(edge_type[e], v, root, weak_type, shortcut_type)) preds[fill[wk]++] = vk;
+            int32_t wk = target[e];
+            if (wk > 0) preds[pred_first[wk]++] = vk;
         }
     }
-    free(fill);
+    memmove(pred_first + 1, pred_first, sizeof(int64_t) * (size_t)reached);
+    pred_first[0] = 0;
+    pred_first[1] = 0;
+    free(target);
     free(dfnum);
 
     /* Semidominators, in reverse preorder; the forest is linked along DFS tree edges. */

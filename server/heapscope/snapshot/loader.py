@@ -195,10 +195,16 @@ class _Reader:
 
     def json_value(self) -> Any:
         start, end = self.value_span()
-        try:
-            return orjson.loads(self.data[start:end])
-        except orjson.JSONDecodeError as error:
-            raise self.fail(f"not valid JSON in the value at byte {start}") from error
+        # A view, not a slice: the strings section of a big snapshot is tens of MB and a
+        # copy of it would add that much to peak memory for no gain.
+        with memoryview(self.data) as whole, whole[start:end] as view:
+            try:
+                value = orjson.loads(view)
+            except orjson.JSONDecodeError as error:
+                raise self.fail(f"not valid JSON in the value at byte {start}") from error
+        if self.mapped:
+            self.release(start, end)
+        return value
 
     def int_array(self, name: str, width: int, rows: int | None) -> npt.NDArray[Any]:
         """Parse an integer array member; ``rows`` is the announced row count, if any."""
