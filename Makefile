@@ -27,7 +27,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# npm packages of the leak corpus: TypeScript for the source-map program and a vendored package.
+LEAKS_NPM := tests/leaks/node_modules/.package-lock.json
+$(LEAKS_NPM): tests/leaks/package.json tests/leaks/package-lock.json
+	npm ci --prefix tests/leaks --no-audit --no-fund
+
+pytest: $(STAMP) $(LEAKS_NPM)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
