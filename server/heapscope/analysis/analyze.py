@@ -8,7 +8,7 @@ from typing import Any
 
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from .classify import build_findings
-from .diff import diff_snapshots
+from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .sources import SourceResolver, sidecar_scripts
@@ -32,7 +32,7 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
     baseline = snapshots[0]
     rng = np.random.default_rng(0)
     for later in snapshots[1:]:
-        shared = np.intersect1d(baseline.node_id, later.node_id)
+        shared = later.node_id[present_in(later.node_id, baseline)]
         if len(shared) < 0.05 * min(baseline.node_count, later.node_count):
             raise AnalysisError(_not_same(baseline, later, "almost no object ids in common"))
         sample = rng.choice(shared, min(sample_size, len(shared)), replace=False)

@@ -25,10 +25,20 @@ def _class_sums(
     return counts, sizes
 
 
+def present_in(ids: npt.NDArray[Any], other: HeapSnapshot) -> npt.NDArray[np.bool_]:
+    """Which of ``ids`` are alive in ``other``: a binary search in its (cached) id order.
+
+    Faster than ``np.isin`` on millions of ids, and the sort is shared with every other
+    id lookup on that snapshot.
+    """
+    found: npt.NDArray[np.bool_] = other.nodes_by_ids(ids) >= 0
+    return found
+
+
 def diff_snapshots(before: HeapSnapshot, after: HeapSnapshot) -> list[ClassDelta]:
     """Classes whose objects changed between ``before`` and ``after``, biggest size change first."""
-    new_mask = ~np.isin(after.node_id, before.node_id)
-    deleted_mask = ~np.isin(before.node_id, after.node_id)
+    new_mask = ~present_in(after.node_id, before)
+    deleted_mask = ~present_in(before.node_id, after)
     new_counts, new_sizes = _class_sums(after, new_mask)
     deleted_counts, deleted_sizes = _class_sums(before, deleted_mask)
     rows: dict[str, list[int]] = {}

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..snapshot import ROOT, HeapSnapshot
+from .diff import present_in
 
 IntArray = npt.NDArray[np.int64]
 
@@ -69,10 +70,10 @@ def survivors(snapshots: list[HeapSnapshot]) -> tuple[npt.NDArray[np.bool_], npt
     been alive in the target ((target - baseline) ∩ final); with two, every new object is.
     """
     baseline, final = snapshots[0], snapshots[-1]
-    is_new = ~np.isin(final.node_id, baseline.node_id)
+    is_new = ~present_in(final.node_id, baseline)
     candidate = is_new.copy()
     if len(snapshots) >= 3:
-        candidate &= np.isin(final.node_id, snapshots[1].node_id)
+        candidate &= present_in(final.node_id, snapshots[1])
     candidate &= final.distances >= 0
     return is_new, candidate
 
@@ -119,9 +120,12 @@ def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_
         under_anchor = np.flatnonzero((idom == anchor) & is_new).astype(np.int64)
         is_store = _is_backing_store(final, under_anchor)
         stores = under_anchor[is_store]
-        behind_stores = (
-            np.flatnonzero(np.isin(idom, stores) & is_new).astype(np.int64) if len(stores) else stores
-        )
+        if len(stores):
+            behind = np.zeros(final.node_count, dtype=bool)
+            behind[stores] = True
+            behind_stores = np.flatnonzero(behind[idom] & is_new).astype(np.int64)
+        else:
+            behind_stores = stores
         entries = np.concatenate([under_anchor[~is_store], behind_stores])
         if not len(entries):
             entries = under_anchor
