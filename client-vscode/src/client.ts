@@ -12,7 +12,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import { explainStartFailure, probeServer, ProbeResult, resolveServerCommand, ServerCommand } from './logic/interpreter';
 import { toServerSettings } from './logic/settings';
@@ -76,7 +75,7 @@ export class HeapscopeClient implements vscode.Disposable {
     const serverOptions: ServerOptions = {
       command: server.command,
       args: server.args,
-      transport: TransportKind.stdio,
+      // No `transport`: TransportKind.stdio would append --stdio, which `heapscope serve` does not take.
       options: { cwd: folder?.uri.fsPath, env: { ...process.env, PYTHONUNBUFFERED: '1' } },
     };
     const clientOptions: LanguageClientOptions = {
