@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot, RetainerHop
 from .alloc import AllocationTraces
+from .diff import present_in
 from .leaks import LeakGroup, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .sources import (
@@ -85,7 +86,10 @@ class Classifier:
         if int(snapshot.node_type[node]) == self.closure_type:
             name = snapshot.name(node)
             return f"{name}()" if name else "(anonymous function)"
-        return snapshot.class_name(node)
+        if snapshot.type_name(node) == "synthetic":
+            return snapshot.name(node) or "(root)"  # "(GC roots)", "(Global handles)", ...
+        name = snapshot.class_name(node)
+        return "global" if name.startswith("global /") else name
 
     def user_location(self, node: int) -> Location | None:
         location = self.resolver.node_location(node)
@@ -263,7 +267,9 @@ class Classifier:
             if marker == "<symbol kEvents>":
                 event = self._event_target_type(path, at) or event
             listener_counts = self._listener_counts(int(snapshot.node_id[emitter]), event, group)
-            entries = self.entries_of_class(group)
+            entries = self._new_listeners(path[at].node, event) if marker == "_events" else None
+            if entries is None or not len(entries):
+                entries = self.entries_of_class(group)
             callbacks = [self.callback_of(int(node)) for node in entries[:300].tolist()]
             location = self._dominant_location([c for c in callbacks if c >= 0])
             emitter_name, _ = self.collection_name(path, at - 1)
@@ -284,6 +290,26 @@ class Classifier:
                 details=details,
             )
         return None
+
+    def _new_listeners(self, events: int, event: str) -> IntArray | None:
+        """The listeners an emitter's ``_events[event]`` holds that did not exist at the baseline.
+
+        Read from the store itself: when the listener array was created after the baseline
+        the growing container is ``_events``, whose entry is the array, not the functions.
+        """
+        snapshot = self.final
+        store = snapshot.find_edge(events, event) if event else -1
+        if store < 0:
+            return None
+        if int(snapshot.node_type[store]) == self.closure_type:
+            listeners = np.array([store], dtype=np.int64)
+        else:
+            element = snapshot.edge_type_id("element")
+            start, end = int(snapshot.first_edge[store]), int(snapshot.first_edge[store + 1])
+            edges = np.arange(start, end)
+            listeners = snapshot.edge_to[edges[snapshot.edge_type[edges] == element]].astype(np.int64)
+        fresh = listeners[~present_in(snapshot.node_id[listeners], self.snapshots[0])]
+        return fresh if len(fresh) else listeners
 
     def _event_target_type(self, path: list[RetainerHop], at: int) -> str:
         """The event type for an EventTarget: the key stored just before the listener record in its Map."""

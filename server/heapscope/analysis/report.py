@@ -61,9 +61,9 @@ def to_text(report: LeakReport) -> str:
             lines.append(f"  allocated at: {finding.allocation_site}")
         lines.append("  retainer path:")
         for hop in finding.retainer_path:
-            edge = f" .{hop.edge}" if hop.edge else ""
+            edge = (hop.edge if hop.edge.startswith("[") else f".{hop.edge}") + " -> " if hop.edge else ""
             at = f"  ({hop.location})" if hop.location else ""
-            lines.append(f"    {edge.strip() + ' -> ' if edge else ''}{hop.node}{at}")
+            lines.append(f"    {edge}{hop.node}{at}")
         lines.append(f"  fix: {finding.fix_hint}")
     for note in report.notes:
         lines.append(f"note: {note}")

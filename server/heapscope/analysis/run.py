@@ -172,6 +172,8 @@ def take_three(
                 dest=directory / f"{index + 1}-{label}.heapsnapshot", label=label, cancel=cancel
             )
         except InspectorError as error:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled") from None
             if node is not None and node.poll() is not None:
                 raise RunError(
                     f"the program exited (code {node.poll()}) during the {label} snapshot"
