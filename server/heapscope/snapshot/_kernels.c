@@ -312,24 +312,33 @@ void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, c
  * which is what the retained-size pass relies on.
  * Returns -1 if memory could not be allocated.
  */
-static inline int32_t eval_compress(int32_t v, int32_t *ancestor, int32_t *label, const int32_t *semi,
-                                    int32_t *stack) {
-    if (ancestor[v] < 0) return v;
+/*
+ * The link-eval forest of the semidominator pass. Only the smallest semidominator
+ * number along a path is ever used, never the vertex holding it, so each entry keeps
+ * that number next to its ancestor: one cache line per step instead of three arrays.
+ */
+typedef struct {
+    int32_t ancestor; /* -1 while not yet linked */
+    int32_t best;     /* min semidominator number on the compressed path up to here */
+} hs_forest_entry;
+
+static inline int32_t eval_best(int32_t v, hs_forest_entry *forest, int32_t *stack) {
+    if (forest[v].ancestor < 0) return forest[v].best;
     int64_t top = 0;
     int32_t x = v;
-    while (ancestor[ancestor[x]] >= 0) { stack[top++] = x; x = ancestor[x]; }
+    while (forest[forest[x].ancestor].ancestor >= 0) { stack[top++] = x; x = forest[x].ancestor; }
     while (top > 0) {
         int32_t y = stack[--top];
-        int32_t a = ancestor[y];
-        if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
-        ancestor[y] = ancestor[a];
+        int32_t a = forest[y].ancestor;
+        if (forest[a].best < forest[y].best) forest[y].best = forest[a].best;
+        forest[y].ancestor = forest[a].ancestor;
     }
-    return label[v];
+    return forest[v].best;
 }
 
 int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
                       const uint8_t *edge_type, int weak_type, int shortcut_type, uint32_t *idom,
-                      uint32_t *order) {
+                      uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
     int64_t edge_count = node_count > 0 ? first_edge[node_count] : 0;
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
@@ -412,31 +421,37 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     pred_first[0] = 0;
     pred_first[1] = 0;
     free(target);
+
+    /* Unreachable objects are credited to the root, as DevTools does. */
+    uint64_t unreachable_size = 0;
+    if (self_size) {
+        for (int64_t v = 0; v < node_count; v++)
+            if (dfnum[v] < 0) unreachable_size += self_size[v];
+    }
     free(dfnum);
 
     /* Semidominators, in reverse preorder; the forest is linked along DFS tree edges. */
-    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *label = (int32_t *)malloc(sizeof(int32_t) * n);
-    int32_t *ancestor = (int32_t *)malloc(sizeof(int32_t) * n);
-    if (!semi || !label || !ancestor) {
-        free(semi); free(label); free(ancestor); free(preds); free(parent); free(stack); free(pred_first);
+    hs_forest_entry *forest = (hs_forest_entry *)malloc(sizeof(hs_forest_entry) * n);
+    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n); /* forest[w].best moves on; this stays */
+    if (!forest || !semi) {
+        free(forest); free(semi); free(preds); free(parent); free(stack); free(pred_first);
         return -1;
     }
     for (int32_t k = 0; k < reached; k++) {
-        semi[k] = k;
-        label[k] = k;
-        ancestor[k] = -1;
+        forest[k].ancestor = -1;
+        forest[k].best = k;
     }
     for (int32_t w = reached - 1; w >= 1; w--) {
-        int32_t best = semi[w];
+        int32_t best = w;
         for (int64_t r = pred_first[w]; r < pred_first[w + 1]; r++) {
-            int32_t u = eval_compress(preds[r], ancestor, label, semi, stack);
-            if (semi[u] < best) best = semi[u];
+            int32_t candidate = eval_best(preds[r], forest, stack);
+            if (candidate < best) best = candidate;
         }
         semi[w] = best;
-        ancestor[w] = parent[w];
+        forest[w].best = best;
+        forest[w].ancestor = parent[w];
     }
-    free(preds); free(pred_first); free(label); free(ancestor);
+    free(preds); free(pred_first);
 
     /* Immediate dominator = nearest ancestor of the DFS parent whose number is <= semi. */
     int32_t *dom = parent; /* reuse: dom[w] starts as parent[w] and only moves up */
@@ -449,7 +464,18 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     for (int64_t i = 0; i < node_count; i++) idom[i] = (uint32_t)root;
     for (int32_t w = 1; w < reached; w++) idom[order[w]] = order[dom[w]];
 
-    free(semi); free(parent); free(stack);
+    /* Retained sizes, summed up the dominator tree in DFS-number space (a dominator's
+       number is always smaller, and mostly close), then scattered back to nodes. */
+    if (self_size && retained) {
+        uint64_t *sum = (uint64_t *)forest; /* same size, no longer needed */
+        for (int32_t k = 0; k < reached; k++) sum[k] = self_size[order[k]];
+        sum[0] += unreachable_size;
+        for (int32_t k = reached - 1; k >= 1; k--) sum[dom[k]] += sum[k];
+        memcpy(retained, self_size, sizeof(uint64_t) * (size_t)node_count);
+        for (int32_t k = 0; k < reached; k++) retained[order[k]] = sum[k];
+    }
+
+    free(forest); free(semi); free(parent); free(stack);
     return reached;
 }
 

@@ -314,14 +314,19 @@ class HeapSnapshot:
         )
 
     @cached_property
-    def _dominator_tree(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-        return _native.dominators(
+    def _dominator_tree(
+        self,
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint64]]:
+        # Retained sizes come out of the same kernel call: summing them there, in DFS
+        # order, is nearly free, while a separate pass costs another random walk.
+        return _native.dominators_and_retained_sizes(
             ROOT,
             self.first_edge,
             self.edge_to,
             self.edge_type,
             self.edge_type_id("weak"),
             self.edge_type_id("shortcut"),
+            self.self_size,
         )
 
     @property
@@ -338,10 +343,9 @@ class HeapSnapshot:
         """Nodes reached from the root over essential edges, in DFS preorder."""
         return self._dominator_tree[1]
 
-    @cached_property
+    @property
     def retained_sizes(self) -> npt.NDArray[np.uint64]:
-        idom, order = self._dominator_tree
-        return _native.retained_sizes(ROOT, order, idom, self.self_size)
+        return self._dominator_tree[2]
 
     @property
     def total_size(self) -> int:
