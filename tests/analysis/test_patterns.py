@@ -250,3 +250,106 @@ def test_esm_program_reports_a_plain_path(tmp_path: Path) -> None:
     program = snapshot_program(tmp_path, source, name="render.mjs")
     report = analyze_snapshots(program.snapshots)
     assert _top(report) == ("event-listener", str(program.program), program.leak_line)
+
+
+# More shapes of the same patterns: name -> (kind, program).
+VARIANTS: dict[str, tuple[str, str]] = {
+    "object-as-cache": (
+        "collection",
+        """\
+        const cache = {};
+        function remember(key) {
+          cache[key] = { key, rows: new Array(2000).fill(key) }; // LEAK
+        }
+        function step(i) { remember('k' + i); }
+        """,
+    ),
+    "set": (
+        "collection",
+        """\
+        const seen = new Set();
+        function track(i) {
+          seen.add({ i, rows: new Array(2000).fill(i) }); // LEAK
+        }
+        function step(i) { track(i); }
+        """,
+    ),
+    "map-on-a-class": (
+        "collection",
+        """\
+        class SessionStore {
+          constructor() { this.sessions = new Map(); }
+          open(id) {
+            this.sessions.set(id, { id, scratch: new Array(2000).fill(id) }); // LEAK
+          }
+        }
+        const store = new SessionStore();
+        function step(i) { store.open('s' + i); }
+        """,
+    ),
+    "array-in-a-factory": (
+        "collection",
+        """\
+        function makeHandler() {
+          const history = [];
+          return function handle(req) {
+            history.push({ req, body: new Array(2000).fill(req) }); // LEAK
+          };
+        }
+        const handler = makeHandler();
+        function step(i) { handler(i); }
+        """,
+    ),
+    "linked-list-queue": (
+        "queue",
+        """\
+        class Queue {
+          constructor() { this.head = null; this.tail = null; }
+          push(value) {
+            const node = { value, next: null };
+            if (this.tail) this.tail.next = node; else this.head = node; // LEAK
+            this.tail = node;
+          }
+        }
+        const jobs = new Queue();
+        function step(i) { jobs.push(new Array(2000).fill(i)); }
+        """,
+    ),
+    "implicit-global": (
+        "global",
+        """\
+        function handle(i) {
+          leakedBuffers = typeof leakedBuffers === 'undefined' ? [] : leakedBuffers;
+          leakedBuffers.push(new Array(2000).fill(i)); // LEAK
+        }
+        function step(i) { handle(i); }
+        """,
+    ),
+    "once-never-fired": (
+        "event-listener",
+        """\
+        const { EventEmitter } = require('node:events');
+        const db = new EventEmitter();
+        function query(i) {
+          const rows = new Array(2000).fill(i);
+          db.once('ready', () => rows.length); // LEAK
+        }
+        function step(i) { query(i); }
+        """,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variants(name: str, tmp_path: Path) -> None:
+    kind, source = VARIANTS[name]
+    program = snapshot_program(tmp_path, source)
+    report = analyze_snapshots(program.snapshots)
+    assert _top(report) == (kind, str(program.program), program.leak_line), report.findings[0].message
+
+
+def test_collection_names_owner(tmp_path: Path) -> None:
+    report = analyze_snapshots(snapshot_program(tmp_path / "a", VARIANTS["map-on-a-class"][1]).snapshots)
+    assert "Map `sessions` in SessionStore" in report.findings[0].message
+    report = analyze_snapshots(snapshot_program(tmp_path / "b", VARIANTS["array-in-a-factory"][1]).snapshots)
+    assert "Array `history` in makeHandler()" in report.findings[0].message

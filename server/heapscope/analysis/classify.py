@@ -77,6 +77,8 @@ class Classifier:
         self.resolver = resolver
         self.traces = AllocationTraces(self.final)
         self.context_type = self.final.edge_type_id("context")
+        self.chain = ""
+        """The edge chaining a linked list's entries (``next``) for the group being classified."""
         self.closure_type = self.final.node_type_id("closure")
 
     # ------------------------------------------------------------ graph helpers
@@ -125,8 +127,24 @@ class Classifier:
         return None
 
     def context_owner(self, context: int) -> str:
-        """The function a context belongs to, as "function name" or "module file.js"."""
+        """The function a context belongs to, as "makeHandler()" or "module file.js".
+
+        A context's ScopeInfo lists its variable names and then the function's own name;
+        a module's top-level scope has none.
+        """
         snapshot = self.final
+        variables = {
+            snapshot.edge_name(edge)
+            for edge, _ in snapshot.children(context)
+            if int(snapshot.edge_type[edge]) == self.context_type
+        }
+        scope_info = snapshot.find_edge(context, "scope_info")
+        if scope_info >= 0:
+            for _, target in snapshot.children(scope_info):
+                if "string" in snapshot.type_name(target):
+                    text = snapshot.name(target)
+                    if text and text not in variables and re.fullmatch(r"[A-Za-z_$][\w$]*", text):
+                        return f"{text}()"
         edges, sources = snapshot.retainers_of(context)
         for edge, source in zip(edges.tolist()[:64], sources.tolist()[:64], strict=True):
             if int(snapshot.node_type[source]) == self.closure_type and snapshot.edge_name(edge) == "context":
@@ -217,8 +235,11 @@ class Classifier:
         path = snapshot.retainer_path(rep)
         positions = [i for i, hop in enumerate(path) if hop.node == group.anchor]
         anchor_hop = positions[0] if positions else max(len(path) - 2, 0)
-        name, owner = self.collection_name(path, anchor_hop)
         edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
+        self.chain = ""
+        if group.entry_class not in ("Timeout", "Immediate"):
+            anchor_hop = self._list_head(group, path, edge_names, anchor_hop)
+        name, owner = self.collection_name(path, anchor_hop)
 
         listener = self._event_listener(group, path, edge_names, anchor_hop)
         if listener:
@@ -496,10 +517,37 @@ class Classifier:
             return ""
         return None
 
+    def _list_head(
+        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str], anchor_hop: int
+    ) -> int:
+        """For a linked list (entries chained by ``next``), the first link instead of the old tail.
+
+        The nearest old dominator of new links is the last link of the baseline; the list a
+        developer knows is what holds its first link (``queue.head``). Sets :attr:`chain`.
+        """
+        snapshot = self.final
+        anchor = path[anchor_hop].node
+        chain = edge_names[anchor_hop]
+        if (
+            not chain
+            or snapshot.class_name(anchor) != group.entry_class
+            or chain not in self._entry_edges(group)
+        ):
+            return anchor_hop
+        hop = anchor_hop
+        while (
+            hop > 1
+            and edge_names[hop] == chain
+            and snapshot.class_name(path[hop - 1].node) == group.entry_class
+        ):
+            hop -= 1
+        self.chain = chain
+        return hop
+
     def _looks_like_queue(
         self, anchor_class: str, name: str, owner: str, owner_file: str | None, group: LeakGroup
     ) -> bool:
-        if anchor_class != "Array" and not (group.entry_class and "next" in self._entry_edges(group)):
+        if anchor_class != "Array" and not self.chain:
             return False
         if _QUEUE_NAMES.search(name) or re.search(r"queue", owner, re.I):
             return True
@@ -537,6 +585,11 @@ class Classifier:
                 allocation_site = self._refine(frame.path or "", frame.line, frame.column, name, None)
                 if self._insertion_in_function(frame.path or "", frame.line, frame.column, name):
                     location = allocation_site
+                elif self.chain:
+                    location = self._chain_link_line(frame.path or "", frame.line, frame.column)
+                    allocation_site = location or allocation_site
+        if location is None and self.chain and owner_file:
+            location = self._chain_link_line(owner_file, 1, 1, whole_file=True)
         if location is None and name:
             files = [owner_file] if owner_file else []
             if frame is not None and frame.path and frame.path not in files:
@@ -569,7 +622,7 @@ class Classifier:
             location=location,
             allocation_site=allocation_site,
             details={
-                "collection_class": self.final.class_name(group.anchor),
+                "collection_class": "linked list" if self.chain else self.final.class_name(group.anchor),
                 "entry_class": group.entry_class,
             },
         )
@@ -581,6 +634,25 @@ class Classifier:
         wanted = [i for i, name in enumerate(snapshot.class_names) if name == group.entry_class]
         chosen = entries[np.isin(snapshot.class_index[entries], wanted)]
         return chosen if len(chosen) else entries
+
+    def _chain_link_line(
+        self, path: str, line: int, column: int, *, whole_file: bool = False
+    ) -> Location | None:
+        """The line appending a link (``tail.next = node``) in a function, or in the whole file."""
+        lines = self.resolver.lines(path)
+        if not lines:
+            return None
+        span = (
+            range(len(lines))
+            if whole_file
+            else function_body_lines(lines, max(line - 1, 0), max(column - 1, 0))
+        )
+        pattern = re.compile(rf"\.\s*{re.escape(self.chain)}\s*=(?!=)")
+        for number in span:
+            match = pattern.search(lines[number].split("//")[0])
+            if match:
+                return self.resolver.position(path, number, match.start() + 1)
+        return None
 
     def _insertion_in_function(self, path: str, line: int, column: int, name: str) -> bool:
         lines = self.resolver.lines(path)
@@ -748,7 +820,7 @@ def _message(kind: str, evidence: Evidence, group: LeakGroup, counts: list[int])
     if kind == "queue":
         title = f"queue{named} never drained"
         return title, (
-            f"{collection_class}{named}{owner} is used as a queue that is never drained: "
+            f"{collection_class[:1].upper()}{collection_class[1:]}{named}{owner} is used as a queue that is never drained: "
             f"{_counts_text(counts)} queued {group.entry_class or 'items'}, {bytes_text}."
         )
     if kind == "third-party":
