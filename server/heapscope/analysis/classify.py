@@ -820,7 +820,8 @@ def _message(kind: str, evidence: Evidence, group: LeakGroup, counts: list[int])
     if kind == "queue":
         title = f"queue{named} never drained"
         return title, (
-            f"{collection_class[:1].upper()}{collection_class[1:]}{named}{owner} is used as a queue that is never drained: "
+            f"{collection_class[:1].upper()}{collection_class[1:]}{named}{owner} is used as a queue "
+            "that is never drained: "
             f"{_counts_text(counts)} queued {group.entry_class or 'items'}, {bytes_text}."
         )
     if kind == "third-party":
