@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -77,7 +78,7 @@ def to_text(report: LeakReport) -> str:
 
 
 def _artifact(location: Location) -> dict[str, Any]:
-    uri = "file://" + location.path if os.path.isabs(location.path) else location.path
+    uri = Path(location.path).as_uri() if os.path.isabs(location.path) else location.path
     return {
         "physicalLocation": {
             "artifactLocation": {"uri": uri},
