@@ -29,11 +29,19 @@ const INTERVAL = Number(process.env.HEAPSCOPE_E2E_INTERVAL ?? 5);
 const STEP_TIMEOUT = 120_000; // a guard against hangs, not a speed requirement
 
 const children = [];
+const checks = [];
 let scratch;
 const log = (message) => console.log(`[e2e] ${message}`);
 
 function fail(message) {
   console.error(`[e2e] FAILED: ${message}`);
+  if (scratch) {
+    const logs = fs.readdirSync(scratch, { recursive: true }).filter((file) => /Heapscope\.log$/.test(String(file)));
+    for (const file of logs) {
+      fs.copyFileSync(path.join(scratch, String(file)), path.join(OUTPUT, 'heapscope-output.log'));
+    }
+    console.error(`[e2e] the editor's logs are kept in ${scratch}`);
+  }
   console.log('0 passed, 1 failed');
   cleanup();
   process.exit(1);
@@ -44,9 +52,6 @@ function cleanup() {
     if (child.exitCode === null) {
       child.kill();
     }
-  }
-  if (scratch) {
-    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -127,6 +132,23 @@ function startInspectedProgram(program, port, cwd) {
   });
 }
 
+/** Points on the chart's heap-used line; the webview is an iframe inside an iframe. */
+async function chartPoints(page, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const points = await frame
+        .$eval('#chart polyline[data-series="heapUsed"]', (line) => line.getAttribute('points').trim().split(/\s+/).length)
+        .catch(() => 0);
+      if (points) {
+        return points;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the memory chart did not appear');
+}
+
 /** Run a palette command by its title and wait for the palette to close or go on to a picker. */
 async function runCommand(page, title) {
   await page.keyboard.press('F1');
@@ -140,6 +162,7 @@ async function runCommand(page, title) {
 
 async function main() {
   checkPrerequisites();
+  fs.rmSync(OUTPUT, { recursive: true, force: true });
   fs.mkdirSync(OUTPUT, { recursive: true });
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'heapscope-e2e-'));
   const workspace = path.join(scratch, 'examples');
@@ -163,6 +186,7 @@ async function main() {
         'extensions.ignoreRecommendations': true,
         'update.mode': 'none',
         'editor.codeLens': true,
+        'heapscope.trace.server': 'messages',
       },
       null,
       2,
@@ -232,7 +256,59 @@ async function main() {
     log(`code lens: ${lensText}`);
     await shot('find-leaks');
     log(`screenshot: ${path.relative(REPO, path.join(OUTPUT, 'find-leaks.png'))}`);
-    console.log('1 passed, 0 failed');
+    checks.push('Problems panel and code lens');
+
+    // The Leaks view lists the same finding with its place and growth.
+    await runCommand(page, 'Heapscope: Focus on Leaks View');
+    const treeRow = page.locator('.monaco-list-row', { hasText: 'Event listeners' }).first();
+    await treeRow.waitFor({ state: 'visible', timeout: 30_000 });
+    const treeText = await treeRow.textContent();
+    log(`Leaks view: ${treeText}`);
+    if (!treeText.includes(`${path.basename(program)}:${leakLine}`)) {
+      fail(`the Leaks view row does not name ${path.basename(program)}:${leakLine}: ${treeText}`);
+    }
+    await shot('leaks-view');
+    checks.push('Leaks view');
+
+    // The memory monitor: heap used in the status bar and the chart beside the editor.
+    await runCommand(page, 'Heapscope: Start Memory Monitor');
+    const status = page.locator('.statusbar-item', { hasText: /\d (kB|MB|GB)/ }).first();
+    await status.waitFor({ state: 'visible', timeout: 60_000 });
+    log(`status bar: ${await status.textContent()}`);
+    const points = await chartPoints(page, 60_000);
+    log(`memory chart: ${points} points of heap used`);
+    await page.waitForTimeout(3000); // a few more samples, for a chart worth looking at
+    const later = await chartPoints(page, 10_000);
+    if (later <= points) {
+      fail(`the memory chart stopped growing (${points} then ${later} points)`);
+    }
+    log(`status bar: ${await status.textContent()}`);
+    await shot('memory-monitor');
+    await runCommand(page, 'Heapscope: Stop Memory Monitor');
+    checks.push('memory status bar and chart');
+
+    // A wrong interpreter: one sentence and an "Open settings" button, not a stack trace.
+    // Set through the Settings editor as a user would; the extension restarts its server.
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.locator('.settings-editor').waitFor({ state: 'visible' });
+    // heapscope.python is machine-scoped: in code-server that is the Remote tab.
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).click();
+    await page.locator('.settings-editor .suggest-input-container').click();
+    await page.keyboard.type('heapscope.python');
+    const pythonInput = page.locator('.settings-editor .setting-item-contents', { hasText: 'Python interpreter that runs' }).locator('input').first();
+    await pythonInput.waitFor({ state: 'visible' });
+    await pythonInput.fill('/nonexistent/python3');
+    await pythonInput.press('Tab');
+    const toast = page.locator('.notification-toast', { hasText: 'was not found' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const toastText = await toast.textContent();
+    log(`wrong interpreter: ${toastText}`);
+    if (!(await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Open settings' }).count())) {
+      fail('the start failure has no "Open settings" button');
+    }
+    await shot('wrong-python');
+    checks.push('start failure message');
+    console.log(`${checks.length} passed, 0 failed`);
   } catch (error) {
     await shot('failure').catch(() => undefined);
     await browser.close();
@@ -241,6 +317,7 @@ async function main() {
     await browser.close();
     cleanup();
   }
+  fs.rmSync(scratch, { recursive: true, force: true });
 }
 
 process.on('SIGINT', () => {

@@ -77,6 +77,12 @@ describe('renderChart', () => {
     assert.match(chartStyles(), /\.series-heapUsed\{stroke:var\(--vscode-charts-orange\)\}/);
   });
 
+  it('labels the time axis without repeats on short runs', () => {
+    const svg = renderChart([sample(0, 1), sample(1.5, 2), sample(3, 3)]);
+    const labels = [...svg.matchAll(/>(\d+ s)</g)].map((match) => match[1]);
+    assert.deepEqual(labels, ['0 s', '1 s', '2 s', '3 s']);
+  });
+
   it('says it is waiting when there is nothing yet', () => {
     assert.match(renderChart([]), /Waiting for the first memory sample/);
   });

@@ -163,8 +163,10 @@ export function renderChart(samples: readonly MemorySample[], width = 720, heigh
       `<text x="${margin.left - 6}" y="${round(y(value) + 4)}" text-anchor="end" font-size="11" fill="currentColor">${escapeXml(formatBytes(value))}</text>`,
     );
   }
-  for (let i = 0; i <= 4; i++) {
-    const t = start + (span * i) / 4;
+  // Up to four time ticks, at least a second apart, so short runs get no repeated labels.
+  const ticks = Math.max(1, Math.min(4, Math.floor(span)));
+  for (let i = 0; i <= ticks; i++) {
+    const t = start + (span * i) / ticks;
     parts.push(`<text x="${round(x(t))}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${escapeXml(formatDuration(t - start))}</text>`);
   }
   for (const series of CHART_SERIES) {
