@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -336,11 +337,40 @@ static inline int32_t eval_best(int32_t v, hs_forest_entry *forest, int32_t *sta
     return forest[v].best;
 }
 
+/*
+ * Work for a second core while the (inherently sequential) DFS runs: fill the outputs'
+ * defaults and touch every page of the buffers the later phases will write. A fresh
+ * page costs a fault on first write, and on a VM those faults add up to a good part of
+ * a pass that touches each entry once; here they are paid off the critical path.
+ */
+typedef struct {
+    uint32_t *idom;
+    int64_t node_count;
+    uint32_t root;
+    uint64_t *retained;
+    const uint64_t *self_size;
+    void *touch[3];
+    size_t touch_bytes[3];
+} hs_prefault_job;
+
+static void *hs_prefault(void *argument) {
+    hs_prefault_job *job = (hs_prefault_job *)argument;
+    for (int64_t i = 0; i < job->node_count; i++) job->idom[i] = job->root;
+    if (job->retained && job->self_size)
+        memcpy(job->retained, job->self_size, sizeof(uint64_t) * (size_t)job->node_count);
+    for (int b = 0; b < 3; b++) {
+        volatile char *bytes = (volatile char *)job->touch[b];
+        for (size_t at = 0; bytes && at < job->touch_bytes[b]; at += 4096) bytes[at] = 0;
+    }
+    return NULL;
+}
+
 int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
                       const uint8_t *edge_type, int weak_type, int shortcut_type, uint32_t *idom,
                       uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
     int64_t edge_count = node_count > 0 ? first_edge[node_count] : 0;
+    size_t edges = (size_t)(edge_count > 0 ? edge_count : 1);
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
@@ -348,11 +378,22 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     int64_t *pred_first = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
     /* Per edge, the DFS number of its target if the edge is essential, else -1; the DFS
        learns it anyway, and keeping it spares the passes below a random lookup per edge. */
-    int32_t *target = (int32_t *)malloc(sizeof(int32_t) * (size_t)(edge_count > 0 ? edge_count : 1));
-    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target) {
+    int32_t *target = (int32_t *)malloc(sizeof(int32_t) * edges);
+    int32_t *preds = (int32_t *)malloc(sizeof(int32_t) * edges); /* at most one per edge */
+    hs_forest_entry *forest = (hs_forest_entry *)malloc(sizeof(hs_forest_entry) * n);
+    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n); /* forest[w].best moves on; this stays */
+    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target || !preds || !forest || !semi) {
         free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first); free(target);
+        free(preds); free(forest); free(semi);
         return -1;
     }
+    hs_prefault_job job = {idom, node_count, (uint32_t)root, retained, self_size,
+                           {preds, forest, semi},
+                           {sizeof(int32_t) * edges, sizeof(hs_forest_entry) * n, sizeof(int32_t) * n}};
+    pthread_t helper;
+    int helping = pthread_create(&helper, NULL, hs_prefault, &job) == 0;
+    if (!helping) hs_prefault(&job);
+
     for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
     memset(pred_first, 0, sizeof(int64_t) * (n + 1));
 
@@ -373,6 +414,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         int64_t end = first_edge[v + 1];
         int pushed = 0;
         while (e < end) {
+            if (e + 8 < end) __builtin_prefetch(&dfnum[edge_to[e + 8]]);
             uint32_t w = edge_to[e];
             if (!essential(edge_type[e], v, root, weak_type, shortcut_type)) { target[e++] = -1; continue; }
             int32_t wk = dfnum[w];
@@ -398,21 +440,18 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     }
     free(stack_edge);
     int32_t reached = count;
+    if (helping) pthread_join(helper, NULL);
 
     /* Predecessor CSR in DFS-number space: a counting sort of the essential edges by
        target, filled through pred_first itself (which then holds each list's end). */
     pred_first[1] = 0; /* edges into the root never matter */
     for (int32_t k = 0; k < reached; k++) pred_first[k + 1] += pred_first[k];
-    int64_t pred_total = pred_first[reached];
-    int32_t *preds = (int32_t *)malloc(sizeof(int32_t) * (size_t)(pred_total > 0 ? pred_total : 1));
-    if (!preds) {
-        free(preds); free(target); free(dfnum); free(parent); free(stack); free(pred_first);
-        return -1;
-    }
     for (int64_t v = 0; v < node_count; v++) {
         int32_t vk = dfnum[v];
         if (vk < 0) continue;
-        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+        int64_t last = first_edge[v + 1];
+        for (int64_t e = first_edge[v]; e < last; e++) {
+            if (e + 16 < last) __builtin_prefetch(&pred_first[target[e + 16] > 0 ? target[e + 16] : 0], 1);
             int32_t wk = target[e];
             if (wk > 0) preds[pred_first[wk]++] = vk;
         }
@@ -431,19 +470,15 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     free(dfnum);
 
     /* Semidominators, in reverse preorder; the forest is linked along DFS tree edges. */
-    hs_forest_entry *forest = (hs_forest_entry *)malloc(sizeof(hs_forest_entry) * n);
-    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n); /* forest[w].best moves on; this stays */
-    if (!forest || !semi) {
-        free(forest); free(semi); free(preds); free(parent); free(stack); free(pred_first);
-        return -1;
-    }
     for (int32_t k = 0; k < reached; k++) {
         forest[k].ancestor = -1;
         forest[k].best = k;
     }
     for (int32_t w = reached - 1; w >= 1; w--) {
         int32_t best = w;
-        for (int64_t r = pred_first[w]; r < pred_first[w + 1]; r++) {
+        int64_t last = pred_first[w + 1];
+        for (int64_t r = pred_first[w]; r < last; r++) {
+            if (r + 4 < last) __builtin_prefetch(&forest[preds[r + 4]]);
             int32_t candidate = eval_best(preds[r], forest, stack);
             if (candidate < best) best = candidate;
         }
@@ -461,17 +496,16 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         while (d > semi[w]) d = dom[d];
         dom[w] = d;
     }
-    for (int64_t i = 0; i < node_count; i++) idom[i] = (uint32_t)root;
     for (int32_t w = 1; w < reached; w++) idom[order[w]] = order[dom[w]];
 
     /* Retained sizes, summed up the dominator tree in DFS-number space (a dominator's
-       number is always smaller, and mostly close), then scattered back to nodes. */
+       number is always smaller, and mostly close), then scattered back to nodes; the
+       helper already gave every node its own size. */
     if (self_size && retained) {
         uint64_t *sum = (uint64_t *)forest; /* same size, no longer needed */
         for (int32_t k = 0; k < reached; k++) sum[k] = self_size[order[k]];
         sum[0] += unreachable_size;
         for (int32_t k = reached - 1; k >= 1; k--) sum[dom[k]] += sum[k];
-        memcpy(retained, self_size, sizeof(uint64_t) * (size_t)node_count);
         for (int32_t k = 0; k < reached; k++) retained[order[k]] = sum[k];
     }
 
