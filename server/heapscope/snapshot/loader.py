@@ -16,7 +16,7 @@ import contextlib
 import mmap
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,7 +214,7 @@ class _Reader:
             capacity = rows * width
         else:
             # Unannounced length: bound it by the text (each number takes >= 2 bytes).
-            end = _native.skip_value(self.buf, start)
+            end = _native.find_byte(self.buf, start, b"]")  # integer arrays hold no strings
             if end < 0:
                 raise self.fail(f"the '{name}' array is cut short (truncated file?)")
             capacity = (end - start) // 2 + 1
@@ -282,6 +282,12 @@ class _Reader:
                 named["first_edge" if field_name == "edge_count" else field_name] = column
         return named
 
+    def fork(self) -> _Reader:
+        """Another reader at this position, for a worker thread (readers keep a position)."""
+        other = _Reader(self.path, self.data)
+        other.pos = self.pos
+        return other
+
     def following_member(self, expected: str) -> _Reader | None:
         """A second reader at the value of the member after the integer array here, if named so.
 
@@ -340,14 +346,16 @@ def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None
         handle.close()
 
 
-def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
-    reader = _Reader(path, data)
-    first = reader.peek()
-    if first != b"{":
-        raise SnapshotError(path, "not a heap snapshot: the file is not a JSON object")
-    reader.expect(b"{")
+def _parse_members(
+    reader: _Reader,
+    members: dict[str, Any],
+    pool: ThreadPoolExecutor,
+    pending: dict[str, Future[dict[str, npt.NDArray[Any]]]],
+    report: Progress,
+) -> SnapshotMeta | None:
+    """Walk the top-level members into ``members``; big arrays may be left in ``pending``."""
+    path = reader.path
     meta: SnapshotMeta | None = None
-    members: dict[str, Any] = {}
     while True:
         if reader.peek() == b"}":
             break
@@ -372,9 +380,27 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
                 if name == "nodes" and meta.node_count and meta.edge_count
                 else None
             )
-            if edges_reader is not None:
-                members["nodes"], members["edges"] = _nodes_and_edges_in_parallel(reader, edges_reader, meta)
-                reader.pos = edges_reader.pos
+            edges_end = _native.find_byte(reader.buf, edges_reader.pos, b"]") if edges_reader else -1
+            if edges_reader is not None and edges_end >= 0:
+                pending["nodes"] = pool.submit(
+                    reader.fork().columns,
+                    "nodes",
+                    meta.node_fields,
+                    _NODE_COLUMN_KINDS,
+                    meta.node_count,
+                    node_width,
+                    0,
+                )
+                pending["edges"] = pool.submit(
+                    edges_reader.columns,
+                    "edges",
+                    meta.edge_fields,
+                    _EDGE_COLUMN_KINDS,
+                    meta.edge_count,
+                    node_width,
+                    meta.node_count,
+                )
+                reader.pos = edges_end + 1
             elif name == "nodes" and meta.node_count:
                 members[name] = reader.columns(
                     name, meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, node_width, 0
@@ -386,7 +412,6 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
             else:  # counts not announced: rows first, columns once the node count is known
                 width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
                 members[name] = reader.int_array(name, width, None)
-            report(f"parse {name}", 1.0)
         elif name in _INT_ARRAYS and meta is not None:
             widths = {
                 "locations": len(meta.location_fields) or 4,
@@ -407,6 +432,32 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         if not reader.peek():
             raise SnapshotError(path, "the file ends early (truncated?)")
         raise SnapshotError(path, f"not valid JSON: expected ',' or '}}' at byte {reader.pos}")
+    return meta
+
+
+def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
+    reader = _Reader(path, data)
+    first = reader.peek()
+    if first != b"{":
+        raise SnapshotError(path, "not a heap snapshot: the file is not a JSON object")
+    reader.expect(b"{")
+    members: dict[str, Any] = {}
+    # The nodes and edges arrays go to worker threads (the C scanner drops the GIL)
+    # while this thread reads on past them: strings, locations, traces.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-parse") as pool:
+        pending: dict[str, Future[dict[str, npt.NDArray[Any]]]] = {}
+        try:
+            meta = _parse_members(reader, members, pool, pending, report)
+        except SnapshotError:
+            # The arrays in flight come earlier in the file: their error explains more.
+            for future in pending.values():
+                error = future.exception()
+                if isinstance(error, SnapshotError):
+                    raise error from None
+            raise
+        for key, future in pending.items():
+            members[key] = future.result()
+        report("parse nodes", 1.0)
     if meta is None:
         raise SnapshotError(
             path, "not a V8 heap snapshot: there is no 'snapshot' header with the field layout"
@@ -444,36 +495,6 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         trace_tree=trace_tree if isinstance(trace_tree, list) else [],
         samples=members.get("samples", np.zeros((0, 2), dtype=np.uint32)),
     )
-
-
-def _nodes_and_edges_in_parallel(
-    nodes_reader: _Reader, edges_reader: _Reader, meta: SnapshotMeta
-) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]:
-    """Parse ``nodes`` here and ``edges`` on a second thread (the C scanner drops the GIL).
-
-    The header's node count is what the edge targets are checked against; if the nodes
-    array disagrees with it, its own error is raised first.
-    """
-    width = len(meta.node_fields)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-edges") as pool:
-        edges_future = pool.submit(
-            edges_reader.columns,
-            "edges",
-            meta.edge_fields,
-            _EDGE_COLUMN_KINDS,
-            meta.edge_count,
-            width,
-            meta.node_count,
-        )
-        try:
-            nodes = nodes_reader.columns(
-                "nodes", meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, width, 0
-            )
-        except BaseException:
-            edges_future.cancel()
-            raise
-        edges = edges_future.result()
-    return nodes, edges
 
 
 def _columns_from_rows(
