@@ -169,6 +169,14 @@ async function main() {
   fs.cpSync(path.dirname(PROGRAM), workspace, { recursive: true, filter: (source) => !source.includes(`${path.sep}.heapscope`) });
   const program = path.join(workspace, path.basename(PROGRAM));
   const leakLine = leakLineOf(program);
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(
+    path.join(workspace, '.vscode', 'launch.json'),
+    JSON.stringify({
+      version: '0.2.0',
+      configurations: [{ type: 'node', request: 'launch', name: 'Leaky program', program: program, console: 'internalConsole' }],
+    }),
+  );
   const userData = path.join(scratch, 'user-data');
   const extensions = path.join(scratch, 'extensions');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -176,9 +184,8 @@ async function main() {
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify(
       {
-        'heapscope.python': PYTHON,
         'heapscope.findLeaks.interval': INTERVAL,
-        'heapscope.autoAttach': 'never',
+        'heapscope.autoAttach': 'ask',
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'security.workspace.trust.enabled': false,
@@ -192,6 +199,10 @@ async function main() {
       2,
     ),
   );
+  // heapscope.python is machine-scoped: in a remote window (code-server is one) it is read from
+  // the remote machine's settings, not the browser user's.
+  fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'heapscope.python': PYTHON }, null, 2));
   const config = path.join(scratch, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const codeServerArgs = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
@@ -286,6 +297,29 @@ async function main() {
     await shot('memory-monitor');
     await runCommand(page, 'Heapscope: Stop Memory Monitor');
     checks.push('memory status bar and chart');
+
+    // A JavaScript debug session: Heapscope offers to attach next to the debugger (CDP proxy).
+    await runCommand(page, 'Heapscope: Detach');
+    await runCommand(page, 'Debug: Start Debugging');
+    const offer = page.locator('.notification-toast', { hasText: 'Attach Heapscope to' }).first();
+    const launchRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Leaky program' }).first();
+    await Promise.race([offer.waitFor({ state: 'visible' }), launchRow.waitFor({ state: 'visible' })]);
+    if (await launchRow.isVisible()) {
+      await launchRow.click(); // the palette matched "Select and Start Debugging"
+    }
+    await offer.waitFor({ state: 'visible', timeout: 60_000 });
+    log(`debug session: ${(await offer.locator('.notification-list-item-message').textContent()).trim()}`);
+    await offer.locator('.monaco-button', { hasText: /^Attach$/ }).click();
+    const attachedToProxy = page.locator('.notification-toast', { hasText: 'Heapscope attached to js-debug://' }).first();
+    await attachedToProxy.waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(page, 'Heapscope: Take Heap Snapshot');
+    const saved = page.locator('.notification-toast', { hasText: 'Heap snapshot saved' }).first();
+    await saved.waitFor({ state: 'visible', timeout: 60_000 });
+    log(`through the debugger: ${(await saved.locator('.notification-list-item-message').textContent()).trim()}`);
+    await shot('debug-session');
+    await page.keyboard.press('Shift+F5'); // stop debugging
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    checks.push('attach through a JavaScript debug session');
 
     // A wrong interpreter: one sentence and an "Open settings" button, not a stack trace.
     // Set through the Settings editor as a user would; the extension restarts its server.

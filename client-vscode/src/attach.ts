@@ -14,6 +14,7 @@ import {
   discoverInspectors,
   isNodeDebugSession,
   parsePsOutput,
+  proxyAddress,
 } from './logic/targets';
 
 interface PickItem extends vscode.QuickPickItem {
@@ -62,7 +63,7 @@ export async function cdpProxyTarget(session: vscode.DebugSession): Promise<stri
       'extension.js-debug.requestCDPProxy',
       session.id,
     );
-    return proxy ? JSON.stringify(proxy) : undefined;
+    return proxy ? proxyAddress(proxy) : undefined;
   } catch (error) {
     void vscode.window.showErrorMessage(
       `Heapscope could not reach the debug session "${session.name}" through the JavaScript debugger: ${(error as Error).message}`,

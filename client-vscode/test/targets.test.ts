@@ -8,6 +8,7 @@ import {
   discoverInspectors,
   parseInspectorList,
   parsePsOutput,
+  proxyAddress,
   scriptOf,
 } from '../src/logic/targets';
 import { startInspectedNode, type InspectedNode } from './helpers';
@@ -143,8 +144,16 @@ describe('buildProcessItems', () => {
   });
 });
 
+describe('proxyAddress', () => {
+  it("writes js-debug's proxy answer as a js-debug:// address", () => {
+    assert.equal(proxyAddress({ host: '127.0.0.1', port: 53111, path: '/abc' }), 'js-debug://127.0.0.1:53111/abc');
+    assert.equal(proxyAddress({ host: '::1', port: 53111 }), 'js-debug://[::1]:53111');
+  });
+});
+
 describe('describeTarget', () => {
   it('shortens targets for the status bar', () => {
+    assert.equal(describeTarget('js-debug://127.0.0.1:53111/abc'), 'the debug session');
     assert.equal(describeTarget('ws://127.0.0.1:9229/0f2c-11'), 'ws://127.0.0.1:9229');
     assert.equal(describeTarget('{"host":"127.0.0.1","port":1}'), 'the debug session');
     assert.equal(describeTarget('127.0.0.1:9229'), '127.0.0.1:9229');

@@ -211,8 +211,18 @@ export function buildProcessItems(processes: readonly NodeProcess[]): AttachItem
 
 /** A short name for the status bar: proxy JSON becomes "the debug session", URLs lose their page id. */
 export function describeTarget(target: string): string {
-  if (target.trim().startsWith('{')) {
+  if (target.trim().startsWith('{') || target.startsWith('js-debug://')) {
     return 'the debug session';
   }
   return target.replace(/^(wss?:\/\/[^/]+)\/.*$/, '$1');
+}
+
+/**
+ * The address of js-debug's CDP proxy (`requestCDPProxy`'s answer) in the `js-debug://` form
+ * the server accepts: readable in messages, unlike the JSON.
+ */
+export function proxyAddress(proxy: { host: string; port: number; path?: string }): string {
+  const host = proxy.host.includes(':') ? `[${proxy.host}]` : proxy.host;
+  const route = proxy.path ? (proxy.path.startsWith('/') ? proxy.path : `/${proxy.path}`) : '';
+  return `js-debug://${host}:${proxy.port}${route}`;
 }
