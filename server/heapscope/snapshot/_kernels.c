@@ -98,7 +98,7 @@ enum { HS_SKIP = 0, HS_U8 = 1, HS_U32 = 2, HS_U64 = 3, HS_OFFSETS = 4, HS_ORDINA
  * are dropped from the address space every RELEASE_STEP bytes: they are never read
  * again, and without this a 600 MB file would sit in our RSS next to its columns.
  */
-#define RELEASE_STEP (8 << 20)
+#define RELEASE_STEP (2 << 20)
 
 static void release_pages(const unsigned char *from, const unsigned char *to) {
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -376,7 +376,8 @@ static void *hs_prefault(void *argument) {
     for (int64_t i = 0; i < job->node_count; i++) job->idom[i] = job->root;
     if (job->retained && job->self_size)
         memcpy(job->retained, job->self_size, sizeof(uint64_t) * (size_t)job->node_count);
-    for (int b = 0; b < 4; b++) populate(job->touch[b], job->touch_bytes[b]);
+    for (int b = 1; b < 4; b++)
+        if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
     return NULL;
 }
 
@@ -395,17 +396,23 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
        learns it anyway, and keeping it spares the passes below a random lookup per edge. */
     int32_t *target = (int32_t *)malloc(sizeof(int32_t) * edges);
     int32_t *preds = (int32_t *)malloc(sizeof(int32_t) * edges); /* at most one per edge */
-    hs_forest_entry *forest = (hs_forest_entry *)malloc(sizeof(hs_forest_entry) * n);
-    int32_t *semi = (int32_t *)malloc(sizeof(int32_t) * n); /* forest[w].best moves on; this stays */
-    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target || !preds || !forest || !semi) {
+    /* The semidominator pass needs a forest entry and a semi number per node once the
+       edge targets are dropped; they live in the targets' memory when it is big enough
+       (heaps have about three edges per node), which keeps peak memory down. */
+    size_t forest_bytes = sizeof(hs_forest_entry) * n + sizeof(int32_t) * n;
+    int forest_in_target = sizeof(int32_t) * edges >= forest_bytes;
+    void *forest_memory = forest_in_target ? (void *)target : malloc(forest_bytes);
+    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target || !preds || !forest_memory) {
         free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first); free(target);
-        free(preds); free(forest); free(semi);
+        free(preds);
+        if (!forest_in_target) free(forest_memory);
         return -1;
     }
+    hs_forest_entry *forest = (hs_forest_entry *)forest_memory;
+    int32_t *semi = (int32_t *)(forest + n); /* forest[w].best moves on; this stays */
     hs_prefault_job job = {idom, node_count, (uint32_t)root, retained, self_size,
-                           {target, preds, forest, semi},
-                           {sizeof(int32_t) * edges, sizeof(int32_t) * edges, sizeof(hs_forest_entry) * n,
-                            sizeof(int32_t) * n}};
+                           {target, preds, forest_in_target ? NULL : forest_memory, NULL},
+                           {sizeof(int32_t) * edges, sizeof(int32_t) * edges, forest_bytes, 0}};
     pthread_t helper;
     int helping = pthread_create(&helper, NULL, hs_prefault, &job) == 0;
     if (!helping) hs_prefault(&job);
@@ -478,7 +485,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     memmove(pred_first + 1, pred_first, sizeof(int64_t) * (size_t)reached);
     pred_first[0] = 0;
     pred_first[1] = 0;
-    free(target);
+    if (!forest_in_target) free(target);
 
     /* Unreachable objects are credited to the root, as DevTools does. */
     uint64_t unreachable_size = 0;
@@ -528,7 +535,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         for (int32_t k = 0; k < reached; k++) retained[order[k]] = sum[k];
     }
 
-    free(forest); free(semi); free(parent); free(stack);
+    free(forest_memory); free(parent); free(stack);
     return reached;
 }
 
