@@ -62,6 +62,10 @@ export class HeapscopeClient implements vscode.Disposable {
   }
 
   private async startServer(): Promise<boolean> {
+    if (this.client) {
+      // A client the library gave up restarting after repeated crashes: replace it.
+      await this.stop();
+    }
     const server = await this.serverCommand();
     const folder = this.workspaceFolder();
     // A quick import first: a wrong interpreter or a missing package is then explained in one

@@ -24,6 +24,8 @@ export class MonitorView implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
     );
+    // The page asks for data once its script runs (also after VS Code reloads a hidden webview).
+    panel.webview.onDidReceiveMessage((message) => message === 'ready' && this.update());
     panel.webview.html = this.html(panel.webview);
     panel.onDidDispose(() => (this.panel = undefined));
     panel.onDidChangeViewState(() => panel.visible && this.update());
@@ -80,6 +82,7 @@ ${chartStyles()}
 <p id="verdict"></p>
 <div id="chart"></div>
 <script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
   const chart = document.getElementById('chart');
   const summary = document.getElementById('summary');
   const verdict = document.getElementById('verdict');
@@ -90,6 +93,7 @@ ${chartStyles()}
     verdict.textContent = data.verdict;
     verdict.className = data.leak ? 'leak' : '';
   });
+  vscode.postMessage('ready');
 </script>
 </body>
 </html>`;
