@@ -4,7 +4,7 @@
 
 For each size it makes (once; kept in bench/data/) a snapshot of a realistic heap with
 ``bench/make_heap.js``, then measures, each in a fresh subprocess so that peak RSS
-belongs to that one job: Heapscope's load; Heapscope's retainers + dominators +
+belongs to that one job: Heapscope's load; Heapscope's dominators +
 retained sizes (timed after a load in the same process); ``orjson.loads`` of the whole
 file (read included); and memlab's own parse and dominator/retained-size pass
 (``bench/memlab_bench.js``). Runs are interleaved so background load hits every tool
@@ -109,6 +109,7 @@ class Row:
     path: Path
     file_size: int
     samples: dict[str, list[Sample]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
 
     def add(self, tool: str, sample: Sample) -> None:
         self.samples.setdefault(tool, []).append(sample)
@@ -174,9 +175,18 @@ def bench_file(path: Path, runs: int, with_memlab: bool) -> Row:
     if with_memlab:
         memlab = ["node", f"--max-old-space-size={NODE_HEAP_MB}", str(BENCH / "memlab_bench.js"), str(path)]
         jobs.append(("memlab", memlab, NO_BROWSER))
+    failed: set[str] = set()
     for run in range(runs):
         for tool, argv, env in jobs:
-            sample = measure(argv, env)
+            if tool in failed:
+                continue
+            try:
+                sample = measure(argv, env)
+            except RuntimeError as error:  # e.g. the peer runs out of memory on a big file
+                print(f"  {path.name} {tool} failed: {str(error)[-300:]}", flush=True)
+                row.failures.append(tool)
+                failed.add(tool)
+                continue
             row.add(tool, sample)
             shown = ", ".join(f"{key} {value:.2f} s" for key, value in sample.seconds.items())
             print(
@@ -324,7 +334,7 @@ def main() -> None:
             "",
             environment(),
             f"Medians of {args.runs} runs; peak RSS is the largest of the runs. "
-            "hs dom = retainers + dominator tree + retained sizes after a load; "
+            "hs dom = dominator tree + retained sizes (snapshot.retained_sizes) after a load; "
             "memlab parse = utils.getSnapshotFromFile, memlab dom = calculateAllNodesRetainedSizes; "
             "orjson = read + orjson.loads of the whole file.",
             "",
@@ -332,6 +342,7 @@ def main() -> None:
             "",
             "Targets:",
             *verdicts(rows),
+            *[f"- {row.path.name}: {tool} failed" for row in rows for tool in row.failures],
             "",
         ]
     )
