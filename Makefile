@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench install clean
+.PHONY: demo test lint typecheck pytest client-test vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,26 @@ $(LEAKS_NPM): tests/leaks/package.json tests/leaks/package-lock.json
 pytest: $(STAMP) $(LEAKS_NPM)
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+# The VS Code extension: its npm packages, the esbuild bundle, then its tests (type-checked
+# first by the pretest script; the server tests drive .venv's language server over stdio).
+CLIENT := client-vscode
+CLIENT_NPM := $(CLIENT)/node_modules/.package-lock.json
+$(CLIENT_NPM): $(CLIENT)/package.json $(CLIENT)/package-lock.json
+	npm ci --prefix $(CLIENT) --no-audit --no-fund
+
+client-test: $(STAMP) $(CLIENT_NPM)
+	cd $(CLIENT) && npm run build && HEAPSCOPE_PYTHON=$(CURDIR)/$(BIN)/python npm test
+
+test: lint typecheck pytest client-test
+
+# client-vscode/heapscope.vsix, to install with `code --install-extension`.
+vsix: $(CLIENT_NPM)
+	cd $(CLIENT) && npm run package
+
+# End to end in code-server + headless Chromium (not part of `make test`: it needs Debian's
+# chromium and the -dev packages listed in client-vscode/e2e/install-code-server.sh).
+e2e: $(STAMP) vsix
+	cd $(CLIENT) && HEAPSCOPE_PYTHON=$(CURDIR)/$(BIN)/python node e2e/run.mjs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

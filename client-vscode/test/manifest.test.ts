@@ -1,0 +1,81 @@
+/**
+ * package.json is the extension's user interface: palette titles, settings and their
+ * descriptions. These checks keep it in step with the code that registers the commands.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const commandsSource = fs.readFileSync(path.join(ROOT, 'src', 'commands.ts'), 'utf8');
+const contributed: Array<{ command: string; title: string; category?: string }> = manifest.contributes.commands;
+
+describe('package.json', () => {
+  it('puts the palette commands of the issue under the Heapscope category', () => {
+    const titles = contributed.filter((c) => c.category === 'Heapscope').map((c) => c.title);
+    for (const title of [
+      'Attach to Process…',
+      'Detach',
+      'Take Heap Snapshot',
+      'Find Leaks',
+      'Compare Snapshots…',
+      'Open Snapshot File…',
+      'Start Memory Monitor',
+      'Stop Memory Monitor',
+      'Show Retainers',
+      'Clear',
+    ]) {
+      assert.ok(titles.includes(title), `missing palette command ${title}`);
+    }
+  });
+
+  it('registers a handler for every contributed command, and contributes every handler', () => {
+    const registered = new Set([...commandsSource.matchAll(/'(heapscope\.ui\.\w+)':/g)].map((m) => m[1]));
+    registered.add('heapscope.ui.openLocation'); // registered through OPEN_LOCATION_COMMAND
+    assert.deepEqual(new Set(contributed.map((c) => c.command)), registered);
+  });
+
+  it('never reuses a server command id (the language client registers those itself)', () => {
+    const serverCommands = ['attach', 'detach', 'takeSnapshot', 'openSnapshot', 'compareSnapshots', 'findLeaks', 'showRetainers', 'goToLeak', 'startMonitor', 'stopMonitor', 'listSnapshots', 'clear'];
+    for (const { command } of contributed) {
+      assert.ok(!serverCommands.map((name) => `heapscope.${name}`).includes(command), command);
+    }
+  });
+
+  it('only refers to contributed commands in menus', () => {
+    const ids = new Set(contributed.map((c) => c.command));
+    for (const [menu, entries] of Object.entries(manifest.contributes.menus as Record<string, Array<{ command: string }>>)) {
+      for (const entry of entries) {
+        assert.ok(ids.has(entry.command), `${menu} refers to ${entry.command}`);
+      }
+    }
+  });
+
+  it('describes every setting, including the ones the issue names', () => {
+    const properties: Record<string, { markdownDescription?: string; description?: string }> = manifest.contributes.configuration.properties;
+    for (const key of [
+      'heapscope.python',
+      'heapscope.snapshotDir',
+      'heapscope.findLeaks.interval',
+      'heapscope.allowRemoteHosts',
+      'heapscope.maxSnapshots',
+      'heapscope.diagnostics.minimumSeverity',
+      'heapscope.autoAttach',
+      'heapscope.trace.server',
+    ]) {
+      assert.ok(properties[key], `missing setting ${key}`);
+    }
+    for (const [key, property] of Object.entries(properties)) {
+      assert.ok((property.markdownDescription ?? property.description ?? '').length > 30, `${key} needs a description`);
+    }
+    assert.equal((properties['heapscope.allowRemoteHosts'] as { default?: boolean }).default, false);
+  });
+
+  it('declares a languageclient that fits its engines.vscode', () => {
+    assert.equal(manifest.engines.vscode, '^1.82.0');
+    assert.match(manifest.dependencies['vscode-languageclient'], /^\^9\./); // 9.x needs ^1.82
+    assert.equal(manifest.devDependencies['@types/vscode'], '1.82.0');
+  });
+});
