@@ -272,27 +272,29 @@ def verdicts(rows: list[Row]) -> list[str]:
         name = f"{row.file_size / 1e6:.0f} MB"
         load = row.median("heapscope-load")
         dominators = row.median("heapscope-dominators")
-        checks: list[tuple[str, float | None, float]] = [
-            ("load vs memlab parse", _over(row.median("memlab", "parse"), load), LOAD_VS_MEMLAB),
-            ("load vs orjson.loads", _over(row.median("orjson"), load), LOAD_VS_ORJSON),
+        # (label, measured ratio, target, whether bigger is better)
+        checks: list[tuple[str, float | None, float, bool]] = [
+            ("load vs memlab parse", _over(row.median("memlab", "parse"), load), LOAD_VS_MEMLAB, True),
+            ("load vs orjson.loads", _over(row.median("orjson"), load), LOAD_VS_ORJSON, True),
             (
                 "dominators vs memlab",
                 _over(row.median("memlab", "dominators"), dominators),
                 DOMINATORS_VS_MEMLAB,
+                True,
             ),
             (
-                "file size / load peak RSS",
-                _over(row.file_size * RSS_PER_FILE_BYTE, row.rss("heapscope-load")),
-                1.0,
+                "load peak RSS / file size",
+                _over(row.rss("heapscope-load"), row.file_size),
+                RSS_PER_FILE_BYTE,
+                False,
             ),
         ]
-        for label, value, target in checks:
+        for label, value, target, bigger_is_better in checks:
             if value is None:
                 continue
-            state = "met" if value >= target else "MISSED"
-            shown = f"{value:.2f}" if label.startswith("file size") else f"{value:.1f}x"
-            wanted = "RSS <= 2x file" if label.startswith("file size") else f">= {target:g}x"
-            found.append(f"- {name}: {label}: {shown} ({wanted}) {state}")
+            met = value >= target if bigger_is_better else value <= target
+            wanted = f">= {target:g}x" if bigger_is_better else f"<= {target:g}x"
+            found.append(f"- {name}: {label}: {value:.2f}x ({wanted}) {'met' if met else 'MISSED'}")
     return found
 
 

@@ -355,30 +355,116 @@ static inline int32_t eval_best(int32_t v, hs_forest_entry *forest, int32_t *sta
 }
 
 /*
- * Work for a second core while the (inherently sequential) DFS runs: fill the outputs'
- * defaults and touch every page of the buffers the later phases will write. A fresh
- * page costs a fault on first write, and on a VM those faults add up to a good part of
- * a pass that touches each entry once; here they are paid off the critical path.
+ * Work for the second core while the (inherently sequential) DFS runs. First it maps
+ * the pages of the buffers the DFS writes, then it counts every node's essential
+ * incoming edges (in node space: the DFS numbers are not known yet), which the DFS
+ * would otherwise do with one more random write per edge; then it fills the outputs'
+ * defaults for unreachable nodes and maps the pages of the buffers later phases write.
+ * Counting edges from nodes the DFS never reaches only leaves unused room in their
+ * targets' predecessor lists, which carry their own ends.
  */
 typedef struct {
-    uint32_t *idom;
     int64_t node_count;
     uint32_t root;
+    const int64_t *first_edge;
+    const uint32_t *edge_to;
+    const uint8_t *edge_type;
+    int weak_type, shortcut_type;
+    uint32_t *in_count;
+    uint32_t *idom;
     uint64_t *retained;
     const uint64_t *self_size;
-    void *touch[4]; /* buffers to populate: the DFS's edge targets first, then later ones */
+    void *touch[4]; /* buffers to populate: the DFS's own first, then the later phases' */
     size_t touch_bytes[4];
-} hs_prefault_job;
+} hs_dfs_helper_job;
 
-static void *hs_prefault(void *argument) {
-    hs_prefault_job *job = (hs_prefault_job *)argument;
-    populate(job->touch[0], job->touch_bytes[0]); /* the DFS is writing this one now */
+static void *hs_dfs_helper(void *argument) {
+    hs_dfs_helper_job *job = (hs_dfs_helper_job *)argument;
+    populate(job->touch[0], job->touch_bytes[0]);
+    uint32_t *in_count = job->in_count;
+    int64_t edge_count = job->first_edge[job->node_count];
+    memset(in_count, 0, sizeof(uint32_t) * (size_t)job->node_count);
+    for (int64_t v = 0; v < job->node_count; v++) {
+        int64_t last = job->first_edge[v + 1];
+        for (int64_t e = job->first_edge[v]; e < last; e++) {
+            if (e + 16 < edge_count) __builtin_prefetch(&in_count[job->edge_to[e + 16]], 1);
+            if (essential(job->edge_type[e], v, job->root, job->weak_type, job->shortcut_type))
+                in_count[job->edge_to[e]]++;
+        }
+    }
     for (int64_t i = 0; i < job->node_count; i++) job->idom[i] = job->root;
     if (job->retained && job->self_size)
         memcpy(job->retained, job->self_size, sizeof(uint64_t) * (size_t)job->node_count);
     for (int b = 1; b < 4; b++)
         if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
     return NULL;
+}
+
+/*
+ * Filling the predecessor lists is a pass of random writes; two threads each own the
+ * lists of half the DFS numbers and read the edges in the same order, so every list
+ * comes out exactly as one thread would have filled it.
+ */
+typedef struct {
+    int64_t node_count;
+    const int64_t *first_edge;
+    const int32_t *dfnum;
+    const int32_t *target;
+    int64_t *pred_end; /* starts as each list's start, ends as its end */
+    int32_t *preds;
+    int32_t low, high; /* the DFS numbers whose lists this job fills */
+} hs_preds_job;
+
+static void *hs_fill_preds(void *argument) {
+    hs_preds_job *job = (hs_preds_job *)argument;
+    const int64_t *first_edge = job->first_edge;
+    const int32_t *target = job->target;
+    int64_t *pred_end = job->pred_end;
+    int32_t *preds = job->preds;
+    int32_t low = job->low, high = job->high;
+    for (int64_t v = 0; v < job->node_count; v++) {
+        int32_t vk = job->dfnum[v];
+        if (vk < 0) continue;
+        int64_t last = first_edge[v + 1];
+        for (int64_t e = first_edge[v]; e < last; e++) {
+            int32_t wk = target[e];
+            if (wk >= low && wk < high) preds[pred_end[wk]++] = vk;
+        }
+    }
+    return NULL;
+}
+
+/* Scattering the immediate dominators back to node space, next to the retained sizes. */
+typedef struct {
+    int32_t reached;
+    const uint32_t *order;
+    const int32_t *dom;
+    uint32_t *idom;
+} hs_scatter_job;
+
+static void *hs_scatter_idom(void *argument) {
+    hs_scatter_job *job = (hs_scatter_job *)argument;
+    for (int32_t w = 1; w < job->reached; w++) job->idom[job->order[w]] = job->order[job->dom[w]];
+    return NULL;
+}
+
+/* Run `work` on a second thread when one can be started, else here; join with finish(). */
+typedef struct {
+    pthread_t thread;
+    int started;
+    void *(*work)(void *);
+    void *argument;
+} hs_side_task;
+
+static void side_start(hs_side_task *task, void *(*work)(void *), void *argument) {
+    task->work = work;
+    task->argument = argument;
+    task->started = pthread_create(&task->thread, NULL, work, argument) == 0;
+}
+
+static void side_finish(hs_side_task *task) {
+    if (task->started) pthread_join(task->thread, NULL);
+    else task->work(task->argument);
 }
 
 int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
@@ -390,8 +476,10 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
-    int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * n);
-    int64_t *pred_first = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
+    /* The DFS's edge cursors; afterwards the predecessor lists' starts. */
+    int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
+    int64_t *pred_end = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
+    uint32_t *in_count = (uint32_t *)malloc(sizeof(uint32_t) * n);
     /* Per edge, the DFS number of its target if the edge is essential, else -1; the DFS
        learns it anyway, and keeping it spares the passes below a random lookup per edge. */
     int32_t *target = (int32_t *)malloc(sizeof(int32_t) * edges);
@@ -402,29 +490,28 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     size_t forest_bytes = sizeof(hs_forest_entry) * n + sizeof(int32_t) * n;
     int forest_in_target = sizeof(int32_t) * edges >= forest_bytes;
     void *forest_memory = forest_in_target ? (void *)target : malloc(forest_bytes);
-    if (!dfnum || !parent || !stack || !stack_edge || !pred_first || !target || !preds || !forest_memory) {
-        free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_first); free(target);
-        free(preds);
+    if (!dfnum || !parent || !stack || !stack_edge || !pred_end || !in_count || !target || !preds ||
+        !forest_memory) {
+        free(dfnum); free(parent); free(stack); free(stack_edge); free(pred_end); free(in_count);
+        free(target); free(preds);
         if (!forest_in_target) free(forest_memory);
         return -1;
     }
     hs_forest_entry *forest = (hs_forest_entry *)forest_memory;
     int32_t *semi = (int32_t *)(forest + n); /* forest[w].best moves on; this stays */
-    hs_prefault_job job = {idom, node_count, (uint32_t)root, retained, self_size,
-                           {target, preds, forest_in_target ? NULL : forest_memory, NULL},
-                           {sizeof(int32_t) * edges, sizeof(int32_t) * edges, forest_bytes, 0}};
-    pthread_t helper;
-    int helping = pthread_create(&helper, NULL, hs_prefault, &job) == 0;
-    if (!helping) hs_prefault(&job);
+    hs_dfs_helper_job job = {node_count, (uint32_t)root, first_edge, edge_to, edge_type, weak_type,
+                             shortcut_type, in_count, idom, retained, self_size,
+                             {target, preds, forest_in_target ? NULL : forest_memory, pred_end},
+                             {sizeof(int32_t) * edges, sizeof(int32_t) * edges, forest_bytes,
+                              sizeof(int64_t) * (n + 1)}};
+    hs_side_task helper;
+    side_start(&helper, hs_dfs_helper, &job);
 
     populate(dfnum, sizeof(int32_t) * n);
-    populate(pred_first, sizeof(int64_t) * (n + 1));
     populate(parent, sizeof(int32_t) * n);
     for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
-    memset(pred_first, 0, sizeof(int64_t) * (n + 1));
 
-    /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. Every
-       edge of a reached node is looked at exactly once, so predecessor counts come free. */
+    /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. */
     int32_t count = 0;
     int64_t sp = 0;
     dfnum[root] = count;
@@ -446,12 +533,10 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
             int32_t wk = dfnum[w];
             if (wk >= 0) {
                 target[e++] = wk;
-                pred_first[wk + 1]++;
                 continue;
             }
             wk = count++;
-            target[e++] = wk;
-            pred_first[wk + 1]++;
+            target[e++] = -1; /* the tree edge: parent[wk] stands for it below */
             stack_edge[sp - 1] = e;
             dfnum[w] = wk;
             order[wk] = w;
@@ -464,27 +549,29 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         }
         if (!pushed) sp--;
     }
-    free(stack_edge);
     int32_t reached = count;
-    if (helping) pthread_join(helper, NULL);
+    side_finish(&helper);
 
-    /* Predecessor CSR in DFS-number space: a counting sort of the essential edges by
-       target, filled through pred_first itself (which then holds each list's end). */
-    pred_first[1] = 0; /* edges into the root never matter */
-    for (int32_t k = 0; k < reached; k++) pred_first[k + 1] += pred_first[k];
-    for (int64_t v = 0; v < node_count; v++) {
-        int32_t vk = dfnum[v];
-        if (vk < 0) continue;
-        int64_t last = first_edge[v + 1];
-        for (int64_t e = first_edge[v]; e < last; e++) {
-            if (e + 16 < last) __builtin_prefetch(&pred_first[target[e + 16] > 0 ? target[e + 16] : 0], 1);
-            int32_t wk = target[e];
-            if (wk > 0) preds[pred_first[wk]++] = vk;
-        }
+    /* Predecessor lists in DFS-number space, laid out by the helper's counts. The tree
+       edge into each node is left out (parent[] has it; about a third of all edges in
+       a heap), and edges into the root never matter, so its list stays empty. */
+    int64_t *pred_start = stack_edge;
+    pred_start[0] = 0;
+    pred_start[1] = 0;
+    for (int32_t k = 1; k < reached; k++) pred_start[k + 1] = pred_start[k] + in_count[order[k]] - 1;
+    free(in_count);
+    memcpy(pred_end, pred_start, sizeof(int64_t) * (size_t)(reached + 1));
+    {
+        int32_t middle = reached > 2 ? reached / 2 : 1;
+        hs_preds_job halves[2] = {
+            {node_count, first_edge, dfnum, target, pred_end, preds, 1, middle},
+            {node_count, first_edge, dfnum, target, pred_end, preds, middle, reached},
+        };
+        hs_side_task other;
+        side_start(&other, hs_fill_preds, &halves[1]);
+        hs_fill_preds(&halves[0]);
+        side_finish(&other);
     }
-    memmove(pred_first + 1, pred_first, sizeof(int64_t) * (size_t)reached);
-    pred_first[0] = 0;
-    pred_first[1] = 0;
     if (!forest_in_target) free(target);
 
     /* Unreachable objects are credited to the root, as DevTools does. */
@@ -501,9 +588,11 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         forest[k].best = k;
     }
     for (int32_t w = reached - 1; w >= 1; w--) {
-        int32_t best = w;
-        int64_t last = pred_first[w + 1];
-        for (int64_t r = pred_first[w]; r < last; r++) {
+        /* The DFS parent is a predecessor left out of the lists: it is not linked yet
+           (its number is smaller), so it evaluates to itself, and it is less than w. */
+        int32_t best = parent[w];
+        int64_t last = pred_end[w];
+        for (int64_t r = pred_start[w]; r < last; r++) {
             if (r + 4 < last) __builtin_prefetch(&forest[preds[r + 4]]);
             int32_t candidate = eval_best(preds[r], forest, stack);
             if (candidate < best) best = candidate;
@@ -512,7 +601,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         forest[w].best = best;
         forest[w].ancestor = parent[w];
     }
-    free(preds); free(pred_first);
+    free(preds); free(pred_end);
 
     /* Immediate dominator = nearest ancestor of the DFS parent whose number is <= semi. */
     int32_t *dom = parent; /* reuse: dom[w] starts as parent[w] and only moves up */
@@ -522,20 +611,23 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         while (d > semi[w]) d = dom[d];
         dom[w] = d;
     }
-    for (int32_t w = 1; w < reached; w++) idom[order[w]] = order[dom[w]];
+    hs_scatter_job scatter = {reached, order, dom, idom};
+    hs_side_task scattering;
+    side_start(&scattering, hs_scatter_idom, &scatter);
 
     /* Retained sizes, summed up the dominator tree in DFS-number space (a dominator's
        number is always smaller, and mostly close), then scattered back to nodes; the
        helper already gave every node its own size. */
     if (self_size && retained) {
-        uint64_t *sum = (uint64_t *)forest; /* same size, no longer needed */
+        uint64_t *sum = (uint64_t *)stack_edge; /* the list starts are no longer needed */
         for (int32_t k = 0; k < reached; k++) sum[k] = self_size[order[k]];
         sum[0] += unreachable_size;
         for (int32_t k = reached - 1; k >= 1; k--) sum[dom[k]] += sum[k];
         for (int32_t k = 0; k < reached; k++) retained[order[k]] = sum[k];
     }
+    side_finish(&scattering);
 
-    free(forest_memory); free(parent); free(stack);
+    free(forest_memory); free(parent); free(stack); free(stack_edge);
     return reached;
 }
 

@@ -7,6 +7,7 @@ object with ctypes so the C code can take raw numpy buffers without numpy header
 from __future__ import annotations
 
 import ctypes
+import mmap
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,27 @@ import numpy.typing as npt
 from . import _kernels
 
 _lib = ctypes.CDLL(_kernels.__file__)
+
+# Below this, numpy's own allocation is as good; above it, see fresh_array.
+_FRESH_MAPPING_BYTES = 4 << 20
+
+
+def fresh_array(length: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+    """An uninitialised 1-D array for a kernel to fill, backed by small pages.
+
+    numpy asks the kernel for transparent huge pages on large arrays. On a VM whose
+    host takes back freed guest memory (the machines this was measured on do), every fresh
+    huge page then costs a host fault for 2 MB at once, which made a cold 680 MB load
+    take 1.4 s instead of 0.8 s; with ordinary pages the same load is 0.8 s cold or warm
+    (bench/run.py), and the kernels' random accesses measured no slower. An anonymous
+    mapping gets ordinary pages wherever huge pages are only given on request.
+    """
+    kind = np.dtype(dtype)
+    size = max(length, 1) * kind.itemsize
+    if size < _FRESH_MAPPING_BYTES:
+        return np.empty(max(length, 1), dtype=kind)[:length]
+    return np.frombuffer(mmap.mmap(-1, size), dtype=kind)[:length]
+
 
 _i64 = ctypes.c_int64
 _ptr = ctypes.c_void_p
@@ -88,7 +110,7 @@ def parse_uint_array(
 
     Values are uint32 unless ``wide``; code -5 without ``wide`` means "retry wide".
     """
-    out = np.empty(max(capacity, 1), dtype=np.uint64 if wide else np.uint32)
+    out = fresh_array(capacity, np.uint64 if wide else np.uint32)
     end = _i64(0)
     n = _lib.hs_parse_uint_array(
         buf.address, buf.length, pos, _p(out), int(wide), capacity, ctypes.byref(end)
@@ -131,7 +153,7 @@ def parse_columns(
             columns.append(None)
             continue
         length = rows + 1 if kind == OFFSETS else rows
-        column = np.empty(max(length, 1), dtype=_COLUMN_DTYPES[kind])[:length]
+        column = fresh_array(length, _COLUMN_DTYPES[kind])
         columns.append(column)
         pointers[index] = column.ctypes.data
     kind_array = (ctypes.c_int * max(len(kinds), 1))(*kinds)
@@ -168,9 +190,9 @@ def build_retainers(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     node_count = len(first_edge) - 1
     edge_count = len(edge_to)
-    retainer_first = np.empty(node_count + 1, dtype=np.int64)
-    retainer_edge = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
-    retainer_node = np.empty(max(edge_count, 1), dtype=np.uint32)[:edge_count]
+    retainer_first = fresh_array(node_count + 1, np.int64)
+    retainer_edge = fresh_array(edge_count, np.uint32)
+    retainer_node = fresh_array(edge_count, np.uint32)
     _lib.hs_build_retainers(
         node_count,
         edge_count,
@@ -191,7 +213,7 @@ def distances(
     weak_type: int,
 ) -> npt.NDArray[np.int32]:
     node_count = len(first_edge) - 1
-    dist = np.empty(max(node_count, 1), dtype=np.int32)[:node_count]
+    dist = fresh_array(node_count, np.int32)
     _lib.hs_distances(node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist))
     return dist
 
@@ -244,9 +266,9 @@ def _dominators(
     self_size: npt.NDArray[np.uint64] | None,
 ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint64] | None]:
     node_count = len(first_edge) - 1
-    idom = np.empty(max(node_count, 1), dtype=np.uint32)
-    order = np.empty(max(node_count, 1), dtype=np.uint32)
-    retained = np.empty(max(node_count, 1), dtype=np.uint64) if self_size is not None else None
+    idom = fresh_array(node_count, np.uint32)
+    order = fresh_array(node_count, np.uint32)
+    retained = fresh_array(node_count, np.uint64) if self_size is not None else None
     reached = _lib.hs_dominators(
         node_count,
         root,
@@ -274,7 +296,7 @@ def retained_sizes(
     node_count = len(idom)
     in_order = np.zeros(max(node_count, 1), dtype=np.int32)
     in_order[order] = 1
-    retained = np.empty(max(node_count, 1), dtype=np.uint64)
+    retained = fresh_array(node_count, np.uint64)
     _lib.hs_retained_sizes(
         node_count, root, len(order), _p(order), _p(idom), _p(self_size), _p(in_order), _p(retained)
     )
@@ -286,7 +308,7 @@ def class_top_level(
 ) -> npt.NDArray[np.bool_]:
     """Per node: no dominator of it has the same class (DevTools' per-class retained size rule)."""
     node_count = len(idom)
-    top = np.empty(max(node_count, 1), dtype=np.uint8)
+    top = fresh_array(node_count, np.uint8)
     if _lib.hs_class_top_level(node_count, root, _p(idom), _p(classes), class_count, _p(top)) < 0:
         raise MemoryError("not enough memory for per-class retained sizes")
     return top[:node_count].astype(bool)
