@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,7 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, so that a closed pipe is caught below and not at exit
+        return code
     except KeyboardInterrupt:
         print("heapscope: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`heapscope inspect big.heapsnapshot | head`): nothing to
+        # report. Point stdout at /dev/null so the interpreter's own final flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a writer killed by SIGPIPE

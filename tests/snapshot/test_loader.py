@@ -192,3 +192,19 @@ def test_inspect_on_a_truncated_file_prints_one_line_and_fails(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert str(bad) in lines[0] and "truncated" in lines[0]
+
+
+def test_inspect_into_a_closed_pipe_is_quiet(listener_snapshot: tuple[Path, Path]) -> None:
+    """`heapscope inspect big.heapsnapshot | head` must not end in a traceback."""
+    _, path = listener_snapshot
+    process = subprocess.Popen(
+        [sys.executable, "-m", "heapscope", "inspect", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written
+    errors = process.stderr.read()
+    assert process.wait(timeout=120) == 141
+    assert errors == ""
