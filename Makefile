@@ -58,6 +58,7 @@ e2e: $(STAMP) vsix
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/inspector_snapshot.py
 
 clean:
 	rm -rf $(VENV) build server/*.egg-info
