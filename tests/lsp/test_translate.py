@@ -10,6 +10,7 @@ from lsprotocol import types
 
 from heapscope.lsp import translate
 from heapscope.lsp.translate import ClosureHotspot, FindingJson, as_finding
+from heapscope.units import format_bytes
 
 APP = "/srv/app/app.js"
 LIB = "/srv/app/lib/bus.js"
@@ -152,9 +153,9 @@ def test_as_finding_rejects_what_it_cannot_show() -> None:
 
 
 def test_bytes_read_like_devtools() -> None:
-    assert translate.format_bytes(999) == "999 B"
-    assert translate.format_bytes(9_600_000) == "9.6 MB"
-    assert translate.format_bytes(1_234) == "1.2 kB"
+    assert format_bytes(999) == "999 B"
+    assert format_bytes(9_600_000) == "9.6 MB"
+    assert format_bytes(1_234) == "1.2 kB"
 
 
 def test_allocation_site_is_related_information_and_in_the_hover() -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot, RetainerHop
+from ..units import format_bytes
 from .alloc import AllocationTraces
 from .diff import present_in
 from .leaks import LeakGroup, keeps_growing, slowing_down
@@ -60,14 +61,6 @@ class Evidence:
     location: Location | None = None
     allocation_site: Location | None = None
     details: dict[str, object] | None = None
-
-
-def format_bytes(size: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
-        size /= 1000
-    return f"{size:,.1f} GB"
 
 
 class Classifier:

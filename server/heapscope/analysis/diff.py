@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot
+from ..units import format_bytes
 from .model import ClassDelta
 
 
@@ -60,7 +61,6 @@ def diff_snapshots(before: HeapSnapshot, after: HeapSnapshot) -> list[ClassDelta
 
 def format_comparison(deltas: list[ClassDelta], top: int = 30) -> str:
     """The table ``heapscope diff`` prints."""
-    from ..snapshot.cli import format_bytes
 
     header = ("# new", "# deleted", "# delta", "alloc", "freed", "size delta")
     widths = (9, 9, 9, 10, 10, 11)
@@ -77,7 +77,6 @@ def format_comparison(deltas: list[ClassDelta], top: int = 30) -> str:
 
 
 def _signed_bytes(size: int) -> str:
-    from ..snapshot.cli import format_bytes
 
     return ("+" if size > 0 else "") + format_bytes(size) if size >= 0 else "-" + format_bytes(-size)
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from .. import __version__
-from .classify import format_bytes
+from ..units import format_bytes
 from .model import KINDS, Finding, LeakReport, Location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

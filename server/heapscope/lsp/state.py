@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..snapshot import HeapSnapshot, load_snapshot
+from ..units import format_bytes
 from . import closures
 from .options import HeapscopeOptions
 from .progress import Cancelled, ProgressTracker
-from .translate import ClosureHotspot, FindingJson, as_finding, format_bytes
+from .translate import ClosureHotspot, FindingJson, as_finding
 
 if TYPE_CHECKING:
     from ..inspector import InspectorSession, MemoryMonitor

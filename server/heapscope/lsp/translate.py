@@ -18,6 +18,8 @@ from typing import Any, NotRequired, TypedDict
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from ..units import format_bytes
+
 SOURCE = "heapscope"
 SHOW_RETAINERS = "heapscope.showRetainers"
 GO_TO_LEAK = "heapscope.goToLeak"
@@ -94,15 +96,6 @@ LineReader = Callable[[str, int], str | None]
 
 
 # ---------------------------------------------------------------- formatting
-
-
-def format_bytes(size: float) -> str:
-    """Sizes the way DevTools writes them (1 kB = 1000 B)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
-        size /= 1000
-    return f"{size:,.1f} GB"  # pragma: no cover - loop always returns
 
 
 def count_growth(finding: FindingJson) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..units import format_bytes
 from .errors import SnapshotError
 from .model import HeapSnapshot, load_snapshot
 
@@ -17,15 +18,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", help="a .heapsnapshot written by Node, the inspector or Chrome DevTools")
     parser.add_argument("--top", type=int, default=20, help="how many classes to list (default 20)")
     parser.set_defaults(func=run_inspect)
-
-
-def format_bytes(size: float) -> str:
-    """Human sizes as DevTools shows them (kB = 1000 B)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
-        size /= 1000
-    return f"{size:,.1f} GB"
 
 
 def class_table(snapshot: HeapSnapshot) -> dict[str, np.ndarray[Any, Any]]:
