@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest client-test vsix e2e bench install clean
+.PHONY: demo test lint typecheck pytest client-test test-node22 vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ client-test: $(STAMP) $(CLIENT_NPM)
 
 test: lint typecheck pytest client-test
 
+# The Python tests again against Node 22 (the npm registry's node package), for the
+# inspector and snapshot behaviour that changes between Node versions.
+NODE22 := .node22/node_modules/.bin/node
+$(NODE22):
+	npm install --prefix .node22 --no-save --no-audit --no-fund node@22
+
+test-node22: $(STAMP) $(LEAKS_NPM) $(NODE22)
+	PATH=$(CURDIR)/.node22/node_modules/.bin:$$PATH $(BIN)/pytest -q
+
 # client-vscode/heapscope.vsix, to install with `code --install-extension`.
 vsix: $(CLIENT_NPM)
 	cd $(CLIENT) && npm run package
@@ -61,4 +70,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/inspector_snapshot.py
 
 clean:
-	rm -rf $(VENV) build server/*.egg-info
+	rm -rf $(VENV) .node22 build server/*.egg-info

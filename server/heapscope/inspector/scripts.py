@@ -5,7 +5,8 @@ that took it. ``Debugger.scriptParsed`` gives id → URL and source map URL, and
 ``Debugger.enable`` replays it for every script already loaded, but only to the session
 that enables the domain.
 
-Why a short-lived ``Debugger.enable`` on our own session (checked on Node 20.20):
+Why a short-lived ``Debugger.enable`` on our own session (checked on Node 20.20 and 22.23:
+tests/inspector pass on both, from the npm registry's node package for 22).
 V8 keeps debugger state per session. Breakpoints, pause-on-exception and "skip all
 pauses" belong to the session that set them, so enabling and then disabling the
 Debugger domain on Heapscope's own session leaves an attached VS Code session's
