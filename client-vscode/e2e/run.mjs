@@ -335,8 +335,11 @@ async function main() {
     await pythonInput.press('Tab');
     const toast = page.locator('.notification-toast', { hasText: 'was not found' }).first();
     await toast.waitFor({ state: 'visible', timeout: 60_000 });
-    const toastText = await toast.textContent();
+    const toastText = (await toast.locator('.notification-list-item-message').innerText()).trim();
     log(`wrong interpreter: ${toastText}`);
+    if (!toastText.includes('/nonexistent/python3')) {
+      fail(`the start failure does not name the interpreter: ${toastText}`);
+    }
     if (!(await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Open settings' }).count())) {
       fail('the start failure has no "Open settings" button');
     }
