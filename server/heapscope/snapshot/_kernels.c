@@ -558,7 +558,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     int64_t *pred_start = stack_edge;
     pred_start[0] = 0;
     pred_start[1] = 0;
-    for (int32_t k = 1; k < reached; k++) pred_start[k + 1] = pred_start[k] + in_count[order[k]] - 1;
+    for (int32_t k = 1; k < reached; k++) pred_start[k + 1] = pred_start[k] + (int64_t)in_count[order[k]] - 1;
     free(in_count);
     memcpy(pred_end, pred_start, sizeof(int64_t) * (size_t)(reached + 1));
     {
