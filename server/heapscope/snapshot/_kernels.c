@@ -632,24 +632,6 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
 }
 
 /*
- * Retained size = own size + retained sizes of the nodes it immediately dominates.
- * Walking the DFS preorder backwards visits every node before its dominator.
- * Unreachable nodes (not in `order`) are credited to the root, as DevTools does.
- */
-void hs_retained_sizes(int64_t node_count, int64_t root, int64_t reached, const uint32_t *order,
-                       const uint32_t *idom, const uint64_t *self_size, const int32_t *in_order,
-                       uint64_t *retained) {
-    for (int64_t i = 0; i < node_count; i++) retained[i] = self_size[i];
-    for (int64_t i = 0; i < node_count; i++) {
-        if (!in_order[i] && i != root) retained[root] += self_size[i];
-    }
-    for (int64_t k = reached - 1; k >= 1; k--) {
-        uint32_t v = order[k];
-        retained[idom[v]] += retained[v];
-    }
-}
-
-/*
  * For DevTools-style per-class retained sizes: mark the nodes none of whose dominators
  * has the same class, so nested members (arrays of arrays, linked lists) are not
  * counted twice. A DFS over the dominator tree with a per-class "open ancestors"

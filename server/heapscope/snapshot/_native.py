@@ -60,8 +60,6 @@ _lib.hs_distances.restype = None
 _lib.hs_distances.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
 _lib.hs_dominators.restype = _i64
 _lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr, _ptr, _ptr]
-_lib.hs_retained_sizes.restype = None
-_lib.hs_retained_sizes.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
 _lib.hs_class_top_level.restype = _int
 _lib.hs_class_top_level.argtypes = [_i64, _i64, _ptr, _ptr, _i64, _ptr]
 
@@ -218,23 +216,6 @@ def distances(
     return dist
 
 
-def dominators(
-    root: int,
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
-    edge_type: npt.NDArray[np.uint8],
-    weak_type: int,
-    shortcut_type: int,
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """Return (idom per node, reachable nodes in DFS preorder).
-
-    The kernel builds its own predecessor lists in DFS-number space, so no retainer
-    index is needed (or built) just to get dominators and retained sizes.
-    """
-    idom, order, _ = _dominators(root, first_edge, edge_to, edge_type, weak_type, shortcut_type, None)
-    return idom, order
-
-
 def dominators_and_retained_sizes(
     root: int,
     first_edge: npt.NDArray[np.int64],
@@ -247,28 +228,13 @@ def dominators_and_retained_sizes(
     """(idom per node, reachable nodes in DFS preorder, retained size per node) in one pass.
 
     Summing sizes inside the kernel, in DFS-number space, avoids a second random walk
-    over the node-indexed dominator array.
+    over the node-indexed dominator array; the kernel builds its own predecessor lists,
+    so no retainer index is needed (or built) for this.
     """
-    idom, order, retained = _dominators(
-        root, first_edge, edge_to, edge_type, weak_type, shortcut_type, self_size
-    )
-    assert retained is not None
-    return idom, order, retained
-
-
-def _dominators(
-    root: int,
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
-    edge_type: npt.NDArray[np.uint8],
-    weak_type: int,
-    shortcut_type: int,
-    self_size: npt.NDArray[np.uint64] | None,
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint64] | None]:
     node_count = len(first_edge) - 1
     idom = fresh_array(node_count, np.uint32)
     order = fresh_array(node_count, np.uint32)
-    retained = fresh_array(node_count, np.uint64) if self_size is not None else None
+    retained = fresh_array(node_count, np.uint64)
     reached = _lib.hs_dominators(
         node_count,
         root,
@@ -279,28 +245,12 @@ def _dominators(
         shortcut_type,
         _p(idom),
         _p(order),
-        _p(self_size) if self_size is not None else None,
-        _p(retained) if retained is not None else None,
+        _p(self_size),
+        _p(retained),
     )
     if reached < 0:
         raise MemoryError("not enough memory for the dominator tree")
-    return idom[:node_count], order[:reached], (retained[:node_count] if retained is not None else None)
-
-
-def retained_sizes(
-    root: int,
-    order: npt.NDArray[np.uint32],
-    idom: npt.NDArray[np.uint32],
-    self_size: npt.NDArray[np.uint64],
-) -> npt.NDArray[np.uint64]:
-    node_count = len(idom)
-    in_order = np.zeros(max(node_count, 1), dtype=np.int32)
-    in_order[order] = 1
-    retained = fresh_array(node_count, np.uint64)
-    _lib.hs_retained_sizes(
-        node_count, root, len(order), _p(order), _p(idom), _p(self_size), _p(in_order), _p(retained)
-    )
-    return retained[:node_count]
+    return idom, order[:reached], retained
 
 
 def class_top_level(
