@@ -24,10 +24,10 @@ _FRESH_MAPPING_BYTES = 4 << 20
 def fresh_array(length: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """An uninitialised 1-D array for a kernel to fill, backed by small pages.
 
-    numpy asks the kernel for transparent huge pages on large arrays. On a VM whose
-    host takes back freed guest memory (the machines this was measured on do), every fresh
-    huge page then costs a host fault for 2 MB at once, which made a cold 680 MB load
-    take 1.4 s instead of 0.8 s; with ordinary pages the same load is 0.8 s cold or warm
+    numpy asks the kernel for transparent huge pages on large arrays. On a VM whose host
+    takes back freed guest memory (the machines this was measured on do), each fresh huge
+    page then costs a host fault for 2 MB at once: a 680 MB load took 1.4 s on cold memory
+    and 0.7 s on warm. With ordinary pages it takes 0.9-1.0 s cold and 0.85 s warm
     (bench/run.py), and the kernels' random accesses measured no slower. An anonymous
     mapping gets ordinary pages wherever huge pages are only given on request.
     """
