@@ -68,6 +68,7 @@ e2e: $(STAMP) vsix
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/inspector_snapshot.py
+	$(BIN)/python bench/allocation_tracking.py
 
 clean:
 	rm -rf $(VENV) .node22 build server/*.egg-info
