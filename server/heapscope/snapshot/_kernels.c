@@ -262,14 +262,16 @@ int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos) {
  * Counting-sort the edges by target to build the retainers CSR:
  * retainer_first[N+1], retainer_edge[E] (edge index), retainer_node[E] (source node).
  * Within one target, retainers keep edge order, as DevTools lists them.
+ * Returns 0, or -1 if memory could not be allocated.
  */
-void hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
                         const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
                         uint32_t *retainer_node) {
     memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
     for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
     for (int64_t i = 0; i < node_count; i++) retainer_first[i + 1] += retainer_first[i];
     int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * (size_t)(node_count > 0 ? node_count : 1));
+    if (!fill) return -1;
     memcpy(fill, retainer_first, sizeof(int64_t) * (size_t)node_count);
     for (int64_t src = 0; src < node_count; src++) {
         for (int64_t e = first_edge[src]; e < first_edge[src + 1]; e++) {
@@ -279,6 +281,7 @@ void hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *f
         }
     }
     free(fill);
+    return 0;
 }
 
 /*
@@ -292,11 +295,13 @@ static inline int essential(uint8_t type, int64_t src, int64_t root, int weak_ty
     return 1;
 }
 
-/* BFS from the root over non-weak edges; unreachable nodes keep -1. */
-void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
+/* BFS from the root over non-weak edges; unreachable nodes keep -1. Returns 0, or -1
+   if memory could not be allocated. */
+int hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
                   const uint8_t *edge_type, int weak_type, int32_t *dist) {
     for (int64_t i = 0; i < node_count; i++) dist[i] = -1;
     uint32_t *queue = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)(node_count > 0 ? node_count : 1));
+    if (!queue) return -1;
     int64_t head = 0, tail = 0;
     dist[root] = 0;
     queue[tail++] = (uint32_t)root;
@@ -310,6 +315,7 @@ void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, c
         }
     }
     free(queue);
+    return 0;
 }
 
 /*
@@ -328,7 +334,7 @@ void hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, c
  * `reachable` (the count of nodes reached from the root) is returned. `order` receives
  * the reachable nodes in DFS preorder; every node's dominator precedes it there,
  * which is what the retained-size pass relies on.
- * Returns -1 if memory could not be allocated.
+ * Returns -1 if memory could not be allocated, -2 if there are 2^32 edges or more.
  */
 /*
  * The link-eval forest of the semidominator pass. Only the smallest semidominator
@@ -410,7 +416,7 @@ typedef struct {
     const int64_t *first_edge;
     const int32_t *dfnum;
     const int32_t *target;
-    int64_t *pred_end; /* starts as each list's start, ends as its end */
+    uint32_t *pred_end; /* starts as each list's start, ends as its end */
     int32_t *preds;
     int32_t low, high; /* the DFS numbers whose lists this job fills */
 } hs_preds_job;
@@ -419,7 +425,7 @@ static void *hs_fill_preds(void *argument) {
     hs_preds_job *job = (hs_preds_job *)argument;
     const int64_t *first_edge = job->first_edge;
     const int32_t *target = job->target;
-    int64_t *pred_end = job->pred_end;
+    uint32_t *pred_end = job->pred_end;
     int32_t *preds = job->preds;
     int32_t low = job->low, high = job->high;
     for (int64_t v = 0; v < job->node_count; v++) {
@@ -473,12 +479,15 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
     int64_t edge_count = node_count > 0 ? first_edge[node_count] : 0;
     size_t edges = (size_t)(edge_count > 0 ? edge_count : 1);
+    /* List offsets are 32-bit (half the memory traffic of the semidominator pass); a heap
+       with more edges than that would need a file of some 40 GB. */
+    if (edge_count > (int64_t)UINT32_MAX) return -2;
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
     /* The DFS's edge cursors; afterwards the predecessor lists' starts. */
     int64_t *stack_edge = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
-    int64_t *pred_end = (int64_t *)malloc(sizeof(int64_t) * (n + 1));
+    uint32_t *pred_end = (uint32_t *)malloc(sizeof(uint32_t) * (n + 1));
     uint32_t *in_count = (uint32_t *)malloc(sizeof(uint32_t) * n);
     /* Per edge, the DFS number of its target if the edge is essential, else -1; the DFS
        learns it anyway, and keeping it spares the passes below a random lookup per edge. */
@@ -503,7 +512,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
                              shortcut_type, in_count, idom, retained, self_size,
                              {target, preds, forest_in_target ? NULL : forest_memory, pred_end},
                              {sizeof(int32_t) * edges, sizeof(int32_t) * edges, forest_bytes,
-                              sizeof(int64_t) * (n + 1)}};
+                              sizeof(uint32_t) * (n + 1)}};
     hs_side_task helper;
     side_start(&helper, hs_dfs_helper, &job);
 
@@ -555,12 +564,12 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     /* Predecessor lists in DFS-number space, laid out by the helper's counts. The tree
        edge into each node is left out (parent[] has it; about a third of all edges in
        a heap), and edges into the root never matter, so its list stays empty. */
-    int64_t *pred_start = stack_edge;
+    uint32_t *pred_start = (uint32_t *)stack_edge;
     pred_start[0] = 0;
     pred_start[1] = 0;
-    for (int32_t k = 1; k < reached; k++) pred_start[k + 1] = pred_start[k] + (int64_t)in_count[order[k]] - 1;
+    for (int32_t k = 1; k < reached; k++) pred_start[k + 1] = pred_start[k] + in_count[order[k]] - 1;
     free(in_count);
-    memcpy(pred_end, pred_start, sizeof(int64_t) * (size_t)(reached + 1));
+    memcpy(pred_end, pred_start, sizeof(uint32_t) * (size_t)(reached + 1));
     {
         int32_t middle = reached > 2 ? reached / 2 : 1;
         hs_preds_job halves[2] = {
@@ -591,8 +600,8 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         /* The DFS parent is a predecessor left out of the lists: it is not linked yet
            (its number is smaller), so it evaluates to itself, and it is less than w. */
         int32_t best = parent[w];
-        int64_t last = pred_end[w];
-        for (int64_t r = pred_start[w]; r < last; r++) {
+        uint32_t last = pred_end[w];
+        for (uint32_t r = pred_start[w]; r < last; r++) {
             if (r + 4 < last) __builtin_prefetch(&forest[preds[r + 4]]);
             int32_t candidate = eval_best(preds[r], forest, stack);
             if (candidate < best) best = candidate;

@@ -35,7 +35,11 @@ def fresh_array(length: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     size = max(length, 1) * kind.itemsize
     if size < _FRESH_MAPPING_BYTES:
         return np.empty(max(length, 1), dtype=kind)[:length]
-    return np.frombuffer(mmap.mmap(-1, size), dtype=kind)[:length]
+    try:
+        mapping = mmap.mmap(-1, size)
+    except OSError as error:  # ENOMEM: the same condition numpy reports as MemoryError
+        raise MemoryError(f"cannot allocate {size:,} bytes") from error
+    return np.frombuffer(mapping, dtype=kind)[:length]
 
 
 _i64 = ctypes.c_int64
@@ -54,9 +58,9 @@ _lib.hs_find_byte.restype = _i64
 _lib.hs_find_byte.argtypes = [_ptr, _i64, _i64, _int]
 _lib.hs_skip_value.restype = _i64
 _lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
-_lib.hs_build_retainers.restype = None
+_lib.hs_build_retainers.restype = _int
 _lib.hs_build_retainers.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
-_lib.hs_distances.restype = None
+_lib.hs_distances.restype = _int
 _lib.hs_distances.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
 _lib.hs_dominators.restype = _i64
 _lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr, _ptr, _ptr]
@@ -191,7 +195,7 @@ def build_retainers(
     retainer_first = fresh_array(node_count + 1, np.int64)
     retainer_edge = fresh_array(edge_count, np.uint32)
     retainer_node = fresh_array(edge_count, np.uint32)
-    _lib.hs_build_retainers(
+    failed = _lib.hs_build_retainers(
         node_count,
         edge_count,
         _p(first_edge),
@@ -200,6 +204,8 @@ def build_retainers(
         _p(retainer_edge),
         _p(retainer_node),
     )
+    if failed:
+        raise MemoryError("not enough memory for the retainer index")
     return retainer_first, retainer_edge, retainer_node
 
 
@@ -212,7 +218,8 @@ def distances(
 ) -> npt.NDArray[np.int32]:
     node_count = len(first_edge) - 1
     dist = fresh_array(node_count, np.int32)
-    _lib.hs_distances(node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist))
+    if _lib.hs_distances(node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist)):
+        raise MemoryError("not enough memory for the distances from the root")
     return dist
 
 
@@ -248,6 +255,8 @@ def dominators_and_retained_sizes(
         _p(self_size),
         _p(retained),
     )
+    if reached == -2:
+        raise MemoryError(f"{first_edge[-1]:,} edges are more than the dominator tree can take (2^32)")
     if reached < 0:
         raise MemoryError("not enough memory for the dominator tree")
     return idom, order[:reached], retained
