@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("heapscope: interrupted", file=sys.stderr)
         return 130
+    except MemoryError as error:
+        # A snapshot too big for this machine: say so in one line, like any other bad input.
+        print(f"heapscope: out of memory{': ' + str(error) if str(error) else ''}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`heapscope inspect big.heapsnapshot | head`): nothing to
         # report. Point stdout at /dev/null so the interpreter's own final flush is quiet.

@@ -156,6 +156,27 @@ def test_header_counts_that_disagree_with_the_arrays_are_reported(
         load_snapshot(bad)
 
 
+@pytest.mark.parametrize("key", ["node_count", "edge_count"])
+def test_a_header_count_beyond_the_file_is_refused_before_allocating(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path, key: str
+) -> None:
+    """A corrupt count of 10^12 would otherwise ask for terabytes and end in a traceback."""
+    _, source = listener_snapshot
+    document = parsed(source)
+    document["snapshot"][key] = 10**12
+    bad = tmp_path / "corrupt-count.heapsnapshot"
+    bad.write_bytes(orjson.dumps(document))
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(bad)
+    assert str(caught.value) == (
+        f"{bad}: the file is truncated or its header is corrupt: '{key}' is 1,000,000,000,000, "
+        "more than the file can hold"
+    )
+    result = run_cli("inspect", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"heapscope: {caught.value}"]
+
+
 def test_missing_file_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(SnapshotError, match="cannot read the file"):
         load_snapshot(tmp_path / "nowhere.heapsnapshot")

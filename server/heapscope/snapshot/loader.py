@@ -87,7 +87,7 @@ class RawSnapshot:
     samples: npt.NDArray[Any]
 
 
-def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
+def _meta_from_header(path: str, header: Any, file_size: int) -> SnapshotMeta:
     if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
         raise SnapshotError(path, "not a V8 heap snapshot: the 'snapshot' member has no 'meta' object")
     meta = header["meta"]
@@ -120,10 +120,18 @@ def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
         if needed not in edge_fields:
             raise SnapshotError(path, f"the snapshot's meta.edge_fields lacks '{needed}'")
 
-    def count(key: str) -> int:
+    def count(key: str, width: int = 0) -> int:
         value = header.get(key, 0)
         if not isinstance(value, int) or value < 0:
             raise SnapshotError(path, f"the snapshot header has a malformed '{key}'")
+        # Every number in the arrays takes at least two bytes ("0,"): a count beyond that
+        # is a corrupt header, and believing it would mean allocating for it.
+        if width and value * width * 2 > file_size:
+            raise SnapshotError(
+                path,
+                f"the file is truncated or its header is corrupt: '{key}' is {value:,}, "
+                "more than the file can hold",
+            )
         return value
 
     return SnapshotMeta(
@@ -135,8 +143,8 @@ def _meta_from_header(path: str, header: Any) -> SnapshotMeta:
         trace_function_info_fields=names("trace_function_info_fields", False),
         trace_node_fields=names("trace_node_fields", False),
         sample_fields=names("sample_fields", False),
-        node_count=count("node_count"),
-        edge_count=count("edge_count"),
+        node_count=count("node_count", len(node_fields)),
+        edge_count=count("edge_count", len(edge_fields)),
         trace_function_count=count("trace_function_count"),
     )
 
@@ -363,7 +371,7 @@ def _parse_members(
             raise SnapshotError(path, "the file ends early (truncated?)")
         name = reader.key()
         if name == "snapshot":
-            meta = _meta_from_header(path, reader.json_value())
+            meta = _meta_from_header(path, reader.json_value(), len(reader.data))
         elif name in ("nodes", "edges"):
             if meta is None:
                 raise SnapshotError(
