@@ -369,6 +369,8 @@ static inline int32_t eval_best(int32_t v, hs_forest_entry *forest, int32_t *sta
  * Counting edges from nodes the DFS never reaches only leaves unused room in their
  * targets' predecessor lists, which carry their own ends.
  */
+#define HS_DFS_BUFFERS 3
+
 typedef struct {
     int64_t node_count;
     uint32_t root;
@@ -380,13 +382,16 @@ typedef struct {
     uint32_t *idom;
     uint64_t *retained;
     const uint64_t *self_size;
-    void *touch[4]; /* buffers to populate: the DFS's own first, then the later phases' */
-    size_t touch_bytes[4];
+    /* Buffers to populate: the first HS_DFS_BUFFERS are the ones the DFS writes as it
+       goes (mapped here, concurrently, rather than page by page on the critical path),
+       the rest those of the later phases. */
+    void *touch[7];
+    size_t touch_bytes[7];
 } hs_dfs_helper_job;
 
 static void *hs_dfs_helper(void *argument) {
     hs_dfs_helper_job *job = (hs_dfs_helper_job *)argument;
-    populate(job->touch[0], job->touch_bytes[0]);
+    for (int b = 0; b < HS_DFS_BUFFERS; b++) populate(job->touch[b], job->touch_bytes[b]);
     uint32_t *in_count = job->in_count;
     int64_t edge_count = job->first_edge[job->node_count];
     memset(in_count, 0, sizeof(uint32_t) * (size_t)job->node_count);
@@ -401,7 +406,7 @@ static void *hs_dfs_helper(void *argument) {
     for (int64_t i = 0; i < job->node_count; i++) job->idom[i] = job->root;
     if (job->retained && job->self_size)
         memcpy(job->retained, job->self_size, sizeof(uint64_t) * (size_t)job->node_count);
-    for (int b = 1; b < 4; b++)
+    for (int b = HS_DFS_BUFFERS; b < 7; b++)
         if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
     return NULL;
 }
@@ -510,14 +515,15 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
     int32_t *semi = (int32_t *)(forest + n); /* forest[w].best moves on; this stays */
     hs_dfs_helper_job job = {node_count, (uint32_t)root, first_edge, edge_to, edge_type, weak_type,
                              shortcut_type, in_count, idom, retained, self_size,
-                             {target, preds, forest_in_target ? NULL : forest_memory, pred_end},
-                             {sizeof(int32_t) * edges, sizeof(int32_t) * edges, forest_bytes,
+                             {target, order, parent, preds, forest_in_target ? NULL : forest_memory,
+                              pred_end, stack_edge},
+                             {sizeof(int32_t) * edges, sizeof(uint32_t) * n, sizeof(int32_t) * n,
+                              sizeof(int32_t) * edges, forest_bytes, sizeof(uint32_t) * (n + 1),
                               sizeof(uint32_t) * (n + 1)}};
     hs_side_task helper;
     side_start(&helper, hs_dfs_helper, &job);
 
     populate(dfnum, sizeof(int32_t) * n);
-    populate(parent, sizeof(int32_t) * n);
     for (int64_t i = 0; i < node_count; i++) dfnum[i] = -1;
 
     /* Iterative DFS numbering (preorder). Vertex of DFS number k is order[k]. */
