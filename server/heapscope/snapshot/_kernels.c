@@ -364,8 +364,8 @@ static inline int32_t eval_best(int32_t v, hs_forest_entry *forest, int32_t *sta
  * Work for the second core while the (inherently sequential) DFS runs. First it maps
  * the pages of the buffers the DFS writes, then it counts every node's essential
  * incoming edges (in node space: the DFS numbers are not known yet), which the DFS
- * would otherwise do with one more random write per edge; then it fills the outputs'
- * defaults for unreachable nodes and maps the pages of the buffers later phases write.
+ * would otherwise do with one more random write per edge; then it maps the pages of
+ * the buffers the next phases write.
  * Counting edges from nodes the DFS never reaches only leaves unused room in their
  * targets' predecessor lists, which carry their own ends.
  */
@@ -403,11 +403,17 @@ static void *hs_dfs_helper(void *argument) {
                 in_count[job->edge_to[e]]++;
         }
     }
+    for (int b = HS_DFS_BUFFERS; b < 7; b++)
+        if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
+    return NULL;
+}
+
+/* The outputs' values for unreachable nodes, written beside the semidominator pass. */
+static void *hs_output_defaults(void *argument) {
+    hs_dfs_helper_job *job = (hs_dfs_helper_job *)argument;
     for (int64_t i = 0; i < job->node_count; i++) job->idom[i] = job->root;
     if (job->retained && job->self_size)
         memcpy(job->retained, job->self_size, sizeof(uint64_t) * (size_t)job->node_count);
-    for (int b = HS_DFS_BUFFERS; b < 7; b++)
-        if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
     return NULL;
 }
 
@@ -519,7 +525,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
                               pred_end, stack_edge},
                              {sizeof(int32_t) * edges, sizeof(uint32_t) * n, sizeof(int32_t) * n,
                               sizeof(int32_t) * edges, forest_bytes, sizeof(uint32_t) * (n + 1),
-                              sizeof(uint32_t) * (n + 1)}};
+                              sizeof(int64_t) * (n + 1)}};
     hs_side_task helper;
     side_start(&helper, hs_dfs_helper, &job);
 
@@ -596,6 +602,8 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
             if (dfnum[v] < 0) unreachable_size += self_size[v];
     }
     free(dfnum);
+    hs_side_task defaults;
+    side_start(&defaults, hs_output_defaults, &job);
 
     /* Semidominators, in reverse preorder; the forest is linked along DFS tree edges. */
     for (int32_t k = 0; k < reached; k++) {
@@ -626,6 +634,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
         while (d > semi[w]) d = dom[d];
         dom[w] = d;
     }
+    side_finish(&defaults);
     hs_scatter_job scatter = {reached, order, dom, idom};
     hs_side_task scattering;
     side_start(&scattering, hs_scatter_idom, &scatter);
