@@ -324,10 +324,10 @@ int hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, co
  * iterative so a 10M-node chain cannot overflow the C stack.
  *
  * Everything after the DFS works in DFS-number space: the predecessor lists are
- * rebuilt from the forward edges as a CSR indexed by DFS number, holding only the
- * essential edges between reached nodes. That needs no retainer index, and the hot
- * loop reads each node's predecessors contiguously instead of chasing edge indexes
- * back into the edge-type column.
+ * rebuilt from the forward edges, indexed by DFS number, holding the essential edges
+ * between reached nodes other than the DFS tree edges. That needs no retainer index,
+ * and the hot loop reads each node's predecessors contiguously instead of chasing edge
+ * indexes back into the edge-type column.
  *
  * Output: idom[node] = immediate dominator node; the root and unreachable nodes get
  * the root (DevTools attaches unreachable objects to the root as well), and
@@ -391,7 +391,7 @@ typedef struct {
 
 static void *hs_dfs_helper(void *argument) {
     hs_dfs_helper_job *job = (hs_dfs_helper_job *)argument;
-    for (int b = 0; b < HS_DFS_BUFFERS; b++) populate(job->touch[b], job->touch_bytes[b]);
+    for (size_t b = 0; b < HS_DFS_BUFFERS; b++) populate(job->touch[b], job->touch_bytes[b]);
     uint32_t *in_count = job->in_count;
     int64_t edge_count = job->first_edge[job->node_count];
     memset(in_count, 0, sizeof(uint32_t) * (size_t)job->node_count);
@@ -403,7 +403,7 @@ static void *hs_dfs_helper(void *argument) {
                 in_count[job->edge_to[e]]++;
         }
     }
-    for (int b = HS_DFS_BUFFERS; b < 7; b++)
+    for (size_t b = HS_DFS_BUFFERS; b < sizeof job->touch / sizeof job->touch[0]; b++)
         if (job->touch[b]) populate(job->touch[b], job->touch_bytes[b]);
     return NULL;
 }
@@ -641,7 +641,7 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
 
     /* Retained sizes, summed up the dominator tree in DFS-number space (a dominator's
        number is always smaller, and mostly close), then scattered back to nodes; the
-       helper already gave every node its own size. */
+       unreachable nodes already hold their own size (hs_output_defaults). */
     if (self_size && retained) {
         uint64_t *sum = (uint64_t *)stack_edge; /* the list starts are no longer needed */
         for (int32_t k = 0; k < reached; k++) sum[k] = self_size[order[k]];
