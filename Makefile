@@ -54,7 +54,7 @@ $(NODE22):
 	npm install --prefix .node22 --no-save --no-audit --no-fund node@22
 
 test-node22: $(STAMP) $(LEAKS_NPM) $(NODE22)
-	PATH=$(CURDIR)/.node22/node_modules/.bin:$$PATH $(BIN)/pytest -q
+	PATH=$(CURDIR)/$(dir $(NODE22)):$$PATH $(BIN)/pytest -q
 
 # client-vscode/heapscope.vsix, to install with `code --install-extension`.
 vsix: $(CLIENT_NPM)
