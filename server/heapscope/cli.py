@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "heapscope.lsp.cli",
     "heapscope.inspector.cli",
     "heapscope.analysis.cli",
+    "heapscope.hunt.cli",
 )
 
 

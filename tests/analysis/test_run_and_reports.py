@@ -13,9 +13,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from heapscope.analysis import LeakReport, RunError, RunOptions, run_program
+from heapscope.analysis import LeakReport
 from heapscope.analysis.report import render, to_sarif
 from heapscope.cli import main
+from heapscope.hunt import RunError, RunOptions, run_program
 
 LEAKY_SERVICE = textwrap.dedent(
     """\

@@ -50,9 +50,9 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
         errors.append(InspectorError)
     with contextlib.suppress(ImportError):
-        from .. import analysis
+        from .. import analysis, hunt
 
-        errors += [analysis.AnalysisError, analysis.RunError]
+        errors += [analysis.AnalysisError, hunt.RunError]
     return tuple(errors)
 
 

@@ -284,7 +284,7 @@ class Session:
     def find_leaks(
         self, interval: float | None, track_allocations: bool, progress: ProgressTracker
     ) -> dict[str, Any]:
-        from ..analysis import find_leaks_live
+        from ..hunt import find_leaks_live
 
         session = self.require_target()
         seconds = interval if interval is not None else self.options.default_interval

@@ -1,0 +1,56 @@
+"""The hunt on a process that is already running: attach, three snapshots, analyse, leave it as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+
+from ..analysis import AnalysisError, LeakReport, analyze_snapshots
+from ..inspector import InspectorSession
+from .errors import RunError
+from .three import DEFAULT_INTERVAL, run_directory, take_three
+
+ProgressCallback = Callable[[str, float], None]
+
+
+def find_leaks_live(
+    session: InspectorSession,
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    workspace: str | os.PathLike[str] | None = None,
+    track_allocations: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> LeakReport:
+    """Three snapshots of an attached process, then the analysis. Raises :class:`RunError`.
+
+    Allocation tracking, when asked for, is switched on before the baseline (only objects
+    allocated while it runs carry a stack) and off again before returning, whatever happens.
+    """
+    if interval <= 0:
+        raise RunError(f"the interval must be positive, not {interval:g}")
+    directory = run_directory(workspace or os.getcwd())
+
+    def status(text: str) -> None:
+        if progress:
+            progress(text, 0.0)
+
+    tracking = False
+    try:
+        if track_allocations:
+            session.start_allocation_tracking()
+            tracking = True
+        paths, times = take_three(session, directory, interval=interval, cancel=cancel, status=status)
+    finally:
+        if tracking:
+            with contextlib.suppress(Exception):
+                session.stop_allocation_tracking()
+    try:
+        report = analyze_snapshots(paths, progress=progress)
+    except AnalysisError as error:
+        raise RunError(str(error)) from None
+    report.target = dict(getattr(session, "target_info", {}) or {})
+    report.snapshot_times = times
+    return report

@@ -1,0 +1,127 @@
+"""``heapscope run``: start a program under the inspector, warm up, three snapshots, stop, analyse."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from ..analysis import AnalysisError, LeakReport, analyze_snapshots
+from ..inspector import InspectorError, MemoryMonitor, MemorySample, connect, launch_node
+from .errors import RunError
+from .three import (
+    DEFAULT_INTERVAL,
+    DEFAULT_WARMUP,
+    StatusCallback,
+    finished_message,
+    program_finished,
+    run_directory,
+    take_three,
+    wait,
+)
+
+
+@dataclass
+class RunOptions:
+    interval: float = DEFAULT_INTERVAL
+    warmup: float = DEFAULT_WARMUP
+    track_allocations: bool = True
+    workspace: str | None = None
+    """Where ``.heapscope/`` (snapshots) goes; the current directory by default."""
+    cwd: str | None = None
+    program_output: IO[str] | None = None
+    """Where the program's stdout/stderr are echoed (None: discarded)."""
+    sample_interval: float = 0.5
+    status: StatusCallback | None = None
+    env: dict[str, str] | None = field(default=None)
+
+
+def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakReport:
+    """``heapscope run``: start, warm up, snapshot three times, stop, analyse. Raises :class:`RunError`."""
+    options = options or RunOptions()
+    if not argv:
+        raise RunError("no program given: use heapscope run -- node app.js")
+    if options.interval <= 0 or options.warmup < 0:
+        raise RunError("--interval must be positive and --warmup not negative")
+    status = options.status or (lambda _text: None)
+    workspace = options.workspace or options.cwd or os.getcwd()
+    directory = run_directory(workspace)
+    output: Any = subprocess.DEVNULL
+    if options.program_output is not None:
+        try:
+            options.program_output.fileno()
+            output = options.program_output
+        except (OSError, ValueError, AttributeError):
+            output = subprocess.DEVNULL
+    samples: list[dict[str, Any]] = []
+    status(f"starting {shlex.join(argv)}")
+    try:
+        node = launch_node(
+            list(argv), cwd=options.cwd, env=options.env, stdout=output, echo_stderr=options.program_output
+        )
+    except InspectorError as error:
+        raise RunError(str(error)) from None
+    session = None
+    monitor = None
+    try:
+        try:
+            session = connect(node.ws_url or "", timeout=10.0)
+        except InspectorError as error:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                node.wait(1.0)  # a program that crashed on start is exiting now
+            failure = node.failure()
+            if failure is not None:
+                raise RunError(str(failure)) from None
+            if "context" in str(error).lower():
+                raise RunError(finished_message(node, "before it could be measured", None)) from None
+            raise RunError(f"cannot attach to the program: {error}") from None
+
+        def on_sample(sample: MemorySample) -> None:
+            samples.append(sample.to_json())
+
+        with contextlib.suppress(InspectorError):
+            monitor = MemoryMonitor(session, options.sample_interval, on_sample)
+            monitor.start()
+        status(f"warming up for {options.warmup:g} s")
+        wait(
+            options.warmup,
+            node=node,
+            session=session,
+            what="during the warm-up, before the first snapshot",
+        )
+        if options.track_allocations:
+            try:
+                session.start_allocation_tracking()
+            except InspectorError as error:
+                raise RunError(f"cannot turn on allocation tracking: {error}") from None
+        paths, times = take_three(session, directory, interval=options.interval, node=node, status=status)
+        if program_finished(session):
+            raise RunError(finished_message(node, "while it was measured", session))
+    finally:
+        if monitor is not None:
+            with contextlib.suppress(Exception):
+                monitor.stop()
+        node.stop()
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+    status("analysing")
+    try:
+        report = analyze_snapshots(paths)
+    except AnalysisError as error:
+        raise RunError(str(error)) from None
+    report.target = {
+        "argv": list(argv),
+        "cwd": os.path.abspath(options.cwd or os.getcwd()),
+        "pid": node.pid,
+        "interval": options.interval,
+        "warmup": options.warmup,
+        "allocation_tracking": options.track_allocations,
+    }
+    report.samples = samples
+    report.snapshot_times = times
+    return report

@@ -1,0 +1,152 @@
+"""The three snapshots of a hunt: baseline, target and final, ``interval`` seconds apart, in one session.
+
+One inspector session takes all three because V8 forgets the heap object ids it handed
+out once a session's HeapProfiler is disabled: only snapshots from one session can be
+matched object by object (the three-snapshot rule). While it waits, a hunt on a program
+Heapscope started watches that program, so a crash or an early exit becomes one sentence
+instead of a failed snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from ..inspector import InspectorError, InspectorSession, NodeProcess, heapscope_dir
+from .errors import Cancelled, RunError
+
+# A leak of ~1 MB/s grows 3 MB per interval: far above the noise of a small program's
+# heap (a few hundred kB of JIT and inline-cache churn), while warm-up plus three
+# snapshots stay around 12 s. Three seconds of warm-up let module loading, the JIT and
+# start-up caches settle; a cache that fills once during start-up and stops is then
+# either complete in the baseline or shows no growth between target and final (and a
+# cache still filling slows down visibly, which the analysis reports as information).
+DEFAULT_INTERVAL = 3.0
+DEFAULT_WARMUP = 3.0
+SNAPSHOT_LABELS = ("baseline", "target", "final")
+_POLL = 0.1
+
+StatusCallback = Callable[[str], None]
+
+KEEP_RUNNING = (
+    "heapscope run needs a program that keeps running while it is measured "
+    "(a server, a worker loop, a setInterval)"
+)
+_FINISHED_CHECK = 0.5
+
+
+def program_finished(session: InspectorSession) -> bool:
+    """True once the program's main context is gone (its script ended) while node waits for us.
+
+    Node keeps a process alive after its script finishes as long as a debugger is attached,
+    so the exit code alone cannot tell a finished program from a running one.
+    """
+    try:
+        session.evaluate_fixed("1", timeout=5.0)
+    except InspectorError as error:
+        return "context" in str(error).lower()
+    return False
+
+
+_ERROR_LINE = re.compile(r"^(\w*Error|Uncaught)\b|^Error:")
+
+
+def finished_message(node: NodeProcess, what: str, session: InspectorSession | None) -> str:
+    """Why the program stopped: its error (a crash, a syntax error) if it had one.
+
+    While a debugger is attached Node neither exits nor prints an uncaught error, so we
+    detach first and let it finish: its exit code and stderr then tell a crash from an end.
+    """
+    if session is not None:
+        with contextlib.suppress(Exception):
+            session.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        node.wait(3.0)
+    code = node.poll()
+    lines = [line.strip() for line in node.stderr_tail().splitlines() if line.strip()]
+    errors = [line for line in lines if _ERROR_LINE.match(line)]
+    if code not in (None, 0) or errors:
+        reason = f": {errors[-1]}" if errors else f" (exit code {code})"
+        return f"the program stopped with an error {what}{reason}"
+    return f"the program finished {what}; {KEEP_RUNNING}"
+
+
+def wait(
+    seconds: float,
+    *,
+    node: NodeProcess | None = None,
+    session: InspectorSession | None = None,
+    cancel: threading.Event | None = None,
+    what: str,
+) -> None:
+    """Sleep ``seconds``, raising :class:`RunError` as soon as the program ends or the user cancels."""
+    deadline = time.monotonic() + seconds
+    next_check = time.monotonic()
+    while True:
+        if node is not None:
+            code = node.poll()
+            if code is not None:
+                failure = node.failure()
+                reason = str(failure).partition(" before it could be attached")[2] if failure else ""
+                raise RunError(f"the program exited with code {code} {what}{reason}; {KEEP_RUNNING}")
+            if session is not None and time.monotonic() >= next_check:
+                next_check = time.monotonic() + _FINISHED_CHECK
+                if program_finished(session):
+                    raise RunError(finished_message(node, what, session))
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("cancelled")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        time.sleep(min(_POLL, remaining))
+
+
+def run_directory(workspace: str | os.PathLike[str]) -> Path:
+    """A new private folder ``<workspace>/.heapscope/runs/<timestamp>`` for one hunt's snapshots."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
+    directory = heapscope_dir(workspace) / "runs" / stamp
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory
+
+
+def take_three(
+    session: InspectorSession,
+    directory: Path,
+    *,
+    interval: float,
+    node: NodeProcess | None = None,
+    cancel: threading.Event | None = None,
+    status: StatusCallback | None = None,
+) -> tuple[list[str], list[float]]:
+    """Baseline, target and final snapshots ``interval`` seconds apart; (paths, wall-clock times)."""
+    paths: list[str] = []
+    times: list[float] = []
+    for index, label in enumerate(SNAPSHOT_LABELS):
+        if index:
+            wait(interval, node=node, session=session, cancel=cancel, what=f"before the {label} snapshot")
+        if status:
+            status(f"taking the {label} snapshot")
+        times.append(time.time())
+        try:
+            saved = session.take_snapshot(
+                dest=directory / f"{index + 1}-{label}.heapsnapshot", label=label, cancel=cancel
+            )
+        except InspectorError as error:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled") from None
+            if node is not None and node.poll() is not None:
+                raise RunError(
+                    f"the program exited (code {node.poll()}) during the {label} snapshot"
+                ) from None
+            raise RunError(f"{label} snapshot failed: {error}") from None
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("cancelled")
+        paths.append(str(saved.path))
+    return paths, times
