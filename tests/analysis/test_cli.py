@@ -66,6 +66,9 @@ def test_find_leaks_bad_input(
     # Snapshots of two different processes share no ids.
     assert main(["find-leaks", str(leaky.snapshots[0]), str(clean.snapshots[1])]) == 2
     assert "same process" in capsys.readouterr().err
+    assert main(["diff", str(leaky.snapshots[0]), str(clean.snapshots[1])]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "same process" in captured.err
 
 
 def test_diff_prints_the_comparison(leaky: Snapshotted, capsys: pytest.CaptureFixture[str]) -> None:

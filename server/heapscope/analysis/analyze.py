@@ -21,10 +21,12 @@ class AnalysisError(Exception):
 
 
 def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 4000) -> None:
-    """Refuse snapshots of different processes: comparing them would report nonsense.
+    """Refuse snapshots of different processes or sessions: comparing them would report nonsense.
 
     V8 numbers objects in heap order, so two runs of similar programs share many ids; but
-    within one process an id always names the same object. A sample of shared ids whose
+    within one inspector session of one process an id always names the same object (V8
+    forgets its ids when a session's HeapProfiler is disabled, so two ``heapscope
+    snapshot`` calls number the same objects differently). A sample of shared ids whose
     type or name differ between the files gives different processes away.
     """
     import numpy as np
@@ -50,7 +52,11 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
 
 
 def _not_same(baseline: HeapSnapshot, later: HeapSnapshot, why: str) -> str:
-    return f"{later.path} is not a later snapshot of the same process as {baseline.path} ({why})"
+    return (
+        f"{later.path} is not a later snapshot of the same process and inspector session as "
+        f"{baseline.path} ({why}); V8 renumbers objects in each session, so take the snapshots "
+        "together with heapscope find-leaks TARGET"
+    )
 
 
 def analyze_loaded(

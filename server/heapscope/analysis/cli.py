@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from ..snapshot import SnapshotError, load_snapshot
-from .analyze import AnalysisError, analyze_snapshots
+from .analyze import AnalysisError, analyze_snapshots, check_same_process
 from .diff import diff_snapshots, format_comparison
 from .model import LeakReport
 from .report import render
@@ -20,7 +20,9 @@ FORMATS = ("text", "json", "sarif", "html")
 
 
 def register(subparsers: Any) -> None:
-    diff = subparsers.add_parser("diff", help="per-class comparison of two snapshots of one process")
+    diff = subparsers.add_parser(
+        "diff", help="per-class comparison of two snapshots of one process and inspector session"
+    )
     diff.add_argument("before", help="the earlier .heapsnapshot")
     diff.add_argument("after", help="the later .heapsnapshot")
     diff.add_argument("--top", type=int, default=30, help="how many classes to list (default 30)")
@@ -59,7 +61,8 @@ def run_diff(args: argparse.Namespace) -> int:
     try:
         before = load_snapshot(args.before)
         after = load_snapshot(args.after)
-    except SnapshotError as error:
+        check_same_process([before, after])
+    except (SnapshotError, AnalysisError) as error:
         return fail(str(error))
     deltas = diff_snapshots(before, after)
     print(f"{args.before} -> {args.after}")

@@ -12,6 +12,12 @@ from .client import connect
 from .errors import InspectorError
 from .monitor import MemoryMonitor, MemorySample
 
+# Each ``snapshot`` call is its own inspector session, and V8 renumbers heap objects per session.
+SEPARATE_SESSIONS = (
+    "snapshots from separate heapscope snapshot calls cannot be compared (V8 numbers objects anew "
+    "in each inspector session); to find leaks in a running process use heapscope find-leaks TARGET"
+)
+
 
 def register(subparsers: Any) -> None:
     target_help = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
@@ -159,4 +165,5 @@ def run_snapshot(args: argparse.Namespace) -> int:
         session.close()
     bar.finish()
     print(f"{saved.path}  ({saved.size / 1e6:,.1f} MB in {saved.seconds:.1f} s)")
+    print(f"heapscope: {SEPARATE_SESSIONS}", file=sys.stderr)
     return 0
