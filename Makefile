@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest client-test test-node22 vsix e2e bench install clean
+.PHONY: demo test lint typecheck pytest test-kernel-sanitizers client-test test-node22 vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,24 @@ $(CLIENT_NPM): $(CLIENT)/package.json $(CLIENT)/package-lock.json
 client-test: $(STAMP) $(CLIENT_NPM)
 	cd $(CLIENT) && npm run build && HEAPSCOPE_PYTHON=$(CURDIR)/$(BIN)/python npm test
 
-test: lint typecheck pytest client-test
+# The compiled kernel once more, built with AddressSanitizer and UBSan, and the engine tests
+# (crafted and fuzzed snapshots among them) run against it: any read or write outside a
+# buffer, or undefined behaviour, aborts the run. Python is not built with ASan, so its
+# runtime is preloaded; leak detection is off (the interpreter keeps memory until exit).
+SANITIZED_KERNEL := build/sanitizers/_kernels.so
+$(SANITIZED_KERNEL): server/heapscope/snapshot/_kernels.c $(STAMP)
+	mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all -std=c99 \
+	  -I"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')" \
+	  $< -o $@ -lpthread
+
+test-kernel-sanitizers: $(SANITIZED_KERNEL) $(LEAKS_NPM)
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
+	  HEAPSCOPE_KERNEL_LIBRARY=$(CURDIR)/$(SANITIZED_KERNEL) HEAPSCOPE_FUZZ_EXAMPLES=100 \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/snapshot
+
+test: lint typecheck pytest test-kernel-sanitizers client-test
 
 # The Python tests again against Node 22 (the npm registry's node package), for the
 # inspector and snapshot behaviour that changes between Node versions.

@@ -90,7 +90,8 @@ enum { HS_SKIP = 0, HS_U8 = 1, HS_U32 = 2, HS_U64 = 3, HS_OFFSETS = 4, HS_ORDINA
  *   -1: no '[' at pos, -2: unexpected character, -3: more values than rows * width,
  *   -4: no ']' before the end of the input (truncated), -5: a value too large for its
  *   column (*bad_column says which; the caller may widen a U32 column and retry),
- *   -7: an ORDINAL value past the last node, -8: an ORDINAL value inside a node.
+ *   -7: an ORDINAL value past the last node, -8: an ORDINAL value inside a node,
+ *   -9: an OFFSETS column whose running sum passes 2^63.
  * *end_pos gets the offset just past ']' on success, or of the offending character.
  */
 /*
@@ -141,6 +142,8 @@ int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows
        one-step correction is exact for every offset below 2^52, far past any heap. */
     double reciprocal = 1.0 / (double)divisor;
     int64_t running_offset = 0;
+    for (int64_t c = 0; c < width; c++)
+        if (kinds[c] == HS_OFFSETS && rows > 0) ((int64_t *)outs[c])[0] = 0;
     const unsigned char *released = p;
     for (;;) {
         if (release && p - released > RELEASE_STEP) {
@@ -176,7 +179,12 @@ int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows
             break;
         case HS_OFFSETS: {
             int64_t *offsets = (int64_t *)outs[col];
-            if (row == 0) offsets[0] = 0;
+            /* A crafted file can make the counts wrap around to the right total. */
+            if (v > (uint64_t)(INT64_MAX - running_offset)) {
+                *end_pos = (int64_t)(start - text);
+                *bad_column = col;
+                return -9;
+            }
             running_offset += (int64_t)v;
             offsets[row + 1] = running_offset;
             break;
@@ -259,14 +267,42 @@ int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos) {
 /* ------------------------------------------------------------------ graph */
 
 /*
+ * The graph kernels below index arrays with values read from other arrays; the caller
+ * only vouches for the lengths it passes. Each kernel therefore checks the values first:
+ * `first_edge` a CSR index over `edge_count` edges (starts at 0, never decreases, ends
+ * at `edge_count`), every `edge_to` below `node_count`, the root a node. Both loops are
+ * branch-free reductions the compiler vectorises; they cost a sequential read each.
+ * Returns 0 when valid, HS_CORRUPT otherwise.
+ */
+#define HS_CORRUPT (-3)
+
+static int check_graph(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                       const uint32_t *edge_to) {
+    if (node_count <= 0 || edge_count < 0 || root < 0 || root >= node_count) return HS_CORRUPT;
+    if (first_edge[0] != 0 || first_edge[node_count] != edge_count) return HS_CORRUPT;
+    int64_t decreases = 0;
+    for (int64_t i = 0; i < node_count; i++) decreases |= first_edge[i] > first_edge[i + 1];
+    if (decreases) return HS_CORRUPT;
+    uint32_t highest = 0;
+    for (int64_t e = 0; e < edge_count; e++) highest = edge_to[e] > highest ? edge_to[e] : highest;
+    if (edge_count > 0 && (int64_t)highest >= node_count) return HS_CORRUPT;
+    return 0;
+}
+
+int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge, const uint32_t *edge_to) {
+    return check_graph(node_count, edge_count, 0, first_edge, edge_to);
+}
+
+/*
  * Counting-sort the edges by target to build the retainers CSR:
  * retainer_first[N+1], retainer_edge[E] (edge index), retainer_node[E] (source node).
  * Within one target, retainers keep edge order, as DevTools lists them.
- * Returns 0, or -1 if memory could not be allocated.
+ * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph.
  */
 int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
                         const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
                         uint32_t *retainer_node) {
+    if (check_graph(node_count, edge_count, 0, first_edge, edge_to)) return HS_CORRUPT;
     memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
     for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
     for (int64_t i = 0; i < node_count; i++) retainer_first[i + 1] += retainer_first[i];
@@ -295,10 +331,11 @@ static inline int essential(uint8_t type, int64_t src, int64_t root, int weak_ty
     return 1;
 }
 
-/* BFS from the root over non-weak edges; unreachable nodes keep -1. Returns 0, or -1
-   if memory could not be allocated. */
-int hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
-                  const uint8_t *edge_type, int weak_type, int32_t *dist) {
+/* BFS from the root over non-weak edges; unreachable nodes keep -1. Returns 0, -1
+   if memory could not be allocated, HS_CORRUPT for an invalid graph. */
+int hs_distances(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                 const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int32_t *dist) {
+    if (check_graph(node_count, edge_count, root, first_edge, edge_to)) return HS_CORRUPT;
     for (int64_t i = 0; i < node_count; i++) dist[i] = -1;
     uint32_t *queue = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)(node_count > 0 ? node_count : 1));
     if (!queue) return -1;
@@ -334,7 +371,8 @@ int hs_distances(int64_t node_count, int64_t root, const int64_t *first_edge, co
  * `reachable` (the count of nodes reached from the root) is returned. `order` receives
  * the reachable nodes in DFS preorder; every node's dominator precedes it there,
  * which is what the retained-size pass relies on.
- * Returns -1 if memory could not be allocated, -2 if there are 2^32 edges or more.
+ * Returns -1 if memory could not be allocated, -2 if there are 2^31 nodes or 2^32 edges
+ * or more, HS_CORRUPT for an invalid graph.
  */
 /*
  * The link-eval forest of the semidominator pass. Only the smallest semidominator
@@ -484,15 +522,15 @@ static void side_finish(hs_side_task *task) {
     else task->work(task->argument);
 }
 
-int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edge, const uint32_t *edge_to,
-                      const uint8_t *edge_type, int weak_type, int shortcut_type, uint32_t *idom,
-                      uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
-    size_t n = (size_t)(node_count > 0 ? node_count : 1);
-    int64_t edge_count = node_count > 0 ? first_edge[node_count] : 0;
+int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                      const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
+                      uint32_t *idom, uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
+    if (check_graph(node_count, edge_count, root, first_edge, edge_to)) return HS_CORRUPT;
+    size_t n = (size_t)node_count;
     size_t edges = (size_t)(edge_count > 0 ? edge_count : 1);
-    /* List offsets are 32-bit (half the memory traffic of the semidominator pass); a heap
-       with more edges than that would need a file of some 40 GB. */
-    if (edge_count > (int64_t)UINT32_MAX) return -2;
+    /* List offsets are 32-bit (half the memory traffic of the semidominator pass) and DFS
+       numbers 31-bit; a heap with more edges than that would need a file of some 40 GB. */
+    if (edge_count > (int64_t)UINT32_MAX || node_count > (int64_t)INT32_MAX) return -2;
     int32_t *dfnum = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *parent = (int32_t *)malloc(sizeof(int32_t) * n);
     int32_t *stack = (int32_t *)malloc(sizeof(int32_t) * n);
@@ -660,9 +698,23 @@ int64_t hs_dominators(int64_t node_count, int64_t root, const int64_t *first_edg
  * has the same class, so nested members (arrays of arrays, linked lists) are not
  * counted twice. A DFS over the dominator tree with a per-class "open ancestors"
  * counter; children lists are built by counting sort over idom.
+ * Returns 0, -1 if memory could not be allocated, HS_CORRUPT when a dominator is not a
+ * node, a class not below `class_count`, or the root not a node.
  */
 int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
                        int64_t class_count, uint8_t *top_level) {
+    if (node_count <= 0 || root < 0 || root >= node_count || class_count <= 0) return HS_CORRUPT;
+    {
+        uint32_t highest_idom = 0;
+        int32_t lowest_class = 0, highest_class = 0;
+        for (int64_t v = 0; v < node_count; v++) {
+            highest_idom = idom[v] > highest_idom ? idom[v] : highest_idom;
+            lowest_class = classes[v] < lowest_class ? classes[v] : lowest_class;
+            highest_class = classes[v] > highest_class ? classes[v] : highest_class;
+        }
+        if ((int64_t)highest_idom >= node_count || lowest_class < 0 || (int64_t)highest_class >= class_count)
+            return HS_CORRUPT;
+    }
     size_t n = (size_t)(node_count > 0 ? node_count : 1);
     int64_t *first = (int64_t *)calloc(n + 1, sizeof(int64_t));
     uint32_t *kids = (uint32_t *)malloc(sizeof(uint32_t) * n);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import mmap
+import os
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,9 @@ import numpy.typing as npt
 
 from . import _kernels
 
-_lib = ctypes.CDLL(_kernels.__file__)
+# HEAPSCOPE_KERNEL_LIBRARY names another build of the same source: the tests run once
+# more against one compiled with AddressSanitizer and UBSan (make test-kernel-sanitizers).
+_lib = ctypes.CDLL(os.environ.get("HEAPSCOPE_KERNEL_LIBRARY") or _kernels.__file__)
 
 # Below this, numpy's own allocation is as good; above it, see fresh_array.
 _FRESH_MAPPING_BYTES = 4 << 20
@@ -58,12 +61,14 @@ _lib.hs_find_byte.restype = _i64
 _lib.hs_find_byte.argtypes = [_ptr, _i64, _i64, _int]
 _lib.hs_skip_value.restype = _i64
 _lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
+_lib.hs_check_graph.restype = _int
+_lib.hs_check_graph.argtypes = [_i64, _i64, _ptr, _ptr]
 _lib.hs_build_retainers.restype = _int
 _lib.hs_build_retainers.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
 _lib.hs_distances.restype = _int
-_lib.hs_distances.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
+_lib.hs_distances.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
 _lib.hs_dominators.restype = _i64
-_lib.hs_dominators.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr, _ptr, _ptr]
+_lib.hs_dominators.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr, _ptr, _ptr]
 _lib.hs_class_top_level.restype = _int
 _lib.hs_class_top_level.argtypes = [_i64, _i64, _ptr, _ptr, _i64, _ptr]
 
@@ -75,7 +80,45 @@ PARSE_ERRORS = {
     -5: "a number too large",
     -7: "an edge points past the last node (corrupt snapshot)",
     -8: "an edge points into the middle of a node (corrupt snapshot)",
+    -9: "the nodes' edge counts add up to more than any file can hold (corrupt snapshot)",
 }
+# What the graph kernels return for arrays that are not a valid graph (see check_graph).
+_CORRUPT = -3
+
+
+class GraphError(ValueError):
+    """Arrays handed to a kernel that do not describe a graph; the kernel refused to walk them.
+
+    The loader validates every array before any kernel runs, so this means a caller
+    built the arrays wrongly; the kernel's own check keeps that from reading out of bounds.
+    """
+
+
+def _require(array: npt.NDArray[Any], dtype: Any, length: int, name: str) -> None:
+    """The kernel trusts the lengths and types it is given: check them here."""
+    if array.dtype != np.dtype(dtype) or array.ndim != 1 or len(array) != length:
+        raise GraphError(f"{name} is {array.dtype}[{len(array)}], expected {np.dtype(dtype)}[{length}]")
+    if not array.flags.c_contiguous:
+        raise GraphError(f"{name} is not contiguous")
+
+
+def _require_graph(first_edge: npt.NDArray[Any], edge_to: npt.NDArray[Any]) -> tuple[int, int]:
+    node_count = len(first_edge) - 1
+    _require(first_edge, np.int64, max(node_count, 0) + 1, "first_edge")
+    _require(edge_to, np.uint32, len(edge_to), "edge_to")
+    if node_count < 1:
+        raise GraphError("a graph needs at least one node")
+    return node_count, len(edge_to)
+
+
+def check_graph(first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]) -> bool:
+    """True when ``first_edge`` is a CSR index over ``edge_to`` and every target is a node."""
+    try:
+        node_count, edge_count = _require_graph(first_edge, edge_to)
+    except GraphError:
+        return False
+    return int(_lib.hs_check_graph(node_count, edge_count, _p(first_edge), _p(edge_to))) == 0
+
 
 # Column kinds of hs_parse_columns (keep in step with the enum in _kernels.c).
 SKIP, U8, U32, U64, OFFSETS, ORDINAL = range(6)
@@ -190,8 +233,7 @@ def skip_value(buf: BufferPointer, pos: int) -> int:
 def build_retainers(
     first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    node_count = len(first_edge) - 1
-    edge_count = len(edge_to)
+    node_count, edge_count = _require_graph(first_edge, edge_to)
     retainer_first = fresh_array(node_count + 1, np.int64)
     retainer_edge = fresh_array(edge_count, np.uint32)
     retainer_node = fresh_array(edge_count, np.uint32)
@@ -204,6 +246,8 @@ def build_retainers(
         _p(retainer_edge),
         _p(retainer_node),
     )
+    if failed == _CORRUPT:
+        raise GraphError("the edge index is not a graph over its nodes")
     if failed:
         raise MemoryError("not enough memory for the retainer index")
     return retainer_first, retainer_edge, retainer_node
@@ -216,9 +260,15 @@ def distances(
     edge_type: npt.NDArray[np.uint8],
     weak_type: int,
 ) -> npt.NDArray[np.int32]:
-    node_count = len(first_edge) - 1
+    node_count, edge_count = _require_graph(first_edge, edge_to)
+    _require(edge_type, np.uint8, edge_count, "edge_type")
     dist = fresh_array(node_count, np.int32)
-    if _lib.hs_distances(node_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist)):
+    failed = _lib.hs_distances(
+        node_count, edge_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist)
+    )
+    if failed == _CORRUPT:
+        raise GraphError("the edge index is not a graph over its nodes")
+    if failed:
         raise MemoryError("not enough memory for the distances from the root")
     return dist
 
@@ -238,12 +288,15 @@ def dominators_and_retained_sizes(
     over the node-indexed dominator array; the kernel builds its own predecessor lists,
     so no retainer index is needed (or built) for this.
     """
-    node_count = len(first_edge) - 1
+    node_count, edge_count = _require_graph(first_edge, edge_to)
+    _require(edge_type, np.uint8, edge_count, "edge_type")
+    _require(self_size, np.uint64, node_count, "self_size")
     idom = fresh_array(node_count, np.uint32)
     order = fresh_array(node_count, np.uint32)
     retained = fresh_array(node_count, np.uint64)
     reached = _lib.hs_dominators(
         node_count,
+        edge_count,
         root,
         _p(first_edge),
         _p(edge_to),
@@ -255,8 +308,13 @@ def dominators_and_retained_sizes(
         _p(self_size),
         _p(retained),
     )
+    if reached == _CORRUPT:
+        raise GraphError("the edge index is not a graph over its nodes")
     if reached == -2:
-        raise MemoryError(f"{first_edge[-1]:,} edges are more than the dominator tree can take (2^32)")
+        raise MemoryError(
+            f"{node_count:,} nodes and {edge_count:,} edges are more than the dominator tree can take "
+            "(2^31 nodes, 2^32 edges)"
+        )
     if reached < 0:
         raise MemoryError("not enough memory for the dominator tree")
     return idom, order[:reached], retained
@@ -267,7 +325,12 @@ def class_top_level(
 ) -> npt.NDArray[np.bool_]:
     """Per node: no dominator of it has the same class (DevTools' per-class retained size rule)."""
     node_count = len(idom)
+    _require(idom, np.uint32, node_count, "idom")
+    _require(classes, np.int32, node_count, "classes")
     top = fresh_array(node_count, np.uint8)
-    if _lib.hs_class_top_level(node_count, root, _p(idom), _p(classes), class_count, _p(top)) < 0:
+    failed = _lib.hs_class_top_level(node_count, root, _p(idom), _p(classes), class_count, _p(top))
+    if failed == _CORRUPT:
+        raise GraphError("the dominator tree or the classes do not fit the nodes")
+    if failed < 0:
         raise MemoryError("not enough memory for per-class retained sizes")
     return top[:node_count].astype(bool)

@@ -268,7 +268,7 @@ class _Reader:
         width = len(fields)
         if result.count == -4:
             raise self.fail(f"the file ends inside the '{name}' array (truncated?)")
-        if result.count in (-7, -8):
+        if result.count in (-7, -8, -9):
             raise self.fail(_native.PARSE_ERRORS[result.count])
         if result.count == -3:
             raise self.fail(
@@ -370,6 +370,9 @@ def _parse_members(
         if not reader.peek():
             raise SnapshotError(path, "the file ends early (truncated?)")
         name = reader.key()
+        if name in members or name in pending or (name == "snapshot" and meta is not None):
+            # Two of a member would mean two graphs in one file; believing either is a guess.
+            raise SnapshotError(path, f"not a V8 heap snapshot: the '{name}' member appears twice")
         if name == "snapshot":
             meta = _meta_from_header(path, reader.json_value(), len(reader.data))
         elif name in ("nodes", "edges"):
@@ -474,7 +477,7 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
         if needed not in members:
             raise SnapshotError(path, f"not a V8 heap snapshot: the '{needed}' member is missing")
     strings = members["strings"]
-    if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings[:1000]):
+    if not isinstance(strings, list) or any(type(s) is not str for s in strings):
         raise SnapshotError(path, "the 'strings' member is not a list of strings")
     nodes = members["nodes"]
     if not isinstance(nodes, dict):
@@ -522,6 +525,8 @@ def _columns_from_rows(
         if kind == _native.SKIP:
             continue
         if kind == _native.OFFSETS:
+            if len(values) and float(values.sum(dtype=np.float64)) >= 2.0**62:
+                raise SnapshotError(path, _native.PARSE_ERRORS[-9])
             offsets = np.zeros(len(values) + 1, dtype=np.int64)
             np.cumsum(values, out=offsets[1:])
             named["first_edge"] = offsets

@@ -46,6 +46,8 @@ _TYPE_CLASS_NAMES = {
 _INDEX_EDGE_TYPES = ("element", "hidden")
 # Edge types a person would not follow to explain why an object is alive.
 _INTERNAL_EDGE_TYPES = ("internal", "hidden", "shortcut", "weak")
+# Node sizes must add up below this (the largest integer a float, and JSON, holds exactly).
+_SIZE_LIMIT = 2**53
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class HeapSnapshot:
         self.strings: list[str] = raw.strings
         meta = raw.meta
         # The loader already parsed each field into its own typed column (edge targets as
-        # node ordinals, edge counts as CSR offsets, both range-checked): we take them as is.
+        # node ordinals, edge counts as CSR offsets); _validate_graph checks them all.
         nodes = raw.node_columns
         edges = raw.edge_columns
         self.node_fields_width = len(meta.node_fields)
@@ -92,38 +94,82 @@ class HeapSnapshot:
         self.self_size: npt.NDArray[np.uint64] = nodes["self_size"]
         self.trace_node_id: npt.NDArray[np.uint32] | None = nodes.get("trace_node_id")
         self.detachedness: npt.NDArray[np.uint8] | None = nodes.get("detachedness")
+        self.edge_type: npt.NDArray[np.uint8] = edges["type"]
+        self.edge_name_or_index: npt.NDArray[np.uint32] = edges["name_or_index"]
+        raw.node_columns = {}
+        raw.edge_columns = {}
+        self._validate_graph()
+
+        self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
+        self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
+        self._string_ids: dict[str, int] = {}
+        self._load_locations(raw)
+        self.trace_function_infos = raw.trace_function_infos
+        self.trace_tree = raw.trace_tree
+        self.samples = raw.samples
+
+    def _validate_graph(self) -> None:
+        """Refuse, in one sentence, any array a kernel or a lookup would index out of range.
+
+        Every derived array is checked here, before the first kernel runs: the columns'
+        lengths, the CSR offsets (from 0, never decreasing, ending at the edge count), every
+        edge target, type and name index, and sizes small enough to add up exactly.
+        """
+        fail = self._corrupt
+        if self.node_count <= 0:
+            raise SnapshotError(self.path, "the snapshot has no nodes")
+        for name, column in (
+            ("type", self.node_type),
+            ("name", self.node_name),
+            ("id", self.node_id),
+            ("self_size", self.self_size),
+            ("trace_node_id", self.trace_node_id),
+            ("detachedness", self.detachedness),
+        ):
+            if column is not None and len(column) != self.node_count:
+                raise fail(f"its node column '{name}' has {len(column)} values for {self.node_count} nodes")
+        for name, column in (("type", self.edge_type), ("name_or_index", self.edge_name_or_index)):
+            if len(column) != self.edge_count:
+                raise fail(f"its edge column '{name}' has {len(column)} values for {self.edge_count} edges")
         if int(self.first_edge[-1]) != self.edge_count:
             raise SnapshotError(
                 self.path,
                 f"the nodes' edge counts add up to {int(self.first_edge[-1])} "
                 f"but the file has {self.edge_count} edges",
             )
-        self.edge_type: npt.NDArray[np.uint8] = edges["type"]
-        self.edge_name_or_index: npt.NDArray[np.uint32] = edges["name_or_index"]
-        raw.node_columns = {}
-        raw.edge_columns = {}
-
-        if self.node_count == 0:
-            raise SnapshotError(self.path, "the snapshot has no nodes")
-        if int(self.node_type.max(initial=0)) >= len(meta.node_types):
+        if not _native.check_graph(self.first_edge, self.edge_to):
+            raise fail("its edge index does not describe a graph over its nodes")
+        if int(self.node_type.max(initial=0)) >= len(self.meta.node_types):
             raise SnapshotError(self.path, "a node has a type the meta does not list")
-        if self.edge_count and int(self.edge_type.max()) >= len(meta.edge_types):
+        if self.edge_count and int(self.edge_type.max()) >= len(self.meta.edge_types):
             raise SnapshotError(self.path, "an edge has a type the meta does not list")
         if int(self.node_name.max(initial=0)) >= len(self.strings):
             raise SnapshotError(self.path, "a node name points past the strings table")
+        # Sizes are summed into retained sizes and reported as JSON numbers: above 2^53 in
+        # total neither is exact any more, and no heap comes near it.
+        if int(self.self_size.max(initial=0)) >= _SIZE_LIMIT or (
+            float(self.self_size.sum(dtype=np.float64)) >= _SIZE_LIMIT
+        ):
+            raise fail("its node sizes add up to 2^53 bytes or more, more than any heap holds")
 
-        self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
-        self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
-        self._string_ids: dict[str, int] = {}
+    def _corrupt(self, problem: str) -> SnapshotError:
+        return SnapshotError(self.path, f"corrupt snapshot: {problem}")
 
-        # Locations: node ordinal, script id, line, column (0-based), sorted by ordinal.
+    def _load_locations(self, raw: RawSnapshot) -> None:
+        """Locations as node ordinal, script id, line, column (0-based), sorted by ordinal."""
         locations = raw.locations
-        location_field = {
-            name: i
-            for i, name in enumerate(meta.location_fields or ["object_index", "script_id", "line", "column"])
-        }
+        fields = self.meta.location_fields or ["object_index", "script_id", "line", "column"]
+        location_field = {name: i for i, name in enumerate(fields)}
         if len(locations):
-            objects = locations[:, location_field["object_index"]].astype(np.int64) // self.node_fields_width
+            for needed in ("object_index", "script_id", "line", "column"):
+                if needed not in location_field:
+                    raise SnapshotError(self.path, f"the snapshot's meta.location_fields lacks '{needed}'")
+            indexes = locations[:, location_field["object_index"]].astype(np.int64)
+            if int(indexes.max()) >= self.node_count * self.node_fields_width:
+                raise self._corrupt("a location points past the last node")
+            if np.any(indexes % self.node_fields_width):
+                raise self._corrupt("a location points into the middle of a node")
+            objects = indexes // self.node_fields_width
             order = np.argsort(objects, kind="stable")
             self.location_node = objects[order]
             self.location_script = locations[order, location_field["script_id"]].astype(np.int64)
@@ -134,9 +180,6 @@ class HeapSnapshot:
             self.location_script = self.location_node
             self.location_line = self.location_node
             self.location_column = self.location_node
-        self.trace_function_infos = raw.trace_function_infos
-        self.trace_tree = raw.trace_tree
-        self.samples = raw.samples
 
     # ------------------------------------------------------------ loading
 
