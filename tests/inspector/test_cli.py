@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from heapscope.cli import main
+from heapscope.inspector.cli import SEPARATE_SESSIONS
 from heapscope.snapshot import load_snapshot
 
 from .conftest import NodeProgramFactory
@@ -23,7 +24,8 @@ def test_snapshot_command(
     assert main(["snapshot", program.host_port, "-o", str(output), "--gc"]) == 0
     printed = capsys.readouterr()
     assert printed.out.startswith(f"{output}  (")
-    assert printed.err == ""  # no progress bar when stderr is not a terminal
+    # No progress bar when stderr is not a terminal; only the note about comparing snapshots.
+    assert printed.err == f"heapscope: {SEPARATE_SESSIONS}\n"
     assert load_snapshot(output).node_count > 0
 
 

@@ -97,7 +97,22 @@ def test_heuristic_needs_five_consecutive_rises() -> None:
     assert heuristic.trend == pytest.approx(10_000_000)
     heuristic.add(6.0, 149_000_000)  # one GC that frees more than was added breaks the streak
     assert not heuristic.leak_suspected
-    assert heuristic.verdict == "stable: the last full GC brought the heap back down"
+    # ... but the floor still climbs: not "stable".
+    assert heuristic.verdict.startswith("heap after GC is climbing (+")
+
+
+def test_heuristic_needs_three_gcs_and_a_flat_floor_for_stable() -> None:
+    heuristic = LeakHeuristic()
+    heuristic.add(0.0, 206_000_000)
+    heuristic.add(1.0, 150_000_000)
+    assert heuristic.verdict == "2 full GC(s) observed; watching (a verdict needs 3)"
+    heuristic.add(2.0, 151_000_000)
+    heuristic.add(3.0, 150_500_000)
+    assert heuristic.verdict == "stable: the heap after GC is flat over the last full GCs"
+    for index, size in enumerate([160, 158, 175, 170, 190, 185]):  # rises, each pair broken by a dip
+        heuristic.add(4.0 + index, size * 1_000_000)
+    assert not heuristic.leak_suspected
+    assert heuristic.verdict.startswith("heap after GC is climbing")
 
 
 def test_heuristic_on_a_sawtooth_is_not_a_leak() -> None:
@@ -106,6 +121,7 @@ def test_heuristic_on_a_sawtooth_is_not_a_leak() -> None:
         heuristic.add(float(index), 50_000_000 + (index % 3) * 1_000_000)
     assert not heuristic.leak_suspected
     assert heuristic.trend is not None and abs(heuristic.trend) < 200_000
+    assert heuristic.verdict.startswith("stable")
 
 
 def test_interval_must_be_positive(node_program: NodeProgramFactory) -> None:

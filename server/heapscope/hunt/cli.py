@@ -1,4 +1,4 @@
-"""``heapscope run`` and ``heapscope find-leaks``: the hunt from a terminal.
+"""``heapscope run``, ``heapscope find-leaks`` and ``heapscope monitor``: the hunt from a terminal.
 
 ``find-leaks`` takes either two or three snapshot files or one live target (a ws:// URL,
 HOST:PORT, a PID or a js-debug proxy address); the live form takes its three snapshots in
@@ -15,12 +15,14 @@ from typing import Any
 
 from ..analysis import AnalysisError
 from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
-from ..inspector import InspectorError, connect
+from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
+from ..inspector.cli import add_common, format_sample
 from ..snapshot import SnapshotError
 from .errors import RunError
 from .live import find_leaks_live
 from .program import RunOptions, run_program
 from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP, wait
+from .watch import DEFAULT_KEEP, ON_LEAK_ACTIONS, Capture, CaptureOptions, near_heap_limit_env
 
 TARGET_HELP = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
 
@@ -38,12 +40,7 @@ def register(subparsers: Any) -> None:
         help=f"a live target ({TARGET_HELP}) or the snapshot files BASELINE TARGET [FINAL]",
     )
     _timing_options(find, warmup=0.0, tracking=False)
-    find.add_argument(
-        "--allow-remote",
-        action="store_true",
-        help="allow a non-loopback inspector (it gives full control of that process)",
-    )
-    find.add_argument("--timeout", type=float, default=5.0, help="seconds to wait when attaching (default 5)")
+    add_common(find)
     find.add_argument("--quiet", action="store_true", help="do not print progress")
     output_options(find)
     find.set_defaults(func=run_find_leaks)
@@ -58,6 +55,49 @@ def register(subparsers: Any) -> None:
     output_options(run)
     run.add_argument("program", nargs=argparse.REMAINDER, help="-- node app.js [args]")
     run.set_defaults(func=run_run)
+
+    monitor = subparsers.add_parser(
+        "monitor",
+        help="watch a live node process's memory; optionally capture snapshots and hunt when it leaks",
+        usage="heapscope monitor [options] (TARGET | -- node app.js [args])",
+    )
+    monitor.add_argument(
+        "target", nargs="*", metavar="TARGET", help=f"{TARGET_HELP}; or -- node app.js to start one"
+    )
+    monitor.add_argument("--interval", type=float, default=2.0, help="seconds between samples (default 2)")
+    monitor.add_argument("--count", type=int, default=0, help="stop after this many samples (default: never)")
+    monitor.add_argument(
+        "--snapshot-every",
+        type=float,
+        metavar="SECONDS",
+        help="take a snapshot every SECONDS (default never)",
+    )
+    monitor.add_argument(
+        "--keep", type=int, default=DEFAULT_KEEP, help=f"periodic snapshots to keep (default {DEFAULT_KEEP})"
+    )
+    monitor.add_argument(
+        "--on-leak",
+        choices=ON_LEAK_ACTIONS,
+        help="when a leak is suspected, hunt with three snapshots and print the report, then stop",
+    )
+    monitor.add_argument(
+        "--hunt-interval",
+        type=float,
+        default=DEFAULT_INTERVAL,
+        help=f"seconds between the hunt's snapshots (default {DEFAULT_INTERVAL:g})",
+    )
+    monitor.add_argument(
+        "--heapsnapshot-near-heap-limit",
+        type=int,
+        metavar="N",
+        help="for a program started here: node writes up to N snapshots as its heap nears the limit",
+    )
+    monitor.add_argument(
+        "--workspace", help="where .heapscope/ with the snapshots goes (default: current directory)"
+    )
+    add_common(monitor)
+    output_options(monitor)
+    monitor.set_defaults(func=run_monitor)
 
 
 def _timing_options(parser: argparse.ArgumentParser, *, warmup: float, tracking: bool) -> None:
@@ -84,7 +124,7 @@ def _timing_options(parser: argparse.ArgumentParser, *, warmup: float, tracking:
 
 def _status_printer(args: argparse.Namespace) -> Any:
     def status(text: str) -> None:
-        if not args.quiet:
+        if not getattr(args, "quiet", False):
             print(f"heapscope: {text}", file=sys.stderr, flush=True)
 
     return status
@@ -154,3 +194,88 @@ def run_run(args: argparse.Namespace) -> int:
     except (RunError, SnapshotError, AnalysisError) as error:
         return fail(str(error))
     return emit(report, args)
+
+
+def run_monitor(args: argparse.Namespace) -> int:
+    """Samples until Ctrl+C, ``--count`` or a hunt's report; exit 1 if a leak was suspected."""
+    sources = list(args.target)
+    if sources[:1] == ["--"]:
+        sources = sources[1:]
+    options = CaptureOptions(
+        snapshot_every=args.snapshot_every,
+        keep=args.keep,
+        on_leak=args.on_leak,
+        hunt_interval=args.hunt_interval,
+        workspace=args.workspace,
+    )
+    try:
+        options.check()
+    except ValueError as error:
+        return fail(str(error))
+    if args.interval <= 0:
+        return fail(f"--interval must be positive, not {args.interval:g}")
+    near_limit = args.heapsnapshot_near_heap_limit
+    if near_limit is not None and near_limit < 1:
+        return fail(f"--heapsnapshot-near-heap-limit must be at least 1, not {near_limit}")
+    if not sources:
+        return fail(
+            "no target given: heapscope monitor TARGET, or heapscope monitor [options] -- node app.js"
+        )
+    if len(sources) == 1 and near_limit is not None:
+        return fail(
+            "--heapsnapshot-near-heap-limit works on a program Heapscope starts: "
+            "heapscope monitor --heapsnapshot-near-heap-limit N -- node app.js"
+        )
+    status = _status_printer(args)
+    # A report in a machine format on stdout must not be mixed with the sample lines.
+    lines = sys.stderr if args.on_leak and args.format != "text" and not args.output else sys.stdout
+    node = None
+    try:
+        if len(sources) > 1:
+            environment = near_heap_limit_env(near_limit, args.workspace) if near_limit else None
+            node = launch_node(sources, env=environment, echo_stderr=sys.stderr)
+        session = connect(
+            node.ws_url or "" if node else sources[0], allow_remote=args.allow_remote, timeout=args.timeout
+        )
+    except InspectorError as error:
+        if node is not None:
+            node.stop()
+        return fail(str(error))
+    pid = session.target_info.get("pid", "?")
+    print(f"monitoring process {pid} ({session.target.description}); Ctrl+C to stop", file=lines, flush=True)
+    monitor = MemoryMonitor(session, args.interval)
+    suspected = limit_reached = False
+    report = None
+    taken = 0
+    try:
+        capture = Capture(session, options, status=status)
+        monitor.start()
+        for sample in monitor.stream():
+            print(format_sample(sample), file=lines, flush=True)
+            suspected = suspected or sample.leak_suspected
+            for path in capture.heap_limit_snapshots():
+                limit_reached = True
+                status(f"the heap neared its limit; node wrote {path}")
+            report = capture.on_sample(sample)
+            taken += 1
+            if report is not None or (args.count and taken >= args.count):
+                break
+    except (InspectorError, RunError) as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        monitor.stop()
+        session.close()
+        if node is not None:
+            node.stop()
+    for path in capture.heap_limit_snapshots():
+        limit_reached = True
+        status(f"the heap neared its limit; node wrote {path}")
+    if report is not None:
+        emit(report, args)
+    elif monitor.error is not None:
+        print(f"heapscope: {monitor.error}", file=sys.stderr)
+        if not (suspected or limit_reached):
+            return 2
+    return 1 if suspected or limit_reached else 0

@@ -1,4 +1,7 @@
-"""``heapscope monitor`` and ``heapscope snapshot``: the live inspector from a terminal."""
+"""``heapscope snapshot`` and the monitor's sample lines: the live inspector from a terminal.
+
+``heapscope monitor`` itself is registered by :mod:`heapscope.hunt.cli`, since it can hunt.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any, TextIO
 
 from .client import connect
 from .errors import InspectorError
-from .monitor import MemoryMonitor, MemorySample
+from .monitor import MemorySample
 
 # Each ``snapshot`` call is its own inspector session, and V8 renumbers heap objects per session.
 SEPARATE_SESSIONS = (
@@ -21,13 +24,6 @@ SEPARATE_SESSIONS = (
 
 def register(subparsers: Any) -> None:
     target_help = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
-    monitor = subparsers.add_parser("monitor", help="print a live node process's memory and a leak verdict")
-    monitor.add_argument("target", help=target_help)
-    monitor.add_argument("--interval", type=float, default=2.0, help="seconds between samples (default 2)")
-    monitor.add_argument("--count", type=int, default=0, help="stop after this many samples (default: never)")
-    _add_common(monitor)
-    monitor.set_defaults(func=run_monitor)
-
     snapshot = subparsers.add_parser("snapshot", help="take a heap snapshot of a live node process")
     snapshot.add_argument("target", help=target_help)
     snapshot.add_argument(
@@ -38,11 +34,11 @@ def register(subparsers: Any) -> None:
     snapshot.add_argument(
         "--workspace", default=".", help="where .heapscope/ lives (default: current directory)"
     )
-    _add_common(snapshot)
+    add_common(snapshot)
     snapshot.set_defaults(func=run_snapshot)
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-remote",
         action="store_true",
@@ -67,37 +63,6 @@ def format_sample(sample: MemorySample) -> str:
         f"after GC {_mb(sample.after_gc):>10}  trend {trend_text:>12}  GCs {sample.gc_count:>3}  "
         f"{sample.verdict}"
     )
-
-
-def run_monitor(args: argparse.Namespace) -> int:
-    try:
-        session = connect(args.target, allow_remote=args.allow_remote, timeout=args.timeout)
-    except InspectorError as error:
-        print(f"heapscope: {error}", file=sys.stderr)
-        return 2
-    pid = session.target_info.get("pid", "?")
-    print(f"monitoring process {pid} ({session.target.description}); Ctrl+C to stop", flush=True)
-    monitor = MemoryMonitor(session, args.interval)
-    taken = 0
-    try:
-        monitor.start()
-        for sample in monitor.stream():
-            print(format_sample(sample), flush=True)
-            taken += 1
-            if args.count and taken >= args.count:
-                break
-    except InspectorError as error:
-        print(f"heapscope: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        pass
-    finally:
-        monitor.stop()
-        session.close()
-    if monitor.error is not None:
-        print(f"heapscope: {monitor.error}", file=sys.stderr)
-        return 2
-    return 0
 
 
 class ProgressBar:

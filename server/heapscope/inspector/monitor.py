@@ -12,6 +12,9 @@ The leak rule (memwatch's): the heap measured after a full GC grew at each of
 ``LEAK_STREAK`` = 5 consecutive full GCs. One GC that frees more than the program
 allocated since the previous one breaks the streak. A program that never needs a full
 GC gets no verdict beyond "no full GC yet": growth between GCs is just allocation.
+"Stable" needs at least ``MIN_GCS_FOR_VERDICT`` full GCs and an after-GC heap that is
+not climbing over the recent GCs: one GC that brings the heap down says nothing about
+a heap whose floor keeps rising.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ import orjson
 from .errors import InspectorError
 
 LEAK_STREAK = 5
+MIN_GCS_FOR_VERDICT = 3
+# The after-GC floor "climbs" when its trend over the window adds more than this share of it.
+CLIMB_SHARE = 0.05
 # After-GC points used for the trend (least squares slope, bytes per second).
 TREND_WINDOW = 10
 GC_BINDING = "__heapscopeGc"
@@ -162,6 +168,17 @@ class LeakHeuristic:
         return sum((t - mean_t) * (h - mean_h) for t, h in points) / spread
 
     @property
+    def climbing(self) -> bool:
+        """The after-GC heap's trend over the recent full GCs rises by a noticeable share of it."""
+        trend = self.trend
+        points = list(self.points)[-TREND_WINDOW:]
+        if trend is None or trend <= 0:
+            return False
+        span = points[-1][0] - points[0][0]
+        mean = sum(h for _, h in points) / len(points)
+        return trend * span > CLIMB_SHARE * mean
+
+    @property
     def verdict(self) -> str:
         if not self.points:
             return "no full GC observed yet"
@@ -171,16 +188,23 @@ class LeakHeuristic:
             return (
                 f"leak suspected: heap after GC grew at {self.streak} consecutive full GCs (+{growth:.1f} MB)"
             )
+        if self.gc_count < MIN_GCS_FOR_VERDICT:
+            return f"{self.gc_count} full GC(s) observed; watching (a verdict needs {MIN_GCS_FOR_VERDICT})"
         if self.streak:
             return f"heap after GC grew at {self.streak} consecutive full GC(s); watching"
-        return "stable: the last full GC brought the heap back down"
+        if self.climbing:
+            per_minute = (self.trend or 0.0) * 60 / 1e6
+            return f"heap after GC is climbing ({per_minute:+.1f} MB/min over the last full GCs); watching"
+        return "stable: the heap after GC is flat over the last full GCs"
 
 
 class MemoryMonitor:
     """Samples a session every ``interval`` seconds and calls ``on_sample`` (in its own thread).
 
     ``on_error`` gets the one :class:`InspectorError` that ends the monitor (the target
-    went away); the monitor stops itself then. :meth:`stream` yields the same samples.
+    went away); the monitor stops itself then. A reading that times out while the
+    connection is still open (the target is busy building a snapshot) is skipped.
+    :meth:`stream` yields the same samples.
     """
 
     def __init__(
@@ -309,6 +333,11 @@ class MemoryMonitor:
             except InspectorError as error:
                 if self._stop.is_set():
                     break
+                if not self.session.closed:
+                    # Busy, not gone (a snapshot of a big heap holds V8 for a while): skip a sample.
+                    next_time = time.monotonic() + self.interval
+                    self._stop.wait(self.interval)
+                    continue
                 self.error = error
                 self._stop.set()
                 if self.on_error is not None:

@@ -1,0 +1,84 @@
+"""``heapscope monitor`` capturing by itself: a hunt on the alarm, periodic snapshots, the heap limit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from heapscope.cli import main
+
+from .conftest import ServiceFactory, leak_marker
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+
+def test_on_leak_find_leaks_writes_a_report_by_itself(
+    start_service: ServiceFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = tmp_path / "audit-log.js"
+    shutil.copy(PROGRAMS / "audit-log.js", program)
+    service = start_service(program, "--expose-gc")
+    report_path = tmp_path / "report.json"
+    code = main(
+        [
+            "monitor", service.host_port, "--interval", "0.2", "--on-leak", "find-leaks",
+            "--hunt-interval", "1.5", "--workspace", str(tmp_path),
+            "--format", "json", "-o", str(report_path),
+        ]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    assert "leak suspected" in captured.out
+    assert "hunting with three snapshots" in captured.err
+    report = json.loads(report_path.read_text())
+    _kind, path, line = leak_marker(tmp_path)
+    located = [
+        (f["location"] or {}).get("line") for f in report["findings"] if f["severity"] != "information"
+    ]
+    assert report["findings"][0]["location"]["path"] == str(path)
+    assert located[0] == line, report["findings"]
+    assert service.running()
+
+
+def test_snapshot_every_keeps_the_last_ones_and_a_stable_heap_exits_zero(
+    start_service: ServiceFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = start_service(PROGRAMS / "steady.js")
+    code = main(
+        [
+            "monitor", service.host_port, "--interval", "0.2", "--count", "30",
+            "--snapshot-every", "0.5", "--keep", "2", "--workspace", str(tmp_path),
+        ]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    kept = sorted((tmp_path / ".heapscope" / "snapshots").glob("*-monitor.heapsnapshot"))
+    assert len(kept) == 2
+    assert captured.err.count("heapscope: snapshot ") >= 3  # more were taken than kept
+    assert all(path.with_name(path.name.replace(".heapsnapshot", ".meta.json")).exists() for path in kept)
+
+
+def test_near_heap_limit_snapshot_of_a_started_program(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "monitor", "--interval", "0.2", "--heapsnapshot-near-heap-limit", "1",
+            "--workspace", str(tmp_path),
+            "--", "node", "--max-old-space-size=24", str(PROGRAMS / "heap-limit.js"),
+        ]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    (written,) = (tmp_path / ".heapscope" / "snapshots").glob("Heap.*.heapsnapshot")
+    assert f"the heap neared its limit; node wrote {written}" in captured.err
+    assert written.stat().st_size > 1_000_000
+
+
+def test_near_heap_limit_needs_a_started_program(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", "127.0.0.1:9229", "--heapsnapshot-near-heap-limit", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "works on a program Heapscope starts" in err and err.count("\n") == 1
