@@ -1,4 +1,4 @@
-"""``heapscope run``, ``heapscope find-leaks`` and ``heapscope monitor``: the hunt from a terminal.
+"""``run``, ``find-leaks``, ``monitor`` and ``verify``: the hunt from a terminal.
 
 ``find-leaks`` takes either two or three snapshot files or one live target (a ws:// URL,
 HOST:PORT, a PID or a js-debug proxy address); the live form takes its three snapshots in
@@ -13,7 +13,9 @@ import os
 import sys
 from typing import Any
 
-from ..analysis import AnalysisError
+import orjson
+
+from ..analysis import AnalysisError, LeakReport
 from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
 from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
 from ..inspector.cli import add_common, format_sample
@@ -22,6 +24,8 @@ from .errors import RunError
 from .live import find_leaks_live
 from .program import RunOptions, run_program
 from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP, wait
+from .verify import to_text as verification_text
+from .verify import verify_report
 from .watch import DEFAULT_KEEP, ON_LEAK_ACTIONS, Capture, CaptureOptions, near_heap_limit_env
 
 TARGET_HELP = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
@@ -98,6 +102,30 @@ def register(subparsers: Any) -> None:
     add_common(monitor)
     output_options(monitor)
     monitor.set_defaults(func=run_monitor)
+
+    verify = subparsers.add_parser(
+        "verify",
+        help="hunt again and say, for each leak of an earlier JSON report, whether it is fixed",
+        usage="heapscope verify [options] REPORT.json [TARGET | -- node app.js [args]]",
+    )
+    verify.add_argument("report", metavar="REPORT.json", help="a report of run or find-leaks (--format json)")
+    verify.add_argument(
+        "target",
+        nargs="*",
+        metavar="TARGET",
+        help=f"{TARGET_HELP}; or -- node app.js (default: the program the report's run started)",
+    )
+    verify.add_argument("--interval", type=float, help="seconds between snapshots (default: the report's)")
+    verify.add_argument(
+        "--warmup", type=float, help="seconds before the first snapshot (default: the report's)"
+    )
+    verify.add_argument(
+        "--workspace", help="where .heapscope/ with the snapshots goes (default: current directory)"
+    )
+    verify.add_argument("--quiet", action="store_true", help="do not echo the program's output or progress")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    add_common(verify)
+    verify.set_defaults(func=run_verify)
 
 
 def _timing_options(parser: argparse.ArgumentParser, *, warmup: float, tracking: bool) -> None:
@@ -279,3 +307,85 @@ def run_monitor(args: argparse.Namespace) -> int:
         if not (suspected or limit_reached):
             return 2
     return 1 if suspected or limit_reached else 0
+
+
+def _read_report(path: str) -> dict[str, Any] | str:
+    """The earlier report's JSON, or one sentence saying why it cannot be used."""
+    try:
+        with open(path, "rb") as handle:
+            data = orjson.loads(handle.read())
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror}"
+    except orjson.JSONDecodeError:
+        return f"{path} is not JSON; write the report with --format json"
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        return f"{path} is not a Heapscope JSON report (no findings list)"
+    return data
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Exit 0 only when every earlier leak is gone and nothing new appeared; 1 otherwise; 2 on errors."""
+    before = _read_report(args.report)
+    if isinstance(before, str):
+        return fail(before)
+    earlier = before.get("target") if isinstance(before.get("target"), dict) else {}
+    assert isinstance(earlier, dict)
+    sources = list(args.target)
+    if sources[:1] == ["--"]:
+        sources = sources[1:]
+    interval = (
+        args.interval if args.interval is not None else float(earlier.get("interval") or DEFAULT_INTERVAL)
+    )
+    tracking = bool(earlier.get("allocation_tracking", False))
+    status = _status_printer(args)
+    try:
+        if len(sources) == 1:
+            report = _verify_live(sources[0], args, interval, tracking, status)
+        else:
+            # A run report's target is the program it started; a live report's has the inspector "kind".
+            argv = sources or ([] if "kind" in earlier else [str(part) for part in earlier.get("argv") or []])
+            if not argv:
+                return fail(
+                    f"{args.report} is a report of a live target: give the target again, "
+                    f"heapscope verify {args.report} TARGET"
+                )
+            warmup = args.warmup if args.warmup is not None else float(earlier.get("warmup", DEFAULT_WARMUP))
+            options = RunOptions(
+                interval=interval,
+                warmup=warmup,
+                track_allocations=bool(earlier.get("allocation_tracking", True)),
+                workspace=args.workspace,
+                cwd=None if sources else earlier.get("cwd"),
+                program_output=None if args.quiet else sys.stderr,
+                status=status,
+            )
+            report = run_program(argv, options)
+    except (RunError, InspectorError, SnapshotError, AnalysisError) as error:
+        return fail(str(error))
+    verification = verify_report(before, report)
+    if args.format == "json":
+        sys.stdout.write(orjson.dumps(verification.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(verification_text(verification))
+    sys.stdout.flush()
+    return 0 if verification.all_fixed else 1
+
+
+def _verify_live(
+    target: str, args: argparse.Namespace, interval: float, tracking: bool, status: Any
+) -> LeakReport:
+    session = connect(target, allow_remote=args.allow_remote, timeout=args.timeout)
+    try:
+        warmup = args.warmup or 0.0
+        if warmup > 0:
+            status(f"warming up for {warmup:g} s")
+            wait(warmup, what="during the warm-up")
+        return find_leaks_live(
+            session,
+            interval=interval,
+            workspace=args.workspace,
+            track_allocations=tracking,
+            progress=lambda text, _fraction: status(text) if text.startswith("taking") else None,
+        )
+    finally:
+        session.close()

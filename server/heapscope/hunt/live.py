@@ -51,6 +51,10 @@ def find_leaks_live(
         report = analyze_snapshots(paths, progress=progress)
     except AnalysisError as error:
         raise RunError(str(error)) from None
-    report.target = dict(getattr(session, "target_info", {}) or {})
+    report.target = {
+        **(getattr(session, "target_info", {}) or {}),
+        "interval": interval,
+        "allocation_tracking": track_allocations,
+    }
     report.snapshot_times = times
     return report
