@@ -103,3 +103,25 @@ def test_program_output_stays_available(tmp_path: Path) -> None:
                 break
             time.sleep(0.05)
         assert node.stderr_tail() == "hello from the program"
+
+
+def test_connecting_right_after_launch_always_reports_the_process(tmp_path: Path) -> None:
+    """Attached during Node's bootstrap, the session still learns pid, argv, execArgv and title.
+
+    Right after the inspector opens, ``process.pid`` and ``process.argv`` may not exist yet;
+    the session probes again until they do. Thirty launches make the early window likely.
+    """
+    program = tmp_path / "idle.js"
+    program.write_text("setInterval(() => {}, 1000);\n")
+    for attempt in range(30):
+        node = launch_node(["node", str(program), f"--attempt={attempt}"], cwd=tmp_path)
+        try:
+            assert node.ws_url is not None
+            with connect(node.ws_url) as session:
+                info = session.target_info
+                assert info["pid"] == node.pid
+                assert info["execArgv"] == [INSPECT_FLAG]
+                assert info["argv"][1:] == [str(program), f"--attempt={attempt}"]
+                assert isinstance(info["title"], str) and info["title"]
+        finally:
+            node.stop(grace=1.0)

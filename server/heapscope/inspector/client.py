@@ -35,6 +35,9 @@ _TARGET_INFO_EXPRESSION = (
     "(() => ({pid: process.pid, nodeVersion: process.version, platform: process.platform, "
     "title: process.title, cwd: process.cwd(), argv: process.argv, execArgv: process.execArgv}))()"
 )
+# What a process reports once Node's bootstrap has finished; probed again until it does.
+_PROCESS_INFO_KEYS = ("pid", "argv", "execArgv", "title")
+_TARGET_INFO_RETRY = 0.02
 _MEMORY_USAGE_EXPRESSION = "process.memoryUsage()"
 # ``require`` comes from Node's command line API (includeCommandLineAPI), not from the page.
 _INSPECTOR_URL_EXPRESSION = (
@@ -133,11 +136,24 @@ class InspectorSession:
     # -- target facts -------------------------------------------------------------------------
 
     def refresh_target_info(self, timeout: float | None = None) -> dict[str, Any]:
-        """Ask the process who it is (pid, version, argv, cwd); also proves the session works."""
-        info = self.evaluate_fixed(_TARGET_INFO_EXPRESSION, timeout)
-        if isinstance(info, dict):
-            self.target_info.update(info)
-        return self.target_info
+        """Ask the process who it is (pid, version, argv, cwd); also proves the session works.
+
+        A process attached to right after it opened its inspector may still be in Node's
+        bootstrap: ``process.version`` is there but ``pid``, ``argv``, ``execArgv`` and
+        ``title`` are not defined yet (they come back missing from the JSON). So the probe
+        is repeated until the process reports all of them or ``timeout`` runs out; after
+        the deadline whatever the process reported is kept, since a session that answers
+        is usable even if it never says who it is.
+        """
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            remaining = max(deadline - time.monotonic(), 0.1)
+            info = self.evaluate_fixed(_TARGET_INFO_EXPRESSION, remaining)
+            if isinstance(info, dict):
+                self.target_info.update(info)
+            if all(key in self.target_info for key in _PROCESS_INFO_KEYS) or time.monotonic() >= deadline:
+                return self.target_info
+            time.sleep(_TARGET_INFO_RETRY)
 
     def memory_usage(self, timeout: float | None = None) -> dict[str, int]:
         """``process.memoryUsage()`` plus V8's own ``usedSize``/``totalSize``, in bytes."""
