@@ -148,8 +148,8 @@ async def test_code_lens_at_the_leak_line_runs_show_retainers(hunt: LeakHunt) ->
     assert lenses is not None
     (lens,) = [lens for lens in lenses if lens.range.start.line == hunt.leak_line - 1]
     assert lens.command is not None
-    assert lens.command.title.startswith("▲ ")
-    assert "listeners retained" in lens.command.title and lens.command.title.endswith("Show retainers")
+    numbers = r"[\d,]+ listeners \(\+[\d,]+\) · [\d.]+ [kM]B retained \(\+[\d.]+ [kM]B\)"
+    assert re.fullmatch(rf"▲ {numbers} · Show retainers", lens.command.title), lens.command.title
     assert lens.command.command == "heapscope.showRetainers"
     assert list(lens.command.arguments or []) == [{"findingId": hunt.finding()["id"]}]
 
@@ -164,7 +164,17 @@ async def test_hover_on_the_leak_line(hunt: LeakHunt) -> None:
     assert result is not None and isinstance(result.contents, types.MarkupContent)
     text = result.contents.value
     assert "event-listener leak" in text
-    assert "Growth per snapshot:" in text and " → " in text
+    counts = hunt.finding()["growth"]["count"]
+    assert f"In each of the 3 snapshots: {' → '.join(f'{c:,}' for c in counts)} listeners" in text
+    # The lens and the hover give the same totals and growth, in the same words.
+    lenses = await hunt.client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
+    )
+    (lens,) = [lens for lens in lenses or [] if lens.range.start.line == hunt.leak_line - 1]
+    assert lens.command is not None
+    numbers = lens.command.title.removeprefix("▲ ").removesuffix(" · Show retainers")
+    assert f"**{numbers}**" in text
+    assert numbers.startswith(f"{counts[-1]:,} listeners (+{counts[-1] - counts[0]:,})")
     assert "Retained by:" in text and "1. " in text
     assert "**Fix:**" in text
     nothing = await hunt.client.text_document_hover_async(
@@ -240,7 +250,27 @@ async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:
     assert not [lens for lens in lenses or [] if lens.range.start.line == hunt.leak_line - 1]
 
 
+async def test_attach_and_found_messages_name_the_program_and_match_the_severity(hunt: LeakHunt) -> None:
+    infos = [m.message for m in hunt.client.messages if m.message.startswith("Heapscope attached")]
+    assert infos == [f"Heapscope attached to emitter-leak.js (process {hunt.target.process.pid})."]
+    assert hunt.statuses[0].description == f"emitter-leak.js (process {hunt.target.process.pid})"
+    found = next(m for m in hunt.client.messages if m.message.startswith("Heapscope found"))
+    assert hunt.report["findings"][0]["severity"] == "error"
+    assert found.type == types.MessageType.Error
+
+
+async def test_list_targets_offers_the_node_process(hunt: LeakHunt) -> None:
+    listed = await execute(hunt.client, "heapscope.listTargets", {"exclude": []})
+    (entry,) = [p for p in listed["processes"] if p["pid"] == hunt.target.process.pid]
+    assert entry["commandLine"][-1] == str(hunt.program)
+    assert entry["inspecting"] is True
+    assert entry["inspectorPorts"] == [int(hunt.target.host_port.rsplit(":", 1)[1])]
+    others = await execute(hunt.client, "heapscope.listTargets", {"exclude": [hunt.target.process.pid]})
+    assert hunt.target.process.pid not in [p["pid"] for p in others["processes"]]
+
+
 async def test_detach_reports_the_status(hunt: LeakHunt) -> None:
     assert await execute(hunt.client, "heapscope.detach") == {"attached": False}
     await wait_for(lambda: not hunt.statuses[-1].attached, "the detached status")
-    assert not errors_shown(hunt.client)
+    # The one error-level message is the error-severity leak itself.
+    assert [m for m in errors_shown(hunt.client) if not m.startswith("Heapscope found")] == []

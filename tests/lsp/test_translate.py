@@ -44,7 +44,25 @@ def test_message_counts_growth_and_retained_bytes() -> None:
     assert translate.diagnostic_message(finding) == (
         "Leak: +1,200 'leak' listeners on EventEmitter (app.js:12) · +9.6 MB retained"
     )
-    assert translate.lens_title(finding) == "▲ 1,200 listeners retained · 9.6 MB · Show retainers"
+    assert translate.growth_text(finding) == "1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)"
+    assert translate.lens_title(finding) == (
+        "▲ 1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB) · Show retainers"
+    )
+
+
+def test_numbers_of_a_shrinking_or_flat_finding_are_signed() -> None:
+    shrinking = listener_finding(growth={"count": [5, 3], "retained_bytes": [2_000_000, 1_500_000]})
+    assert translate.growth_text(shrinking) == "3 listeners (-2) · 1.5 MB retained (−500.0 kB)"
+    flat = listener_finding(growth={"count": [1, 1], "retained_bytes": [100, 100]})
+    assert translate.growth_text(flat) == "1 listener (+0) · 100 B retained (±0 B)"
+    assert translate.lens_title(listener_finding(growth={})) == "▲ Show retainers"
+
+
+def test_notification_icon_follows_the_severity() -> None:
+    assert translate.message_type("error") == types.MessageType.Error
+    assert translate.message_type("warning") == types.MessageType.Warning
+    assert translate.message_type("information") == types.MessageType.Info
+    assert translate.message_type("hint") == types.MessageType.Info
 
 
 def test_message_of_other_kinds_and_without_title() -> None:
@@ -73,9 +91,44 @@ def test_diagnostic_sits_on_the_leak_line_with_kind_and_retainer_hops() -> None:
     assert diagnostic.data == {"findingId": "f1"}
     related = diagnostic.related_information or []
     assert [(info.location.uri, info.location.range.start.line, info.message) for info in related] == [
-        (Path(APP).as_uri(), 11, "(closure) via [1209]"),
-        (Path(LIB).as_uri(), 3, "createLeak via context"),
+        (Path(APP).as_uri(), 11, "'leak' listener at app.js:12"),
+        (Path(LIB).as_uri(), 3, "createLeak at bus.js:4"),
     ]
+
+
+def _hops(*hops: tuple[str, str, int | None]) -> list[Any]:
+    return [
+        {"node": node, "edge": edge, "location": {"path": APP, "line": line, "column": 1} if line else None}
+        for node, edge, line in hops
+    ]
+
+
+def test_related_information_names_the_user_code_on_a_real_shaped_path() -> None:
+    # The path Node 20 gives for a listener added from a setInterval callback.
+    path = _hops(
+        ("(root)", "", None),
+        ("global", "2", None),
+        ("Timeout", "_idleNext", None),
+        ("(anonymous function)", "_onTimeout", 12),
+        ("system / Context", "context", None),
+        ("EventEmitter", "emitter", None),
+        ("Object", "_events", None),
+        ("Array", "leak", None),
+        ("(anonymous function)", "[51]", 9),
+        ("handle()", "onDone", 20),
+    )
+    finding = as_finding({**listener_finding(), "retainer_path": path})
+    (diagnostic,) = translate.diagnostics_by_uri([finding])[Path(APP).as_uri()]
+    assert [info.message for info in diagnostic.related_information or []] == [
+        "timer callback at app.js:12 (its closure holds `emitter`)",
+        "'leak' listener at app.js:9",
+        "function handle at app.js:20",
+    ]
+    once = _hops(("Object", "_events", None), ("bound handler()", "data", 4), ("Map", "x", 5))
+    assert translate.hop_text(
+        as_finding({**listener_finding(), "retainer_path": once})["retainer_path"], 1
+    ) == ("'data' listener at app.js:4")
+    assert translate.hop_role(path, 5) == "EventEmitter"
 
 
 def test_threshold_and_missing_locations_filter_diagnostics() -> None:
@@ -101,7 +154,7 @@ def test_code_lens_above_leak_and_busy_closure_sites() -> None:
     ]
     lenses = translate.code_lenses(Path(APP).as_uri(), [listener_finding()], hotspots)
     assert [(lens.range.start.line, lens.command and lens.command.title) for lens in lenses] == [
-        (11, "▲ 1,200 listeners retained · 9.6 MB · Show retainers"),
+        (11, "▲ 1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB) · Show retainers"),
         (29, "5,000 closures alive · 400.0 kB"),
     ]
     assert lenses[0].command is not None
@@ -121,7 +174,10 @@ def test_hover_lists_retainers_growth_and_fix() -> None:
     text = result.contents.value
     assert "event-listener leak" in text
     assert "gains 'leak' listeners that are never removed" in text
-    assert "Growth per snapshot: 10 → 610 → 1,210 listeners · 80.0 kB → 4.9 MB → 9.7 MB retained" in text
+    assert f"**{translate.growth_text(listener_finding())}**" in text
+    assert (
+        "In each of the 3 snapshots: 10 → 610 → 1,210 listeners · 80.0 kB → 4.9 MB → 9.7 MB retained" in text
+    )
     assert "4. `leak` → `Array`" in text
     assert f"([bus.js:4]({Path(LIB).as_uri()}#L4))" in text
     assert "**Fix:** Remove the listener with emitter.off('leak', fn)" in text

@@ -10,7 +10,7 @@ from .launch import NodeProcess, launch_node
 from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
 from .scripts import ScriptInfo, scripts_from_json
 from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir, read_sidecar, sidecar_path
-from .targets import ResolvedTarget, is_loopback, resolve_target
+from .targets import NodeProcessInfo, ResolvedTarget, is_loopback, list_node_processes, resolve_target
 
 __all__ = [
     "LEAK_STREAK",
@@ -20,6 +20,7 @@ __all__ = [
     "MemoryMonitor",
     "MemorySample",
     "NodeProcess",
+    "NodeProcessInfo",
     "ResolvedTarget",
     "SavedSnapshot",
     "ScriptInfo",
@@ -28,6 +29,7 @@ __all__ = [
     "heapscope_dir",
     "is_loopback",
     "launch_node",
+    "list_node_processes",
     "read_sidecar",
     "resolve_target",
     "scripts_from_json",

@@ -141,14 +141,14 @@ class InspectorSession:
         A process attached to right after it opened its inspector may still be in Node's
         bootstrap: ``process.version`` is there but ``pid``, ``argv``, ``execArgv`` and
         ``title`` are not defined yet (they come back missing from the JSON). So the probe
-        is repeated until the process reports all of them or ``timeout`` runs out; after
-        the deadline whatever the process reported is kept, since a session that answers
-        is usable even if it never says who it is.
+        is repeated until the process reports all of them or ``timeout`` runs out (each
+        probe may take ``timeout`` to answer, so a stopped process fails as before);
+        after the deadline whatever the process reported is kept, since a session that
+        answers is usable even if it never says who it is.
         """
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            remaining = max(deadline - time.monotonic(), 0.1)
-            info = self.evaluate_fixed(_TARGET_INFO_EXPRESSION, remaining)
+            info = self.evaluate_fixed(_TARGET_INFO_EXPRESSION, timeout)
             if isinstance(info, dict):
                 self.target_info.update(info)
             if all(key in self.target_info for key in _PROCESS_INFO_KEYS) or time.monotonic() >= deadline:

@@ -5,6 +5,8 @@ inspector's ``/json/list``); a PID of a Node process (the inspector is switched 
 SIGUSR1 and its port found); and the CDP proxy address VS Code's JavaScript debugger
 hands out (``extension.js-debug.requestCDPProxy``), either as its JSON result
 ``{"host": …, "port": …, "path": …}`` or written ``js-debug://HOST:PORT/PATH``.
+Processes, their command lines and listening ports come from psutil, the same on
+Linux, macOS and Windows.
 
 The inspector gives whoever connects full control of the process, so only loopback hosts
 are accepted unless the caller explicitly allows remote ones.
@@ -19,12 +21,14 @@ import os
 import re
 import signal
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+import psutil
 
 from .errors import InspectorError
 from .session import describe_os_error
@@ -33,6 +37,8 @@ DEFAULT_INSPECTOR_PORT = 9229
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 # PID -> inspector port found earlier in this process: re-attaching needs no second search.
 _found_ports: dict[int, int] = {}
+_INSPECT_OPTION = re.compile(r"^--inspect(?:-brk|-port|-wait)?(?:=(?:.*:)?(?P<port>\d+))?$")
+_NODE_EXECUTABLE = re.compile(r"^(?:node|nodejs)(?:\d+)?(?:\.exe)?$")
 _HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:/\s]+)):(?P<port>\d{1,5})$")
 
 
@@ -191,35 +197,40 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
 
     Node opens its inspector on SIGUSR1 (on 127.0.0.1:9229 unless ``--inspect-port``
     says otherwise). We compare the process's listening sockets before and after the
-    signal (Linux ``/proc``), so a non-default port is found too; elsewhere we try the
-    port from its command line, then 9229. SIGUSR1 terminates most programs that are not
-    Node, so we only send it to a process whose executable is ``node``.
+    signal (psutil, on every platform that lets us see them), so a non-default port is
+    found too; where the sockets are hidden we try the port from its command line, then
+    9229. SIGUSR1 terminates most programs that are not Node, so we only send it to a
+    process whose executable is ``node``.
     """
     description = f"process {pid}"
     if not hasattr(signal, "SIGUSR1"):
         raise InspectorError(
-            "attaching by PID needs SIGUSR1, which this platform does not have; use HOST:PORT"
+            "attaching by PID needs SIGUSR1, which this platform does not have; "
+            "start the program with --inspect and attach by HOST:PORT"
         )
-    executable = _executable_name(pid)
-    if executable is not None and "node" not in executable.lower():
+    process = _process(pid)
+    if process is None:
+        raise InspectorError(f"there is no process with PID {pid}")
+    executable = _executable_name(process)
+    if executable is not None and not is_node_executable(executable):
         raise InspectorError(
             f"process {pid} runs {executable}, not node; Heapscope only sends SIGUSR1 to Node.js processes"
         )
-    before = _listening_ports(pid)
+    before = listening_ports(process)
     try:
-        os.kill(pid, signal.SIGUSR1)
-    except ProcessLookupError:
+        process.send_signal(signal.SIGUSR1)
+    except psutil.NoSuchProcess:
         raise InspectorError(f"there is no process with PID {pid}") from None
-    except PermissionError:
+    except psutil.AccessDenied:
         raise InspectorError(f"not allowed to signal process {pid} (it belongs to another user)") from None
     started = time.monotonic()
     tried: set[int] = set()
     while True:
-        now_listening = _listening_ports(pid)
+        now_listening = listening_ports(process)
         # The process's older sockets are probably its own servers: probe them only when no new
         # socket showed up for a second (its inspector may have been on before the signal).
         include_old = time.monotonic() - started > 1.0
-        candidates = _candidate_ports(pid, before, now_listening, include_old)
+        candidates = _candidate_ports(process, before, now_listening, include_old)
         remembered = _found_ports.get(pid)
         if remembered is not None and (now_listening is None or remembered in now_listening):
             candidates.insert(0, remembered)
@@ -235,7 +246,7 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
         if time.monotonic() - started >= timeout:
             break
         time.sleep(0.1)
-    if not _alive(pid):
+    if not _alive(process):
         raise InspectorError(
             f"process {pid} exited after SIGUSR1; it was not a Node.js process with an inspector"
         )
@@ -246,12 +257,14 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
     )
 
 
-def _candidate_ports(pid: int, before: set[int] | None, now: set[int] | None, include_old: bool) -> list[int]:
+def _candidate_ports(
+    process: psutil.Process, before: set[int] | None, now: set[int] | None, include_old: bool
+) -> list[int]:
     """Ports to probe, most likely first: new since the signal, then the command line's, then 9229."""
     ordered: list[int] = []
     if now is not None:
         ordered.extend(sorted(now - (before or set())))
-    ordered.extend(_ports_from_command_line(pid))
+    ordered.extend(inspect_ports_in(_command_line(process)))
     ordered.append(DEFAULT_INSPECTOR_PORT)
     if now is not None:
         if include_old:
@@ -261,63 +274,128 @@ def _candidate_ports(pid: int, before: set[int] | None, now: set[int] | None, in
     return list(dict.fromkeys(ordered))
 
 
-def _ports_from_command_line(pid: int) -> list[int]:
-    try:
-        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return []
+def inspect_ports_in(arguments: Sequence[str]) -> list[int]:
+    """Non-zero ports named by ``--inspect[-brk|-port|-wait]=[HOST:]PORT`` options."""
     ports = []
     for argument in arguments:
-        match = re.match(rb"--inspect(?:-brk|-port|-wait)?=(?:.*:)?(\d+)$", argument)
-        if match and int(match[1]):
-            ports.append(int(match[1]))
+        match = _INSPECT_OPTION.match(argument)
+        if match and match["port"] and int(match["port"]):
+            ports.append(int(match["port"]))
     return ports
 
 
-def _executable_name(pid: int) -> str | None:
+def has_inspect_option(arguments: Sequence[str]) -> bool:
+    """The command line switches the inspector on (``--inspect``, ``--inspect-brk=…``; not ``-port``)."""
+    return any(
+        _INSPECT_OPTION.match(argument) and not argument.startswith("--inspect-port")
+        for argument in arguments
+    )
+
+
+def is_node_executable(name: str) -> bool:
+    """``node``, ``nodejs``, ``node22``, ``node.exe``: the executables SIGUSR1 is safe to send to."""
+    return _NODE_EXECUTABLE.match(Path(name).name.lower()) is not None
+
+
+def _process(pid: int) -> psutil.Process | None:
     try:
-        return Path(os.readlink(f"/proc/{pid}/exe")).name
-    except OSError:
-        pass
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip() or None
-    except OSError:
+        return psutil.Process(pid)
+    except (psutil.NoSuchProcess, ValueError):
         return None
 
 
-def _alive(pid: int) -> bool:
+def _command_line(process: psutil.Process) -> list[str]:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return process.cmdline()
+    except (psutil.Error, OSError):
+        return []
+
+
+def _executable_name(process: psutil.Process) -> str | None:
+    """The executable's file name; None when the platform hides it from us."""
+    try:
+        exe = process.exe()
+    except (psutil.Error, OSError):
+        exe = ""
+    if exe:
+        return Path(exe).name
+    try:
+        return process.name() or None
+    except (psutil.Error, OSError):
+        return None
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    # A zombie still answers kill(0); /proc tells it apart.
-    try:
-        return " Z " not in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
-    except (OSError, IndexError):
+    except (psutil.Error, OSError):
         return True
 
 
-def _listening_ports(pid: int) -> set[int] | None:
-    """TCP ports ``pid`` listens on, from /proc (None where /proc is not readable)."""
+def listening_ports(process: psutil.Process) -> set[int] | None:
+    """TCP ports ``process`` listens on; None where the platform does not let us see them."""
     try:
-        inodes = set()
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            with contextlib.suppress(OSError):
-                link = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if link.startswith("socket:["):
-                    inodes.add(link[8:-1])
-    except OSError:
+        connections = process.net_connections(kind="tcp")
+    except (psutil.Error, OSError):
         return None
-    ports: set[int] = set()
-    for table in ("tcp", "tcp6"):
-        try:
-            lines = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
-        except OSError:
+    return {conn.laddr.port for conn in connections if conn.status == psutil.CONN_LISTEN and conn.laddr}
+
+
+# -- listing Node processes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeProcessInfo:
+    """A running Node.js process, as "Pick a Node process" lists it."""
+
+    pid: int
+    command_line: list[str]
+    inspecting: bool
+    """Its command line turns the inspector on."""
+    inspector_ports: list[int]
+    """Listening ports that answered as a Node inspector (empty when none was probed or found)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pid": self.pid,
+            "commandLine": self.command_line,
+            "inspecting": self.inspecting,
+            "inspectorPorts": self.inspector_ports,
+        }
+
+
+def list_node_processes(*, exclude: Iterable[int] = (), probe_timeout: float = 0.3) -> list[NodeProcessInfo]:
+    """Node.js processes of this machine that we may look at, newest first.
+
+    ``exclude`` names PIDs to leave out (the editor's own helpers). For processes whose
+    command line turns the inspector on, their listening ports are probed for
+    ``/json/list`` so the list says where the inspector already is.
+    """
+    skipped = {os.getpid(), *exclude}
+    found: list[tuple[float, psutil.Process, list[str]]] = []
+    for process in psutil.process_iter(["pid", "name", "exe", "cmdline", "create_time"]):
+        info = process.info
+        if info["pid"] in skipped:
             continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 9 and fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+        names = [info.get("exe") or "", info.get("name") or "", *(info.get("cmdline") or [])[:1]]
+        if not any(name and is_node_executable(name) for name in names):
+            continue
+        found.append((info.get("create_time") or 0.0, process, list(info.get("cmdline") or [])))
+    found.sort(key=lambda item: item[0], reverse=True)
+    result = []
+    for _, process, command_line in found:
+        inspecting = has_inspect_option(command_line)
+        ports = _inspector_ports(process, probe_timeout) if inspecting else []
+        result.append(NodeProcessInfo(process.pid, command_line, inspecting, ports))
+    return result
+
+
+def _inspector_ports(process: psutil.Process, timeout: float) -> list[int]:
+    ports = []
+    for port in sorted(listening_ports(process) or ()):
+        with contextlib.suppress(InspectorError):
+            discover_page("127.0.0.1", port, timeout)
+            ports.append(port)
     return ports

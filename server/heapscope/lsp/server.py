@@ -358,13 +358,32 @@ def on_hover(ls: HeapscopeServer, params: types.HoverParams) -> types.Hover | No
 async def attach(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
         target = _text(_argument(args, "target", required=True), "target")
+        first = args[0] if args else None
+        # A client that just asked the user ("Attach to the debug session?") says announce: false.
+        announce = not (isinstance(first, Mapping) and first.get("announce") is False)
         result = await ls.run_quick(f"attach to {target}", lambda: ls.session.attach(target))
         ls.send_status()
         if result is not None:
-            ls.show(f"Heapscope attached to {target}.", types.MessageType.Info)
+            message = f"Heapscope attached to {result['description']}."
+            ls.log(f"{message} ({target})", types.MessageType.Info)
+            if announce:
+                ls.show(message, types.MessageType.Info)
         return result
 
     return await _guard(ls, "attach", body)
+
+
+@server.command("heapscope.listTargets")
+async def list_targets(ls: HeapscopeServer, *args: Any) -> Any:
+    """Node.js processes on this machine for "Pick a Node process" (psutil, every platform)."""
+
+    async def body() -> Any:
+        first = args[0] if args else None
+        exclude = first.get("exclude") if isinstance(first, Mapping) else None
+        pids = [pid for pid in exclude or [] if isinstance(pid, int) and not isinstance(pid, bool)]
+        return await ls.run_quick("list the Node.js processes", lambda: ls.session.list_targets(pids))
+
+    return await _guard(ls, "list the Node.js processes", body)
 
 
 @server.command("heapscope.detach")
@@ -430,7 +449,8 @@ def _announce(ls: HeapscopeServer, report: Mapping[str, Any]) -> None:
         top = translate.leak_summary(ls.session.findings[0])
         more = f" (and {count - 1} more)" if count > 1 else ""
         ls.show(
-            f"Heapscope found {count} leak{'s' if count > 1 else ''}: {top}{more}", types.MessageType.Warning
+            f"Heapscope found {count} leak{'s' if count > 1 else ''}: {top}{more}",
+            translate.message_type(ls.session.findings[0]["severity"]),
         )
     else:
         ls.show("Heapscope found no leak.", types.MessageType.Info)

@@ -36,6 +36,24 @@ CLOSURE_CENSUS_MAX_BYTES = 256 * 1000 * 1000
 """The "closures alive" lenses re-read the latest snapshot; above this size that costs too much."""
 
 
+def describe_target(info: Mapping[str, Any]) -> str:
+    """``emitter-leak.js (process 4242)``: what the user knows the process by, not its inspector URL.
+
+    From the process's own ``argv`` (the script it runs) and ``pid``; a js-debug proxy
+    address or a websocket URL means nothing to the person who pressed F5.
+    """
+    pid = info.get("pid")
+    argv = info.get("argv")
+    script = next(
+        (str(arg) for arg in (argv[1:] if isinstance(argv, list) else []) if not str(arg).startswith("-")),
+        "",
+    )
+    name = Path(script).name if script else str(info.get("title") or "Node.js")
+    if isinstance(pid, int):
+        return f"{name} (process {pid})"
+    return name if script or info.get("title") else str(info.get("target") or "the Node.js process")
+
+
 def _file_size(path: str) -> int:
     try:
         return Path(path).stat().st_size
@@ -115,7 +133,11 @@ class Session:
 
     def status(self) -> dict[str, Any]:
         with self._lock:
-            return {"attached": self.inspector is not None, "target": self.target}
+            return {
+                "attached": self.inspector is not None,
+                "target": self.target,
+                "description": describe_target(self.target_info) if self.inspector is not None else None,
+            }
 
     def finding(self, finding_id: str) -> FindingJson:
         with self._lock:
@@ -143,17 +165,29 @@ class Session:
                 self.target = target
                 self.target_info = dict(session.target_info or {})
             session.connection.on_close(lambda error: self._lost(session, target, error))
-            return {"attached": True, "target": target, "targetInfo": self.target_info}
+            return {
+                "attached": True,
+                "target": target,
+                "description": describe_target(self.target_info),
+                "targetInfo": self.target_info,
+            }
+
+    def list_targets(self, exclude: Sequence[int]) -> dict[str, Any]:
+        """Node.js processes to offer in "Pick a Node process"; ``exclude`` the editor's own."""
+        from ..inspector import list_node_processes
+
+        return {"processes": [process.to_json() for process in list_node_processes(exclude=exclude)]}
 
     def _lost(self, session: InspectorSession, target: str, error: BaseException) -> None:
         """The connection ended; if it was not us detaching, forget the target and say so."""
         with self._lock:
             if self.inspector is not session:
                 return
+            description = describe_target(self.target_info)
         during_step = self._busy.locked()
         self.detach()
         if self.on_target_lost is not None:
-            self.on_target_lost(f"Heapscope lost the connection to {target}: {error}", during_step)
+            self.on_target_lost(f"Heapscope lost the connection to {description}: {error}", during_step)
 
     def detach(self) -> dict[str, Any]:
         self.stop_monitor()

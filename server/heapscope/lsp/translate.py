@@ -31,6 +31,17 @@ _SEVERITIES = {
     "hint": types.DiagnosticSeverity.Hint,
 }
 
+_MESSAGE_TYPES = {
+    "error": types.MessageType.Error,
+    "warning": types.MessageType.Warning,
+}
+
+
+def message_type(severity: str) -> types.MessageType:
+    """The notification icon that matches a finding's diagnostic: an error reads as an error."""
+    return _MESSAGE_TYPES.get(severity, types.MessageType.Info)
+
+
 # How a person counts what grows, per finding kind.
 _NOUNS = {
     "event-listener": ("listener", "listeners"),
@@ -149,14 +160,32 @@ def diagnostic_message(finding: FindingJson) -> str:
     return message
 
 
-def lens_title(finding: FindingJson) -> str:
-    count = count_growth(finding)
-    parts = [f"▲ {count:,} {noun(finding['kind'], count)} retained"]
-    growth = retained_growth(finding)
-    if growth > 0:
-        parts.append(format_bytes(growth))
-    parts.append("Show retainers")
+def _signed_bytes(size: int) -> str:
+    return f"+{format_bytes(size)}" if size > 0 else f"−{format_bytes(-size)}" if size < 0 else "±0 B"
+
+
+def growth_text(finding: FindingJson) -> str:
+    """Totals at the last snapshot, growth over the run: ``34 listeners (+12) · 27.2 MB retained (+9.6 MB)``.
+
+    The one wording of a finding's numbers: the code lens, the hover and the editor's
+    Leaks view (client-vscode/src/logic/findings.ts ``growthText``) all show this, so a
+    total is never read as a delta or the other way round.
+    """
+    counts = finding["growth"]["count"]
+    sizes = finding["growth"]["retained_bytes"]
+    parts = []
+    if counts:
+        total = counts[-1]
+        parts.append(f"{total:,} {noun(finding['kind'], total)} ({count_growth(finding):+,})")
+    if sizes:
+        parts.append(f"{format_bytes(sizes[-1])} retained ({_signed_bytes(retained_growth(finding))})")
     return " · ".join(parts)
+
+
+def lens_title(finding: FindingJson) -> str:
+    """``▲ 34 listeners (+12) · 27.2 MB retained (+9.6 MB) · Show retainers``."""
+    numbers = growth_text(finding)
+    return f"▲ {numbers} · Show retainers" if numbers else "▲ Show retainers"
 
 
 # ---------------------------------------------------------------- positions
@@ -187,9 +216,53 @@ def _is_usable(location: LocationJson | None) -> bool:
 # ---------------------------------------------------------------- diagnostics
 
 
-def hop_text(hop: HopJson) -> str:
-    edge = hop["edge"]
-    return f"{hop['node']} via {edge}" if edge else hop["node"]
+def _is_function(node: str) -> bool:
+    return node in ("(anonymous function)", "(closure)") or node.endswith("()")
+
+
+def hop_role(path: Sequence[HopJson], index: int) -> str:
+    """What a hop is to the developer, read from the edges around it: ``'leak' listener``,
+    ``timer callback``, ``function handle``; a hop that is no function keeps its class name.
+
+    An EventEmitter keeps listeners under ``_events.<event>`` (one function, or an array
+    of them); a timer keeps its callback as ``_onTimeout``; an ``Immediate`` as ``_onImmediate``.
+    """
+    hop = path[index]
+    node, edge = hop["node"], hop["edge"]
+    if not _is_function(node):
+        return node
+    edges = [path[i]["edge"] if i >= 0 else "" for i in (index - 2, index - 1)]
+    if edges[1] == "_events":
+        return f"'{edge}' listener"
+    if edges[0] == "_events" and edge.startswith("["):
+        return f"'{edges[1]}' listener"
+    if edge in ("_onTimeout", "_repeat"):
+        return "timer callback"
+    if edge == "_onImmediate":
+        return "setImmediate callback"
+    name = node[:-2] if node.endswith("()") else ""
+    return f"function {name}" if name else "function"
+
+
+def _held_variable(path: Sequence[HopJson], index: int) -> str | None:
+    """The variable of a function's closure scope the path goes through next, if any."""
+    if index + 2 < len(path) and path[index + 1]["edge"] == "context":
+        variable = path[index + 2]["edge"]
+        if variable and not variable.startswith("[") and not variable.isdigit():
+            return variable
+    return None
+
+
+def hop_text(path: Sequence[HopJson], index: int) -> str:
+    """``'leak' listener at app.js:12``, ``timer callback at app.js:30 (its closure holds `emitter`)``."""
+    text = hop_role(path, index)
+    location = path[index]["location"]
+    if location is not None:
+        text += f" at {location_label(location)}"
+    variable = _held_variable(path, index)
+    if variable is not None:
+        text += f" (its closure holds `{variable}`)"
+    return text
 
 
 def diagnostics_by_uri(
@@ -204,12 +277,13 @@ def diagnostics_by_uri(
         location = finding["location"]
         if location is None or not _is_usable(location) or not shows(finding["severity"]):
             continue
+        hops = finding["retainer_path"]
         related = [
             types.DiagnosticRelatedInformation(
                 location=types.Location(uri=path_uri(hop_location["path"]), range=line_range(hop_location)),
-                message=hop_text(hop),
+                message=hop_text(hops, index),
             )
-            for hop in finding["retainer_path"]
+            for index, hop in enumerate(hops)
             if (hop_location := hop["location"]) is not None and _is_usable(hop_location)
         ]
         allocated = finding.get("allocation_site")
@@ -322,8 +396,11 @@ def retainer_markdown(path: Sequence[HopJson], limit: int = _MAX_HOVER_HOPS) -> 
 
 
 def growth_markdown(finding: FindingJson) -> str:
+    """The lens's numbers in bold, then the value in each snapshot they come from."""
     counts = finding["growth"]["count"]
     sizes = finding["growth"]["retained_bytes"]
+    if not counts and not sizes:
+        return "Growth: unknown"
     count_text = " → ".join(f"{count:,}" for count in counts)
     size_text = " → ".join(format_bytes(size) for size in sizes)
     what = noun(finding["kind"], counts[-1] if counts else 0)
@@ -332,7 +409,11 @@ def growth_markdown(finding: FindingJson) -> str:
         parts.append(f"{count_text} {what}")
     if sizes:
         parts.append(f"{size_text} retained")
-    return "Growth per snapshot: " + " · ".join(parts) if parts else "Growth per snapshot: unknown"
+    snapshots = max(len(counts), len(sizes))
+    return (
+        f"**{growth_text(finding)}** (now, and growth since the first snapshot)\n\n"
+        f"In each of the {snapshots} snapshots: " + " · ".join(parts)
+    )
 
 
 def finding_markdown(finding: FindingJson) -> str:
