@@ -79,3 +79,17 @@ def test_diff_prints_the_comparison(leaky: Snapshotted, capsys: pytest.CaptureFi
     rows = {line.split()[-1]: line.split() for line in out.splitlines()[2:]}
     assert "Object" in rows
     assert int(rows["Object"][0].replace(",", "")) >= 120  # 2 x 60 cache entries were created
+
+
+def test_diff_json_rows_match_the_table(leaky: Snapshotted, capsys: pytest.CaptureFixture[str]) -> None:
+    before, after = str(leaky.snapshots[0]), str(leaky.snapshots[2])
+    assert main(["diff", "--format", "json", "--top", "10", before, after]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["before"], document["after"]) == (before, after)
+    rows = {row["class"]: row for row in document["classes"]}
+    assert len(document["classes"]) <= 10
+    assert rows["Object"]["new"] >= 120
+    assert all(row["delta"] == row["new"] - row["deleted"] for row in document["classes"])
+    assert main(["diff", "--top", "10", before, after]) == 0
+    table = {line.split()[-1]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert int(table["Object"][0].replace(",", "")) == rows["Object"]["new"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -46,6 +47,29 @@ def test_monitor_command(node_program: NodeProgramFactory, capsys: pytest.Captur
     assert len(lines) == 4
     for line in lines[1:]:
         assert " rss " in line and " heapUsed " in line and " after GC " in line
+
+
+def test_snapshot_and_monitor_json(
+    node_program: NodeProgramFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = node_program()
+    output = tmp_path / "json.heapsnapshot"
+    assert main(["snapshot", program.host_port, "-o", str(output), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["path"] == str(output.resolve())
+    assert document["size"] == output.stat().st_size > 0
+    assert document["pid"] == program.pid and document["nodeVersion"].startswith("v")
+
+    assert main(["monitor", program.host_port, "--interval", "0.1", "--count", "3", "--format", "json"]) == 0
+    printed = capsys.readouterr()
+    assert printed.err.startswith(f"monitoring process {program.pid}")
+    samples = [json.loads(line) for line in printed.out.splitlines()]
+    assert len(samples) == 3
+    for sample in samples:
+        assert sample["pid"] == program.pid
+        assert sample["heapUsed"] > 0 and sample["rss"] >= sample["heapUsed"]
+        assert isinstance(sample["leakSuspected"], bool) and isinstance(sample["verdict"], str)
+    assert [s["timestamp"] for s in samples] == sorted(s["timestamp"] for s in samples)
 
 
 @pytest.mark.parametrize("command", ["snapshot", "monitor"])

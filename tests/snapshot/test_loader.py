@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -200,6 +201,30 @@ def test_inspect_prints_counts_and_top_classes(listener_snapshot: tuple[Path, Pa
     by_count = result.stdout.split("Top 20 classes by count")[1].split("Top 20")[0].strip().splitlines()
     assert len(by_count) == 21  # header + 20 classes
     assert "EventEmitter" in result.stdout or "(closure)" in result.stdout
+
+
+def test_inspect_json_has_the_text_summary_numbers(listener_snapshot: tuple[Path, Path]) -> None:
+    _, path = listener_snapshot
+    snapshot = load_snapshot(path)
+    snapshot.initialize()
+    result = run_cli("inspect", "--format", "json", "--top", "5", str(path))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["file"], document["nodes"], document["edges"]) == (
+        str(path),
+        snapshot.node_count,
+        snapshot.edge_count,
+    )
+    assert document["totalSize"] == snapshot.total_size
+    assert len(document["topByCount"]) == len(document["topByRetainedSize"]) == 5
+    counts = [row["count"] for row in document["topByCount"]]
+    assert counts == sorted(counts, reverse=True)
+    sizes = [row["retainedSize"] for row in document["topByRetainedSize"]]
+    assert sizes == sorted(sizes, reverse=True)
+    assert set(document["topByCount"][0]) == {"class", "count", "shallowSize", "retainedSize"}
+    text = run_cli("inspect", "--top", "5", str(path)).stdout
+    top = document["topByCount"][0]
+    assert f"{top['count']:,}" in text and top["class"] in text
 
 
 def test_inspect_on_a_truncated_file_prints_one_line_and_fails(

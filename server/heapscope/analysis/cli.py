@@ -10,9 +10,10 @@ import os
 import sys
 from typing import Any
 
+from ..output import add_format_option, print_json
 from ..snapshot import SnapshotError, load_snapshot
 from .analyze import AnalysisError, analyze_snapshots, check_same_process
-from .diff import diff_snapshots, format_comparison
+from .diff import comparison_json, diff_snapshots, format_comparison
 from .model import LeakReport
 from .report import render
 
@@ -26,6 +27,7 @@ def register(subparsers: Any) -> None:
     diff.add_argument("before", help="the earlier .heapsnapshot")
     diff.add_argument("after", help="the later .heapsnapshot")
     diff.add_argument("--top", type=int, default=30, help="how many classes to list (default 30)")
+    add_format_option(diff, "the per-class rows, largest change first")
     diff.set_defaults(func=run_diff)
 
 
@@ -65,6 +67,11 @@ def run_diff(args: argparse.Namespace) -> int:
     except (SnapshotError, AnalysisError) as error:
         return fail(str(error))
     deltas = diff_snapshots(before, after)
+    if args.format == "json":
+        print_json(
+            {"before": args.before, "after": args.after, "classes": comparison_json(deltas[: args.top])}
+        )
+        return 0
     print(f"{args.before} -> {args.after}")
     print(format_comparison(deltas, args.top))
     return 0

@@ -20,9 +20,11 @@ from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
 from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
 from ..inspector.cli import add_common, format_sample
 from ..snapshot import SnapshotError
+from ..units import format_bytes
 from .errors import RunError
 from .live import find_leaks_live
 from .program import RunOptions, run_program
+from .runs import RUNS_KEPT, clean, prune_runs
 from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP, wait
 from .verify import to_text as verification_text
 from .verify import verify_report
@@ -55,6 +57,14 @@ def register(subparsers: Any) -> None:
         usage="heapscope run [options] -- node app.js [args]",
     )
     _timing_options(run, warmup=DEFAULT_WARMUP, tracking=True)
+    run.add_argument(
+        "--keep",
+        type=int,
+        default=RUNS_KEPT,
+        metavar="N",
+        help=f"runs to keep under .heapscope/runs, the newest first; older ones are deleted "
+        f"(default {RUNS_KEPT})",
+    )
     run.add_argument("--quiet", action="store_true", help="do not echo the program's output or progress")
     output_options(run)
     run.add_argument("program", nargs=argparse.REMAINDER, help="-- node app.js [args]")
@@ -126,6 +136,20 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     add_common(verify)
     verify.set_defaults(func=run_verify)
+
+    clean_parser = subparsers.add_parser(
+        "clean", help="delete the snapshots kept under .heapscope/runs (and, with --snapshots, single ones)"
+    )
+    clean_parser.add_argument(
+        "--keep", type=int, default=0, metavar="N", help="keep the newest N runs (default 0: none)"
+    )
+    clean_parser.add_argument(
+        "--snapshots", action="store_true", help="also delete the snapshots under .heapscope/snapshots"
+    )
+    clean_parser.add_argument(
+        "--workspace", default=".", help="where .heapscope/ lives (default: current directory)"
+    )
+    clean_parser.set_defaults(func=run_clean)
 
 
 def _timing_options(parser: argparse.ArgumentParser, *, warmup: float, tracking: bool) -> None:
@@ -209,6 +233,8 @@ def run_run(args: argparse.Namespace) -> int:
         program = program[1:]
     if not program:
         return fail("no program given: use heapscope run [options] -- node app.js [args]")
+    if args.keep < 1:
+        return fail(f"--keep must be at least 1 (the run being made), got {args.keep}")
     options = RunOptions(
         interval=args.interval,
         warmup=args.warmup,
@@ -221,6 +247,13 @@ def run_run(args: argparse.Namespace) -> int:
         report = run_program(program, options)
     except (RunError, SnapshotError, AnalysisError) as error:
         return fail(str(error))
+    finally:
+        removed = prune_runs(args.workspace or os.getcwd(), args.keep)
+        if removed.runs:
+            _status_printer(args)(
+                f"deleted {removed.runs} older run{'s' if removed.runs > 1 else ''} "
+                f"({format_bytes(removed.bytes)}); --keep {args.keep}"
+            )
     return emit(report, args)
 
 
@@ -270,7 +303,11 @@ def run_monitor(args: argparse.Namespace) -> int:
             node.stop()
         return fail(str(error))
     pid = session.target_info.get("pid", "?")
-    print(f"monitoring process {pid} ({session.target.description}); Ctrl+C to stop", file=lines, flush=True)
+    # --format json: one JSON object per sample and line (JSON Lines); the greeting then goes
+    # to stderr so the sample stream holds nothing else.
+    as_json = args.format == "json"
+    greeting = f"monitoring process {pid} ({session.target.description}); Ctrl+C to stop"
+    print(greeting, file=sys.stderr if as_json else lines, flush=True)
     monitor = MemoryMonitor(session, args.interval)
     suspected = limit_reached = False
     report = None
@@ -279,7 +316,14 @@ def run_monitor(args: argparse.Namespace) -> int:
         capture = Capture(session, options, status=status)
         monitor.start()
         for sample in monitor.stream():
-            print(format_sample(sample), file=lines, flush=True)
+            if as_json:
+                print(
+                    orjson.dumps({"pid": session.target_info.get("pid"), **sample.to_json()}).decode(),
+                    file=lines,
+                )
+                lines.flush()
+            else:
+                print(format_sample(sample), file=lines, flush=True)
             suspected = suspected or sample.leak_suspected
             for path in capture.heap_limit_snapshots():
                 limit_reached = True
@@ -389,3 +433,14 @@ def _verify_live(
         )
     finally:
         session.close()
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    if args.keep < 0:
+        return fail(f"--keep must not be negative, got {args.keep}")
+    removed = clean(args.workspace, keep=args.keep, snapshots=args.snapshots)
+    what = [f"{removed.runs} run{'' if removed.runs == 1 else 's'}"]
+    if args.snapshots:
+        what.append(f"{removed.snapshots} snapshot{'' if removed.snapshots == 1 else 's'}")
+    print(f"deleted {' and '.join(what)} ({format_bytes(removed.bytes)})")
+    return 0

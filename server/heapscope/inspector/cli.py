@@ -9,8 +9,10 @@ import argparse
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
+from ..output import add_format_option, print_json
 from .client import connect
 from .errors import InspectorError
 from .monitor import MemorySample
@@ -34,6 +36,7 @@ def register(subparsers: Any) -> None:
     snapshot.add_argument(
         "--workspace", default=".", help="where .heapscope/ lives (default: current directory)"
     )
+    add_format_option(snapshot, "the file, its size, the time taken and the process")
     add_common(snapshot)
     snapshot.set_defaults(func=run_snapshot)
 
@@ -129,6 +132,17 @@ def run_snapshot(args: argparse.Namespace) -> int:
     finally:
         session.close()
     bar.finish()
-    print(f"{saved.path}  ({saved.size / 1e6:,.1f} MB in {saved.seconds:.1f} s)")
+    if args.format == "json":
+        print_json(
+            {
+                "path": str(Path(saved.path).resolve()),
+                "size": saved.size,
+                "seconds": saved.seconds,
+                "pid": session.target_info.get("pid"),
+                "nodeVersion": session.target_info.get("nodeVersion"),
+            }
+        )
+    else:
+        print(f"{saved.path}  ({saved.size / 1e6:,.1f} MB in {saved.seconds:.1f} s)")
     print(f"heapscope: {SEPARATE_SESSIONS}", file=sys.stderr)
     return 0

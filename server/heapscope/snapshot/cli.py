@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..output import add_format_option, print_json
 from ..units import format_bytes
 from .errors import SnapshotError
 from .model import HeapSnapshot, load_snapshot
@@ -17,6 +18,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("inspect", help="summarise a .heapsnapshot file")
     parser.add_argument("file", help="a .heapsnapshot written by Node, the inspector or Chrome DevTools")
     parser.add_argument("--top", type=int, default=20, help="how many classes to list (default 20)")
+    add_format_option(parser, "totals and the top classes by count and by retained size")
     parser.set_defaults(func=run_inspect)
 
 
@@ -37,6 +39,33 @@ def class_table(snapshot: HeapSnapshot) -> dict[str, np.ndarray[Any, Any]]:
     return {"count": counts, "shallow": shallow, "retained": retained_sum}
 
 
+def inspect_json(
+    file: str, snapshot: HeapSnapshot, table: dict[str, np.ndarray[Any, Any]], top: int
+) -> dict[str, Any]:
+    """The text summary's numbers, in bytes and counts (no formatting), for scripts and CI."""
+
+    def rows(order: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "class": snapshot.class_names[index],
+                "count": int(table["count"][index]),
+                "shallowSize": int(table["shallow"][index]),
+                "retainedSize": int(table["retained"][index]),
+            }
+            for index in order[:top]
+        ]
+
+    return {
+        "file": file,
+        "nodes": snapshot.node_count,
+        "edges": snapshot.edge_count,
+        "totalSize": int(snapshot.total_size),
+        "reachable": len(snapshot.dominator_reachable),
+        "topByCount": rows(np.argsort(-table["count"], kind="stable")),
+        "topByRetainedSize": rows(np.argsort(-table["retained"], kind="stable")),
+    }
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     try:
         snapshot = load_snapshot(args.file)
@@ -46,6 +75,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         return 2
     table = class_table(snapshot)
     names = snapshot.class_names
+    if args.format == "json":
+        print_json(inspect_json(args.file, snapshot, table, args.top))
+        return 0
     print(f"{args.file}")
     print(
         f"  nodes: {snapshot.node_count:,}   edges: {snapshot.edge_count:,}   "
