@@ -19,6 +19,7 @@ from ..analysis import AnalysisError, LeakReport
 from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
 from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
 from ..inspector.cli import add_common, format_sample
+from ..output import print_json
 from ..snapshot import SnapshotError
 from ..units import format_bytes
 from .errors import RunError
@@ -74,6 +75,8 @@ def register(subparsers: Any) -> None:
         "monitor",
         help="watch a live node process's memory; optionally capture snapshots and hunt when it leaks",
         usage="heapscope monitor [options] (TARGET | -- node app.js [args])",
+        description="Watch a live node process's memory. --format json prints one JSON object per "
+        "sample and line (JSON Lines), then the report of --on-leak, if any, in JSON.",
     )
     monitor.add_argument(
         "target", nargs="*", metavar="TARGET", help=f"{TARGET_HELP}; or -- node app.js to start one"
@@ -317,11 +320,9 @@ def run_monitor(args: argparse.Namespace) -> int:
         monitor.start()
         for sample in monitor.stream():
             if as_json:
-                print(
-                    orjson.dumps({"pid": session.target_info.get("pid"), **sample.to_json()}).decode(),
-                    file=lines,
+                print_json(
+                    {"pid": session.target_info.get("pid"), **sample.to_json()}, one_line=True, file=lines
                 )
-                lines.flush()
             else:
                 print(format_sample(sample), file=lines, flush=True)
             suspected = suspected or sample.leak_suspected
