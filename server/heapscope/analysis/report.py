@@ -109,6 +109,7 @@ def to_sarif(report: LeakReport) -> dict[str, Any]:
             "properties": {
                 "growthCount": finding.growth_count,
                 "growthRetainedBytes": finding.growth_retained,
+                **({"worker": finding.details["worker"]} if "worker" in finding.details else {}),
             },
         }
         if finding.location:

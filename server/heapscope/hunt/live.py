@@ -8,8 +8,9 @@ import threading
 from collections.abc import Callable
 
 from ..analysis import AnalysisError, LeakReport, analyze_snapshots
-from ..inspector import InspectorSession
+from ..inspector import InspectorSession, attach_workers
 from .errors import RunError
+from .isolates import WorkerHunt, add_worker_findings
 from .three import DEFAULT_INTERVAL, run_directory, take_three
 
 ProgressCallback = Callable[[str, float], None]
@@ -23,11 +24,13 @@ def find_leaks_live(
     track_allocations: bool = False,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    workers: bool = True,
 ) -> LeakReport:
-    """Three snapshots of an attached process, then the analysis. Raises :class:`RunError`.
+    """Three snapshots of an attached process and of each of its worker threads, then the analysis.
 
     Allocation tracking, when asked for, is switched on before the baseline (only objects
-    allocated while it runs carry a stack) and off again before returning, whatever happens.
+    allocated while it runs carry a stack) and off again before returning, whatever
+    happens; the workers are detached again too. Raises :class:`RunError`.
     """
     if interval <= 0:
         raise RunError(f"the interval must be positive, not {interval:g}")
@@ -38,15 +41,23 @@ def find_leaks_live(
             progress(text, 0.0)
 
     tracking = False
+    group = attach_workers(session) if workers else None
+    hunts = [WorkerHunt(info, worker) for info, worker in (group.workers if group else [])]
     try:
         if track_allocations:
             session.start_allocation_tracking()
             tracking = True
-        paths, times = take_three(session, directory, interval=interval, cancel=cancel, status=status)
+            for hunt in hunts:
+                hunt.start_tracking()
+        paths, times = take_three(
+            session, directory, interval=interval, cancel=cancel, status=status, workers=hunts
+        )
     finally:
         if tracking:
             with contextlib.suppress(Exception):
                 session.stop_allocation_tracking()
+        if group is not None:
+            group.close()  # stops the workers' allocation tracking, then NodeWorker.disable
     try:
         report = analyze_snapshots(paths, progress=progress)
     except AnalysisError as error:
@@ -56,5 +67,6 @@ def find_leaks_live(
         "interval": interval,
         "allocation_tracking": track_allocations,
     }
+    add_worker_findings(report, hunts, progress)
     report.snapshot_times = times
     return report

@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..analysis import AnalysisError, LeakReport, analyze_snapshots
-from ..inspector import InspectorError, MemoryMonitor, MemorySample, connect, launch_node
+from ..inspector import (
+    InspectorError,
+    MemoryMonitor,
+    MemorySample,
+    WorkerGroup,
+    attach_workers,
+    connect,
+    launch_node,
+)
 from .errors import RunError
+from .isolates import WorkerHunt, add_worker_findings
 from .three import (
     DEFAULT_INTERVAL,
     DEFAULT_WARMUP,
@@ -67,6 +76,8 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         raise RunError(str(error)) from None
     session = None
     monitor = None
+    group: WorkerGroup | None = None
+    hunts: list[WorkerHunt] = []
     try:
         try:
             session = connect(node.ws_url or "", timeout=10.0)
@@ -93,18 +104,30 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             session=session,
             what="during the warm-up, before the first snapshot",
         )
+        group = attach_workers(session)
+        hunts = [WorkerHunt(info, worker) for info, worker in group.workers]
+        if hunts:
+            status(
+                f"also hunting in {len(hunts)} worker thread(s): {', '.join(h.worker.label for h in hunts)}"
+            )
         if options.track_allocations:
             try:
                 session.start_allocation_tracking()
             except InspectorError as error:
                 raise RunError(f"cannot turn on allocation tracking: {error}") from None
-        paths, times = take_three(session, directory, interval=options.interval, node=node, status=status)
+            for hunt in hunts:
+                hunt.start_tracking()
+        paths, times = take_three(
+            session, directory, interval=options.interval, node=node, status=status, workers=hunts
+        )
         if program_finished(session):
             raise RunError(finished_message(node, "while it was measured", session))
     finally:
         if monitor is not None:
             with contextlib.suppress(Exception):
                 monitor.stop()
+        if group is not None:
+            group.close()
         node.stop()
         if session is not None:
             with contextlib.suppress(Exception):
@@ -122,6 +145,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         "warmup": options.warmup,
         "allocation_tracking": options.track_allocations,
     }
+    add_worker_findings(report, hunts)
     report.samples = samples
     report.snapshot_times = times
     return report

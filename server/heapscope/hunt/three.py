@@ -15,12 +15,13 @@ import re
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from ..inspector import InspectorError, InspectorSession, NodeProcess, heapscope_dir
 from .errors import Cancelled, RunError
+from .isolates import WorkerHunt
 
 # A leak of ~1 MB/s grows 3 MB per interval: far above the noise of a small program's
 # heap (a few hundred kB of JIT and inline-cache churn), while warm-up plus three
@@ -124,8 +125,13 @@ def take_three(
     node: NodeProcess | None = None,
     cancel: threading.Event | None = None,
     status: StatusCallback | None = None,
+    workers: Sequence[WorkerHunt] = (),
 ) -> tuple[list[str], list[float]]:
-    """Baseline, target and final snapshots ``interval`` seconds apart; (paths, wall-clock times)."""
+    """Baseline, target and final snapshots ``interval`` seconds apart; (paths, wall-clock times).
+
+    Each worker thread's snapshot follows the main thread's at every step (into the
+    worker's :class:`WorkerHunt`).
+    """
     paths: list[str] = []
     times: list[float] = []
     for index, label in enumerate(SNAPSHOT_LABELS):
@@ -149,4 +155,8 @@ def take_three(
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
         paths.append(str(saved.path))
+        for worker in workers:
+            worker.snapshot(directory, index, label)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled")
     return paths, times

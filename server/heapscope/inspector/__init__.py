@@ -11,6 +11,7 @@ from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
 from .scripts import ScriptInfo, scripts_from_json
 from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir, read_sidecar, sidecar_path
 from .targets import NodeProcessInfo, ResolvedTarget, is_loopback, list_node_processes, resolve_target
+from .workers import WorkerGroup, WorkerInfo, attach_workers
 
 __all__ = [
     "LEAK_STREAK",
@@ -24,6 +25,9 @@ __all__ = [
     "ResolvedTarget",
     "SavedSnapshot",
     "ScriptInfo",
+    "WorkerGroup",
+    "WorkerInfo",
+    "attach_workers",
     "connect",
     "default_snapshot_path",
     "heapscope_dir",

@@ -98,7 +98,7 @@ class InspectorSession:
             with contextlib.suppress(InspectorError):
                 connection.call(
                     "JsDebug.subscribe",
-                    {"events": ["HeapProfiler.*", "Runtime.bindingCalled"]},
+                    {"events": ["HeapProfiler.*", "Runtime.bindingCalled", "NodeWorker.*"]},
                     timeout=timeout,
                 )
 

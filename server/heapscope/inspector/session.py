@@ -97,6 +97,13 @@ class CdpConnection:
             raise InspectorError(f"cannot open {ws_url}: {describe_os_error(error)}") from None
         # The reader blocks on recv; closing the socket from close() wakes it.
         self._ws.settimeout(None)
+        self._init_state()
+        self._reader: threading.Thread | None = threading.Thread(
+            target=self._read_loop, name=f"heapscope-cdp-{self.name}", daemon=True
+        )
+        self._reader.start()
+
+    def _init_state(self) -> None:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._pending: dict[int, PendingReply] = {}
@@ -104,10 +111,16 @@ class CdpConnection:
         self._close_callbacks: list[Callable[[InspectorError], None]] = []
         self._closed: InspectorError | None = None
         self._closing = False
-        self._reader = threading.Thread(
-            target=self._read_loop, name=f"heapscope-cdp-{self.name}", daemon=True
-        )
-        self._reader.start()
+
+    def _transmit(self, text: str) -> None:
+        """Put one protocol message on the wire (here: the websocket)."""
+        self._ws.send(text)
+
+    def _shut_transport(self) -> None:
+        with contextlib.suppress(OSError, websocket.WebSocketException):
+            self._ws.send_close()
+        with contextlib.suppress(OSError, websocket.WebSocketException):
+            self._ws.shutdown()  # type: ignore[no-untyped-call]
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -123,8 +136,8 @@ class CdpConnection:
         if params:
             message["params"] = params
         try:
-            self._ws.send(orjson.dumps(message).decode())
-        except (OSError, websocket.WebSocketException):
+            self._transmit(orjson.dumps(message).decode())
+        except (OSError, websocket.WebSocketException, InspectorError):
             error = self._connection_lost()
             pending.fail(error)
         return pending
@@ -175,12 +188,9 @@ class CdpConnection:
             if self._closed is not None:
                 return
             self._closing = True
-        with contextlib.suppress(OSError, websocket.WebSocketException):
-            self._ws.send_close()
-        with contextlib.suppress(OSError, websocket.WebSocketException):
-            self._ws.shutdown()  # type: ignore[no-untyped-call]
+        self._shut_transport()
         self._finish(InspectorError(f"the inspector session with {self.name} was closed"))
-        if threading.current_thread() is not self._reader:
+        if self._reader is not None and threading.current_thread() is not self._reader:
             self._reader.join(timeout=2.0)
 
     def _read_loop(self) -> None:
@@ -257,3 +267,55 @@ def describe_os_error(error: BaseException) -> str:
         return error.strerror.lower()
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
+
+
+class WorkerConnection(CdpConnection):
+    """A session with one worker thread's isolate, carried inside the main target's connection.
+
+    Node's ``NodeWorker`` domain wraps each protocol message for the worker in
+    ``NodeWorker.sendMessageToWorker`` and hands its replies and events back as
+    ``NodeWorker.receivedMessageFromWorker``; this class unwraps them, so everything built
+    on a connection (snapshots, allocation tracking, the script map) works on a worker as
+    it does on the main thread. Messages arrive in the main connection's reader thread, in
+    order. The connection ends when the worker exits (``detachedFromWorker``) or the main
+    connection does.
+    """
+
+    def __init__(self, parent: CdpConnection, session_id: str, *, name: str) -> None:
+        self.ws_url = parent.ws_url
+        self.name = name
+        self.request_timeout = parent.request_timeout
+        self._init_state()
+        self._reader = None
+        self._parent = parent
+        self._session_id = session_id
+        self._unsubscribers = [
+            parent.subscribe("NodeWorker.receivedMessageFromWorker", self._on_message),
+            parent.subscribe("NodeWorker.detachedFromWorker", self._on_detached),
+        ]
+        parent.on_close(self._parent_closed)
+
+    def _transmit(self, text: str) -> None:
+        self._parent.send("NodeWorker.sendMessageToWorker", {"sessionId": self._session_id, "message": text})
+
+    def _shut_transport(self) -> None:
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+
+    def _on_message(self, params: dict[str, Any]) -> None:
+        if params.get("sessionId") != self._session_id:
+            return
+        try:
+            message = orjson.loads(params.get("message") or "")
+        except orjson.JSONDecodeError:
+            return
+        if isinstance(message, dict):
+            self._dispatch(message)
+
+    def _parent_closed(self, error: InspectorError) -> None:
+        self._finish(error)
+
+    def _on_detached(self, params: dict[str, Any]) -> None:
+        if params.get("sessionId") == self._session_id:
+            self._shut_transport()
+            self._finish(InspectorError(f"{self.name} exited"))
