@@ -67,3 +67,25 @@ def test_workers_are_detached_again(start_service: ServiceFactory) -> None:
         assert info.thread_id in [w.thread_id for w, _ in again.workers]
         again.close()
     assert service.running()
+
+
+def test_run_says_which_processes_it_hunted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    forking = JOBS.parent / "forking"
+    report_path = tmp_path / "report.json"
+    code = main(
+        [
+            "run", "--warmup", "1.5", "--interval", "1", "--workspace", str(tmp_path),
+            "--format", "json", "-o", str(report_path), "--", "node", str(forking / "main.js"),
+        ]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    report = json.loads(report_path.read_text())
+    hunted, *children = report["target"]["processes"]
+    assert hunted["hunted"] and hunted["pid"] == report["target"]["pid"]
+    assert sorted(Path(c["commandLine"][-1]).name for c in children) == ["jobs.js", "main.js"]
+    assert not any(child["hunted"] for child in children)
+    (note,) = [note for note in report["notes"] if "not hunted" in note]
+    assert note.startswith(f"hunted process {hunted['pid']} only; its child process(es) ")
+    assert all(str(child["pid"]) in note for child in children)
+    assert err.count("heapscope: not hunted: child process ") == 2

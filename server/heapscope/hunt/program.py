@@ -77,6 +77,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
     session = None
     monitor = None
     group: WorkerGroup | None = None
+    children: list[tuple[int, list[str]]] = []
     hunts: list[WorkerHunt] = []
     try:
         try:
@@ -122,6 +123,9 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         )
         if program_finished(session):
             raise RunError(finished_message(node, "while it was measured", session))
+        children = node.node_children()
+        for pid, command_line in children:
+            status(f"not hunted: child process {pid} ({shlex.join(command_line)})")
     finally:
         if monitor is not None:
             with contextlib.suppress(Exception):
@@ -145,7 +149,29 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         "warmup": options.warmup,
         "allocation_tracking": options.track_allocations,
     }
+    report.target["processes"] = describe_processes(node.pid, argv, children)
+    if children:
+        report.notes.append(children_note(node.pid, children))
     add_worker_findings(report, hunts)
     report.samples = samples
     report.snapshot_times = times
     return report
+
+
+def describe_processes(
+    pid: int, argv: Sequence[str], children: list[tuple[int, list[str]]]
+) -> list[dict[str, Any]]:
+    """Which processes the hunt measured (the one it started) and which it did not (its children)."""
+    return [
+        {"pid": pid, "commandLine": list(argv), "hunted": True},
+        *({"pid": child, "commandLine": command, "hunted": False} for child, command in children),
+    ]
+
+
+def children_note(pid: int, children: list[tuple[int, list[str]]]) -> str:
+    """One line for the report: a forked child's heap is its own and was not looked at."""
+    listed = ", ".join(f"{child} ({shlex.join(command)})" for child, command in children)
+    return (
+        f"hunted process {pid} only; its child process(es) {listed} were not hunted "
+        "(each has a heap of its own: run heapscope find-leaks PID on one while it runs)"
+    )

@@ -18,7 +18,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
+import psutil
+
 from .errors import InspectorError
+from .targets import is_node_executable
 
 INSPECT_FLAG = "--inspect=127.0.0.1:0"
 _LISTENING = re.compile(r"Debugger listening on (ws://\S+)")
@@ -63,6 +66,26 @@ class NodeProcess:
                     self._echo.write(line + "\n")
                     self._echo.flush()
         self._url_known.set()  # end of stderr: the process is gone
+
+    def node_children(self) -> list[tuple[int, list[str]]]:
+        """(PID, command line) of the Node processes this program started (cluster, fork), at any depth.
+
+        Their heaps are not this process's: a hunt of this process does not see them.
+        """
+        try:
+            children = psutil.Process(self.pid).children(recursive=True)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return []
+        found = []
+        for child in children:
+            try:
+                command_line = child.cmdline()
+                executable = child.exe() or (command_line[:1] or [""])[0]
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+            if is_node_executable(executable) or (command_line and is_node_executable(command_line[0])):
+                found.append((child.pid, command_line))
+        return found
 
     def stderr_tail(self) -> str:
         """The program's last stderr lines (inspector banners left out)."""
