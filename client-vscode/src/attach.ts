@@ -1,10 +1,11 @@
 /**
  * "Attach to Process…": one quick pick with the active JavaScript debug sessions, inspectors
- * found on 127.0.0.1:9229–9239, "Enter address…" and "Pick a Node process…". Resolves to the
+ * found on 127.0.0.1:9229–9239, "Enter address…" and "Pick a Node process…" (listed by the
+ * language server). Resolves to the
  * target string for `heapscope.attach`, or undefined when the user backed out.
  */
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { HeapscopeClient } from './client';
 import { checkAddress, ADDRESS_EXAMPLES } from './logic/address';
 import {
   AttachAction,
@@ -13,7 +14,7 @@ import {
   buildProcessItems,
   discoverInspectors,
   isNodeDebugSession,
-  parsePsOutput,
+  parseProcessList,
   proxyAddress,
 } from './logic/targets';
 
@@ -101,36 +102,21 @@ async function enterAddress(): Promise<string | undefined> {
   return parsed.target;
 }
 
-function listProcesses(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ps', ['-A', '-o', 'pid=,args='], { maxBuffer: 8 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    );
-  });
-}
-
-async function pickProcess(): Promise<string | undefined> {
-  if (process.platform === 'win32') {
-    void vscode.window.showErrorMessage(
-      'Heapscope cannot turn on the inspector of a running process on Windows; start it with node --inspect and use "Enter address…".',
-    );
-    return undefined;
+/** "Pick a Node process…": the server lists them (psutil, the same on every platform). */
+async function pickProcess(client: HeapscopeClient): Promise<string | undefined> {
+  // The extension host and its parent are Node processes too; they are not what the user means.
+  const listed = await client.execute('heapscope.listTargets', { exclude: [process.pid, process.ppid] });
+  if (listed === undefined) {
+    return undefined; // the server could not start or answered with its own message
   }
-  let stdout: string;
-  try {
-    stdout = await listProcesses();
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Heapscope could not list processes with ps: ${(error as Error).message}`);
-    return undefined;
-  }
-  const items = toPickItems(buildProcessItems(parsePsOutput(stdout, [process.pid, process.ppid])));
+  const items = toPickItems(buildProcessItems(parseProcessList(listed)));
   if (!items.length) {
     void vscode.window.showInformationMessage('Heapscope found no running Node.js process.');
     return undefined;
   }
   const choice = await vscode.window.showQuickPick(items, {
     title: 'Heapscope: pick a Node.js process',
-    placeHolder: 'Its inspector is switched on (SIGUSR1) and Heapscope attaches to it',
+    placeHolder: 'Heapscope attaches to its inspector, switching it on (SIGUSR1) if it is off',
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -138,7 +124,7 @@ async function pickProcess(): Promise<string | undefined> {
 }
 
 /** The whole flow; undefined when cancelled. */
-export async function chooseAttachTarget(sessions: DebugSessions): Promise<string | undefined> {
+export async function chooseAttachTarget(sessions: DebugSessions, client: HeapscopeClient): Promise<string | undefined> {
   const quickPick = vscode.window.createQuickPick<PickItem>();
   quickPick.title = 'Heapscope: Attach to Process';
   quickPick.placeholder = 'Looking for inspectors on 127.0.0.1:9229–9239…';
@@ -167,7 +153,7 @@ export async function chooseAttachTarget(sessions: DebugSessions): Promise<strin
     case 'enter-address':
       return enterAddress();
     case 'pick-process':
-      return pickProcess();
+      return pickProcess(client);
     default:
       return undefined;
   }

@@ -11,7 +11,7 @@ import { HeapscopeClient } from './client';
 import { FindingsView, OPEN_LOCATION_COMMAND, openLocation } from './findingsView';
 import { findingsAt, Finding, kindLabel, locationLabel, parseReport, RetainerHop, SourceLocation } from './logic/findings';
 import { MemoryHistory } from './logic/memory';
-import { positiveSeconds } from './logic/settings';
+import { positiveSeconds, USED_KEY } from './logic/settings';
 import { describeTarget } from './logic/targets';
 import { MonitorView } from './monitorView';
 import { HeapscopeStatusBar } from './statusBar';
@@ -27,7 +27,15 @@ interface SnapshotEntry {
 export class SessionState {
   attached = false;
   target: string | undefined;
+  /** What the user knows the target by ("app.js (process 4242)"), from the server. */
+  description: string | undefined;
   monitoring = false;
+}
+
+/** An attached target as the server reports it. */
+export interface AttachedTarget {
+  target: string;
+  description?: string;
 }
 
 export class Commands {
@@ -39,6 +47,7 @@ export class Commands {
     private readonly history: MemoryHistory,
     private readonly monitor: MonitorView,
     private readonly statusBar: HeapscopeStatusBar,
+    private readonly workspaceState: vscode.Memento,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -60,6 +69,8 @@ export class Commands {
     };
     return Object.entries(commands).map(([id, handler]) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        // From now on this workspace uses Heapscope: a debug session may offer attaching with a notification.
+        void this.workspaceState.update(USED_KEY, true);
         try {
           return await handler(...args);
         } catch (error) {
@@ -75,27 +86,52 @@ export class Commands {
 
   // ---------------------------------------------------------------- target
 
-  async attach(target?: string): Promise<boolean> {
-    const chosen = target ?? (await chooseAttachTarget(this.sessions));
+  /**
+   * Attach to `target` (or ask which). `asked`: the user just answered a notification about
+   * it, so the server confirms in the status bar only — one notification per attach.
+   */
+  async attach(target?: string, asked = false): Promise<boolean> {
+    const chosen = target ?? (await chooseAttachTarget(this.sessions, this.client));
     if (!chosen) {
       return false;
     }
-    const result = await this.client.execute<{ attached?: boolean; target?: string }>('heapscope.attach', { target: chosen });
+    const result = await this.client.execute<{ attached?: boolean; target?: string; description?: string }>('heapscope.attach', {
+      target: chosen,
+      announce: !asked,
+    });
     if (result?.attached) {
-      this.setAttached(result.target ?? chosen);
+      this.setAttached({ target: result.target ?? chosen, description: result.description });
       return true;
     }
     return false;
   }
 
-  setAttached(target: string | undefined): void {
-    this.state.attached = target !== undefined;
-    this.state.target = target;
-    if (!target) {
+  setAttached(attached: AttachedTarget | undefined): void {
+    const wasAttached = this.state.attached;
+    this.state.attached = attached !== undefined;
+    this.state.target = attached?.target;
+    this.state.description = attached ? (attached.description ?? describeTarget(attached.target)) : undefined;
+    if (!attached) {
       this.state.monitoring = false;
+      void vscode.commands.executeCommand('setContext', 'heapscope.monitoring', false);
+      if (wasAttached) {
+        // The chart shows one target's memory: it empties with the detach, not with the next attach.
+        this.history.clear();
+        this.monitor.update();
+      }
     }
     void vscode.commands.executeCommand('setContext', 'heapscope.attached', this.state.attached);
-    this.statusBar.setAttached(target ? describeTarget(target) : undefined);
+    this.statusBar.setAttached(this.state.description);
+    if (attached) {
+      this.attachedListeners.forEach((listener) => listener());
+    }
+  }
+
+  private readonly attachedListeners: Array<() => void> = [];
+
+  /** Called after every attach (the debug-session offer steps aside). */
+  onAttached(listener: () => void): void {
+    this.attachedListeners.push(listener);
   }
 
   /** Commands that need a live target offer to attach first rather than failing. */
@@ -104,7 +140,9 @@ export class Commands {
   }
 
   async detach(): Promise<void> {
-    await this.client.execute('heapscope.detach');
+    if (this.client.running) {
+      await this.client.execute('heapscope.detach');
+    }
     this.setAttached(undefined);
   }
 
@@ -268,16 +306,20 @@ export class Commands {
     const result = await this.client.execute('heapscope.startMonitor', interval ? { interval } : {});
     if (result) {
       this.state.monitoring = true;
+      void vscode.commands.executeCommand('setContext', 'heapscope.monitoring', true);
       this.statusBar.setMonitoring(true);
       this.monitor.show(true);
     }
   }
 
   async stopMonitor(): Promise<void> {
-    await this.client.execute('heapscope.stopMonitor');
+    if (this.client.running) {
+      await this.client.execute('heapscope.stopMonitor');
+    }
     this.state.monitoring = false;
+    void vscode.commands.executeCommand('setContext', 'heapscope.monitoring', false);
     this.statusBar.setMonitoring(false);
-    this.statusBar.setAttached(this.state.target ? describeTarget(this.state.target) : undefined);
+    this.statusBar.setAttached(this.state.description);
   }
 
   private relative(file: string): string {

@@ -22,7 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const history = new MemoryHistory();
   const monitor = new MonitorView(history);
   const statusBar = new HeapscopeStatusBar();
-  const commands = new Commands(client, state, sessions, findings, history, monitor, statusBar);
+  const commands = new Commands(client, state, sessions, findings, history, monitor, statusBar, context.workspaceState);
   context.subscriptions.push(output, client, sessions, findings, monitor, statusBar, ...commands.register());
 
   client.onNotification('heapscope/memory', (params) => {
@@ -37,8 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     commands.showReport((params as { report?: unknown } | null)?.report);
   });
   client.onNotification('heapscope/status', (params) => {
-    const status = params as { attached?: boolean; target?: string | null } | null;
-    commands.setAttached(status?.attached ? (status.target ?? 'a target') : undefined);
+    const status = params as { attached?: boolean; target?: string | null; description?: string | null } | null;
+    commands.setAttached(status?.attached ? { target: status.target ?? '', description: status.description ?? undefined } : undefined);
   });
   context.subscriptions.push(
     client.onDidChangeRunning((running) => {
@@ -48,29 +48,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  const debugWatch = watchDebugSessions(context.workspaceState, (target, asked) => commands.attach(target, asked), () => state.attached);
+  commands.onAttached(() => debugWatch.withdraw());
+
+  // Nothing below starts Python: the server starts with the first Heapscope command, so a
+  // workspace where Heapscope is never used never sees a Python process or a notification.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (!event.affectsConfiguration(CLIENT_ID)) {
+      if (!event.affectsConfiguration(CLIENT_ID) || !client?.running) {
         return;
       }
       if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
         output.appendLine('The Python interpreter setting changed; restarting the language server.');
-        await client?.restart();
+        await client.restart();
       } else {
-        await client?.sendSettings();
+        await client.sendSettings();
       }
     }),
     onPythonInterpreterChanged(() => {
       const setting = vscode.workspace.getConfiguration(CLIENT_ID).get<string>('python', '');
-      if (!setting.trim()) {
-        void client?.restart();
+      if (!setting.trim() && client?.running) {
+        output.appendLine("The Python extension's interpreter changed; restarting the language server.");
+        void client.restart();
       }
     }),
-    watchDebugSessions((target) => commands.attach(target), () => state.attached),
+    debugWatch,
   );
 
   void vscode.commands.executeCommand('setContext', 'heapscope.attached', false);
-  void client.start();
+  void vscode.commands.executeCommand('setContext', 'heapscope.monitoring', false);
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,47 +1,105 @@
 /**
- * The Python extension's selected interpreter, when that extension is installed. Its API has
- * changed over the years, so both the `environments` API and the older
- * `settings.getExecutionDetails` are tried; any failure just means "not available".
+ * The Python extension's selected interpreter, through its published API facade
+ * (`@vscode/python-extension`). Nothing here activates the Python extension at our own
+ * activation: it is asked only when the language server is about to start, and from then
+ * on its interpreter changes are followed. When the Python extension is installed or
+ * enabled later, the next start asks it; any failure just means "not available".
  */
+import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 
-interface PythonExtensionApi {
-  ready?: Promise<void>;
-  environments?: {
-    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined;
-    resolveEnvironment(env: { path: string } | string): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
-  };
-  settings?: {
-    getExecutionDetails(resource?: vscode.Uri): { execCommand?: string[] };
-  };
+const PYTHON_EXTENSION_ID = 'ms-python.python';
+
+type Listener = () => void;
+
+/**
+ * Follows the Python extension's active environment. `subscribe` is called each time the
+ * API is fetched, so a Python extension that activated after us (or was installed
+ * after us) is followed from the first server start that finds it.
+ */
+class InterpreterWatch implements vscode.Disposable {
+  private readonly listeners = new Set<Listener>();
+  private subscription: vscode.Disposable | undefined;
+  private readonly installs: vscode.Disposable;
+
+  constructor() {
+    // An install or enable of the Python extension: its choice now matters for the next start.
+    this.installs = vscode.extensions.onDidChange(() => {
+      const extension = vscode.extensions.getExtension(PYTHON_EXTENSION_ID);
+      if (extension?.isActive && !this.subscription) {
+        void api().then((found) => found && this.subscribe(found));
+      }
+    });
+  }
+
+  add(listener: Listener): vscode.Disposable {
+    this.listeners.add(listener);
+    return new vscode.Disposable(() => this.listeners.delete(listener));
+  }
+
+  subscribe(found: PythonExtension): void {
+    if (this.subscription) {
+      return;
+    }
+    this.subscription = found.environments.onDidChangeActiveEnvironmentPath(() => {
+      for (const listener of this.listeners) {
+        listener();
+      }
+    });
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+    this.installs.dispose();
+    this.listeners.clear();
+  }
 }
 
-export async function pythonExtensionCommand(resource?: vscode.Uri): Promise<string[] | undefined> {
-  const extension = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
-  if (!extension) {
+let watch: InterpreterWatch | undefined;
+
+async function api(): Promise<PythonExtension | undefined> {
+  if (!vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
     return undefined;
   }
   try {
-    const api = extension.isActive ? extension.exports : await extension.activate();
-    await api?.ready;
-    const active = api?.environments?.getActiveEnvironmentPath(resource);
-    if (active) {
-      const resolved = await api?.environments?.resolveEnvironment(active);
-      const executable = resolved?.executable?.uri?.fsPath;
-      if (executable) {
-        return [executable];
-      }
-    }
-    const command = api?.settings?.getExecutionDetails(resource)?.execCommand;
-    return command?.length ? command : undefined;
+    const found = await PythonExtension.api();
+    await found.ready;
+    return found;
   } catch {
     return undefined;
   }
 }
 
-/** Fires when the user picks another interpreter in the Python extension (when it says so). */
-export function onPythonInterpreterChanged(listener: () => void): vscode.Disposable {
-  const extension = vscode.extensions.getExtension<{ environments?: { onDidChangeActiveEnvironmentPath?: vscode.Event<unknown> } }>('ms-python.python');
-  const event = extension?.isActive ? extension.exports?.environments?.onDidChangeActiveEnvironmentPath : undefined;
-  return event ? event(() => listener()) : new vscode.Disposable(() => undefined);
+/** `[python, ...args]` of the environment the Python extension selected for `resource`, if any. */
+export async function pythonExtensionCommand(resource?: vscode.Uri): Promise<string[] | undefined> {
+  const found = await api();
+  if (!found) {
+    return undefined;
+  }
+  watch?.subscribe(found);
+  try {
+    const active = found.environments.getActiveEnvironmentPath(resource);
+    const resolved = await found.environments.resolveEnvironment(active);
+    const executable = resolved?.executable.uri?.fsPath;
+    return executable ? [executable] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `listener` when the user picks another interpreter in the Python extension. Takes
+ * effect once the Python extension's API has been fetched (the first server start).
+ */
+export function onPythonInterpreterChanged(listener: Listener): vscode.Disposable {
+  watch ??= new InterpreterWatch();
+  const registration = watch.add(listener);
+  const owned = watch;
+  return new vscode.Disposable(() => {
+    registration.dispose();
+    if (watch === owned) {
+      owned.dispose();
+      watch = undefined;
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildFindingsTree, findingsAt, growthLabel, locationLabel, parseReport } from '../src/logic/findings';
+import { buildFindingsTree, findingsAt, growthText, locationLabel, parseReport } from '../src/logic/findings';
 
 const report = {
   version: 1,
@@ -45,15 +45,21 @@ describe('parseReport', () => {
 describe('buildFindingsTree', () => {
   const rows = buildFindingsTree(parseReport(report), '/w');
 
-  it('shows kind, place and growth on each finding row', () => {
+  it('shows a short kind label, then place, totals and growth; the whole message in the tooltip', () => {
     const [first, second] = rows;
-    assert.equal(first.label, "Event listeners: 'leak' listeners on EventEmitter");
-    assert.equal(first.description, 'src/app.js:12 · +1,200 · +9.6 MB');
+    assert.equal(first.label, 'Event listeners');
+    assert.equal(first.description, 'src/app.js:12 · 1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)');
+    assert.equal(
+      first.tooltip,
+      "'leak' listeners on EventEmitter\n\n+1,200 'leak' listeners on EventEmitter\n\n" +
+        '1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)\n\nFix: Remove the listener when done (emitter.off).',
+    );
     assert.equal(first.icon, 'error');
     assert.equal(first.contextValue, 'finding');
     assert.deepEqual(first.location, { path: '/w/src/app.js', line: 12, column: 3 });
-    assert.equal(second.label, 'Timers: timers pile up');
+    assert.equal(second.label, 'Timers');
     assert.equal(second.description, 'unknown location');
+    assert.equal(second.tooltip, 'timers pile up');
     assert.equal(second.location, undefined);
   });
 
@@ -89,9 +95,16 @@ describe('helpers', () => {
     assert.equal(locationLabel(null), 'unknown location');
   });
 
-  it('growth is last minus first, signed', () => {
+  it('writes totals with their growth (last minus first), signed, as the server does', () => {
     const finding = parseReport(report)!.findings[0];
-    assert.equal(growthLabel({ ...finding, growth: { count: [50, 20], retained_bytes: [] } }), '−30');
+    // The same finding's numbers in tests/lsp/test_translate.py give the same text.
+    assert.equal(growthText(finding), '1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)');
+    assert.equal(
+      growthText({ ...finding, growth: { count: [5, 3], retained_bytes: [2_000_000, 1_500_000] } }),
+      '3 listeners (-2) · 1.5 MB retained (−500.0 kB)',
+    );
+    assert.equal(growthText({ ...finding, growth: { count: [1, 1], retained_bytes: [100, 100] } }), '1 listener (+0) · 100 B retained (±0 B)');
+    assert.equal(growthText({ ...finding, kind: 'collection', growth: { count: [4], retained_bytes: [] } }), '4 entries (+4)');
   });
 
   it('finds the findings on a line', () => {

@@ -31,6 +31,22 @@ describe('package.json', () => {
     }
   });
 
+  it('activates only when asked: its commands and views (implicit), and debug sessions to offer attaching', () => {
+    assert.deepEqual(manifest.activationEvents, ['onDebug']);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, false);
+    assert.ok(manifest.capabilities.untrustedWorkspaces.description.length > 30);
+  });
+
+  it('hides the commands that need an attached target or a running monitor while there is none', () => {
+    const palette: Array<{ command: string; when?: string }> = manifest.contributes.menus.commandPalette;
+    const when = (command: string): string | undefined => palette.find((entry) => entry.command === command)?.when;
+    assert.equal(when('heapscope.ui.detach'), 'heapscope.attached');
+    assert.equal(when('heapscope.ui.stopMonitor'), 'heapscope.monitoring');
+    assert.equal(when('heapscope.ui.showRetainers'), 'heapscope.hasFindings');
+    // Find Leaks, Take Heap Snapshot and Start Memory Monitor offer to attach first, so they stay.
+    assert.equal(when('heapscope.ui.findLeaks'), undefined);
+  });
+
   it('registers a handler for every contributed command, and contributes every handler', () => {
     const registered = new Set([...commandsSource.matchAll(/'(heapscope\.ui\.\w+)':/g)].map((m) => m[1]));
     registered.add('heapscope.ui.openLocation'); // registered through OPEN_LOCATION_COMMAND

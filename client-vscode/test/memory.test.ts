@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chartStyles, MemoryHistory, MemorySample, niceCeiling, parseSample, renderChart, statusText, statusTooltip } from '../src/logic/memory';
+import { chartStyles, MemoryHistory, MemorySample, niceCeiling, parseSample, renderChart, statusText, statusTooltip, timeStep } from '../src/logic/memory';
 
 function sample(seconds: number, heapUsed: number, extra: Partial<MemorySample> = {}): MemorySample {
   return parseSample({
@@ -81,6 +81,31 @@ describe('renderChart', () => {
     const svg = renderChart([sample(0, 1), sample(1.5, 2), sample(3, 3)]);
     const labels = [...svg.matchAll(/>(\d+ s)</g)].map((match) => match[1]);
     assert.deepEqual(labels, ['0 s', '1 s', '2 s', '3 s']);
+  });
+
+  it('puts time labels at evenly spaced round times', () => {
+    const samples = Array.from({ length: 10 }, (_, i) => sample(i * 0.5, i + 1));
+    const svg = renderChart(samples); // 4.5 s
+    const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="276"[^>]*>([^<]+)</g)].map((match) => [Number(match[1]), match[2]] as const);
+    assert.deepEqual(ticks.map(([, label]) => label), ['0 s', '2 s', '4 s']);
+    const gaps = ticks.slice(1).map(([x], i) => x - ticks[i][0]);
+    assert.ok(Math.abs(gaps[0] - gaps[1]) < 0.2, `gaps ${gaps}`);
+    assert.equal(timeStep(4.5), 2);
+    assert.equal(timeStep(100), 30);
+    assert.equal(timeStep(0.5), 1);
+  });
+
+  it('gives every legend entry its line, and no entry to a series without samples', () => {
+    const legend = (svg: string): string[] => [...svg.matchAll(/data-legend="(\w+)"/g)].map((match) => match[1]);
+    const lines = (svg: string): string[] => [...svg.matchAll(/<polyline [^>]*data-series="(\w+)"/g)].map((match) => match[1]);
+    const beforeGc = renderChart([sample(0, 1), sample(1, 2)]);
+    assert.deepEqual(legend(beforeGc), ['rss', 'heapUsed']);
+    assert.deepEqual(lines(beforeGc), ['rss', 'heapUsed']);
+    assert.doesNotMatch(beforeGc, /heap after GC/);
+    const afterGc = renderChart([sample(0, 1), sample(1, 2, { afterGc: 1 })]);
+    assert.deepEqual(legend(afterGc), ['rss', 'heapUsed', 'afterGc']);
+    assert.deepEqual(lines(afterGc), legend(afterGc));
+    assert.match(afterGc, /<line class="legend series-afterGc" data-legend="afterGc"[^>]*stroke-dasharray="4 3"/);
   });
 
   it('says it is waiting when there is nothing yet', () => {

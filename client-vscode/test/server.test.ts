@@ -14,11 +14,11 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { checkAddress } from '../src/logic/address';
-import { buildFindingsTree, parseReport, type LeakReport } from '../src/logic/findings';
+import { buildFindingsTree, growthText, parseReport, type LeakReport } from '../src/logic/findings';
 import { resolveServerCommand } from '../src/logic/interpreter';
 import { parseSample, statusText } from '../src/logic/memory';
 import { positiveSeconds, toServerSettings } from '../src/logic/settings';
-import { buildAttachItems, discoverInspectors } from '../src/logic/targets';
+import { buildAttachItems, buildProcessItems, discoverInspectors, parseProcessList } from '../src/logic/targets';
 import { startInspectedNode, type InspectedNode } from './helpers';
 
 const CLIENT = path.resolve(__dirname, '..', '..');
@@ -152,8 +152,28 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     assert.ok(item?.action?.kind === 'target', 'the discovered inspector is offered');
     const attached = (await execute('heapscope.attach', { target: item.action.target })) as { attached?: boolean } | null;
     assert.equal(attached?.attached, true, `attach failed: ${errors().join(' / ')} ${serverStderr}`);
-    const status = await waitFor('status', () => notified('heapscope/status').at(-1) as { attached: boolean } | undefined);
+    const status = await waitFor('status', () => notified('heapscope/status').at(-1) as { attached: boolean; description?: string } | undefined);
     assert.equal(status.attached, true);
+    // The one confirmation names the program, never the inspector's address.
+    const described = `listener-leak.js (process ${node.process.pid})`;
+    assert.equal(status.description, described);
+    const confirmations = recorded.messages.filter((m) => m.message.startsWith('Heapscope attached'));
+    assert.deepEqual(confirmations.map((m) => m.message), [`Heapscope attached to ${described}.`]);
+    await execute('heapscope.detach');
+  });
+
+  it('"Pick a Node process" lists the program through the server and attaches by its inspector port', async () => {
+    const listed = await execute('heapscope.listTargets', { exclude: [process.pid, process.ppid] });
+    const item = buildProcessItems(parseProcessList(listed)).find((row) => row.description?.startsWith(`pid ${node.process.pid} `));
+    assert.ok(item, `the program is listed: ${JSON.stringify(listed).slice(0, 2000)}`);
+    assert.equal(item.label, 'listener-leak.js');
+    assert.deepEqual(item.action, { kind: 'target', target: `127.0.0.1:${node.port}` });
+    assert.ok(item.action?.kind === 'target');
+    const before = recorded.messages.length;
+    // Asked first (a debug session offer): no second notification for the attach itself.
+    const attached = (await execute('heapscope.attach', { target: item.action.target, announce: false })) as { attached?: boolean } | null;
+    assert.equal(attached?.attached, true, errors().join(' / '));
+    assert.deepEqual(recorded.messages.slice(before), []);
   });
 
   it('Find Leaks reports the listener leak at its line, in the findings tree the extension shows', async () => {
@@ -167,8 +187,10 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     assert.equal(leak.location?.line, leakLine);
 
     const row = buildFindingsTree(report, workspace).find((candidate) => candidate.findingId === leak.id)!;
-    assert.match(row.label, /^Event listeners: /);
-    assert.match(row.description ?? '', new RegExp(`^listener-leak\\.js:${leakLine} · \\+\\d`));
+    assert.equal(row.label, 'Event listeners');
+    assert.equal(row.description, `listener-leak.js:${leakLine} · ${growthText(leak)}`);
+    assert.match(growthText(leak), /^[\d,]+ listeners \(\+[\d,]+\) · [\d.]+ [kM]B retained \(\+[\d.]+ [kM]B\)$/);
+    assert.match(row.tooltip ?? '', /listeners/);
     assert.deepEqual(row.location, leak.location);
 
     assert.equal(report.snapshots.length, 3);
@@ -198,10 +220,17 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     }>;
     const lens = lenses.find((candidate) => candidate.range.start.line === leakLine - 1);
     assert.ok(lens?.command, 'a lens on the leak line');
-    assert.match(lens.command.title, /^▲ .*Show retainers$/);
-    assert.equal(lens.command.command, 'heapscope.showRetainers');
-
     const leak = report.findings.find((finding) => finding.kind === 'event-listener')!;
+    // The lens (from the server) and the Leaks view row (from the client) give the same numbers.
+    assert.equal(lens.command.title, `▲ ${growthText(leak)} · Show retainers`);
+    assert.equal(lens.command.command, 'heapscope.showRetainers');
+    const hover = (await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: leakLine - 1, character: 4 },
+    })) as { contents: { value: string } } | null;
+    assert.ok(hover, 'a hover on the leak line');
+    assert.ok(hover.contents.value.includes(`**${growthText(leak)}**`), hover.contents.value);
+
     const result = (await execute('heapscope.showRetainers', { findingId: leak.id })) as { retainerPath?: unknown[] } | null;
     assert.ok(result?.retainerPath?.length, 'the retainer path comes back for the quick pick');
     const shown = await waitFor('showDocument', () => recorded.shownDocuments.at(-1));

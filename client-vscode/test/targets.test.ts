@@ -7,7 +7,7 @@ import {
   describeTarget,
   discoverInspectors,
   parseInspectorList,
-  parsePsOutput,
+  parseProcessList,
   proxyAddress,
   scriptOf,
 } from '../src/logic/targets';
@@ -60,41 +60,31 @@ describe('discoverInspectors against a real node --inspect process', () => {
   });
 });
 
-describe('parsePsOutput', () => {
-  const ps = [
-    '    1 /sbin/init',
-    '  812 node /srv/app/server.js --port 3000',
-    '  813 /usr/bin/node --inspect=127.0.0.1:9229 worker.js',
-    '  814 /usr/local/bin/nodejs --inspect app.mjs',
-    '  815 python3 -m heapscope serve',
-    '  816 /opt/node-v20/bin/node /home/me/.vscode-server/extensionHost.js',
-    '  900 node-gyp rebuild',
-    '',
-  ].join('\n');
+describe('parseProcessList', () => {
+  const listed = {
+    processes: [
+      { pid: 812, commandLine: ['node', '/srv/app/server.js', '--port', '3000'], inspecting: false, inspectorPorts: [] },
+      { pid: 813, commandLine: ['/usr/bin/node', '--inspect=127.0.0.1:9229', 'worker.js'], inspecting: true, inspectorPorts: [9229] },
+      { pid: 'x', commandLine: [] },
+      null,
+      { pid: 814, commandLine: 'not a list', inspecting: 'yes', inspectorPorts: [1.5] },
+    ],
+  };
 
-  it('lists node processes with their pid and whether the inspector is on', () => {
-    const processes = parsePsOutput(ps);
-    assert.deepEqual(
-      processes.map((p) => [p.pid, p.inspecting]),
-      [
-        [812, false],
-        [813, true],
-        [814, true],
-        [816, false],
-      ],
-    );
-  });
-
-  it('leaves out the pids it is told to (the editor itself)', () => {
-    assert.deepEqual(
-      parsePsOutput(ps, [812, 816]).map((p) => p.pid),
-      [813, 814],
-    );
+  it("reads the server's list, dropping entries without a pid", () => {
+    assert.deepEqual(parseProcessList(listed), [
+      { pid: 812, commandLine: ['node', '/srv/app/server.js', '--port', '3000'], inspecting: false, inspectorPorts: [] },
+      { pid: 813, commandLine: ['/usr/bin/node', '--inspect=127.0.0.1:9229', 'worker.js'], inspecting: true, inspectorPorts: [9229] },
+      { pid: 814, commandLine: [], inspecting: false, inspectorPorts: [] },
+    ]);
+    assert.deepEqual(parseProcessList(null), []);
+    assert.deepEqual(parseProcessList({ processes: 'no' }), []);
   });
 
   it('names a process by its script', () => {
-    assert.equal(scriptOf('node --inspect /srv/app/server.js --port 3000'), 'server.js');
-    assert.equal(scriptOf('node'), 'node');
+    assert.equal(scriptOf(['node', '--inspect', '/srv/app/server.js', '--port', '3000']), 'server.js');
+    assert.equal(scriptOf(['C:\\node\\node.exe', 'C:\\app\\main.js']), 'main.js');
+    assert.equal(scriptOf(['node']), 'node');
   });
 });
 
@@ -136,11 +126,17 @@ describe('buildAttachItems', () => {
 });
 
 describe('buildProcessItems', () => {
-  it('attaches by pid', () => {
-    const [item] = buildProcessItems([{ pid: 812, command: 'node /srv/app/server.js', inspecting: true }]);
-    assert.equal(item.label, 'server.js');
-    assert.equal(item.description, 'pid 812 · inspector on');
-    assert.deepEqual(item.action, { kind: 'target', target: '812' });
+  it('attaches by pid when no inspector answers, by its port when one does', () => {
+    const [byPid, byPort] = buildProcessItems([
+      { pid: 812, commandLine: ['node', '/srv/app/server.js'], inspecting: true, inspectorPorts: [] },
+      { pid: 813, commandLine: ['node', '--inspect=0', 'worker.js'], inspecting: true, inspectorPorts: [40123] },
+    ]);
+    assert.equal(byPid.label, 'server.js');
+    assert.equal(byPid.description, 'pid 812 · inspector on');
+    assert.equal(byPid.detail, 'node /srv/app/server.js');
+    assert.deepEqual(byPid.action, { kind: 'target', target: '812' });
+    assert.equal(byPort.description, 'pid 813 · inspector on 127.0.0.1:40123');
+    assert.deepEqual(byPort.action, { kind: 'target', target: '127.0.0.1:40123' });
   });
 });
 

@@ -5,7 +5,7 @@
  * to TreeItems.
  */
 import * as path from 'node:path';
-import { formatBytes, formatCount, signed } from './format';
+import { formatBytes, formatCount } from './format';
 
 export interface SourceLocation {
   /** Absolute path. */
@@ -143,16 +143,45 @@ export function kindLabel(kind: string): string {
 
 const SEVERITY_ICONS: Record<string, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'lightbulb' };
 
-/** `+1,200 · +9.6 MB`: count and retained-size growth over the run. */
-export function growthLabel(finding: Finding): string {
+/** How a person counts what grows, per finding kind (singular, plural); the server uses the same words. */
+const NOUNS: Record<string, [string, string]> = {
+  'event-listener': ['listener', 'listeners'],
+  closure: ['closure', 'closures'],
+  collection: ['entry', 'entries'],
+  timer: ['timer', 'timers'],
+  queue: ['queued item', 'queued items'],
+  global: ['object', 'objects'],
+  'third-party': ['object', 'objects'],
+};
+
+export function noun(kind: string, count: number): string {
+  const [singular, plural] = NOUNS[kind] ?? ['object', 'objects'];
+  return Math.abs(count) === 1 ? singular : plural;
+}
+
+function signedCount(value: number): string {
+  return `${value < 0 ? '-' : '+'}${formatCount(Math.abs(value))}`;
+}
+
+function signedBytes(value: number): string {
+  return value > 0 ? `+${formatBytes(value)}` : value < 0 ? `−${formatBytes(-value)}` : '±0 B';
+}
+
+/**
+ * Totals at the last snapshot, growth over the run: `34 listeners (+12) · 27.2 MB retained (+9.6 MB)`.
+ * Word for word what the server's code lens and hover say (server/heapscope/lsp/translate.py
+ * `growth_text`), so the Leaks view and the editor never disagree.
+ */
+export function growthText(finding: Finding): string {
   const parts: string[] = [];
-  const count = growthOf(finding.growth.count);
-  if (finding.growth.count.length) {
-    parts.push(signed(formatCount(Math.abs(count)), count));
+  const counts = finding.growth.count;
+  if (counts.length) {
+    const total = counts[counts.length - 1];
+    parts.push(`${formatCount(total)} ${noun(finding.kind, total)} (${signedCount(growthOf(counts))})`);
   }
-  const bytes = growthOf(finding.growth.retained_bytes);
-  if (finding.growth.retained_bytes.length) {
-    parts.push(signed(formatBytes(Math.abs(bytes)), bytes));
+  const sizes = finding.growth.retained_bytes;
+  if (sizes.length) {
+    parts.push(`${formatBytes(sizes[sizes.length - 1])} retained (${signedBytes(growthOf(sizes))})`);
   }
   return parts.join(' · ');
 }
@@ -201,12 +230,14 @@ export function buildFindingsTree(report: LeakReport | undefined, workspaceRoot?
       children.push({ id: `${finding.id}/hint`, label: finding.fix_hint, icon: 'lightbulb', contextValue: 'hint', tooltip: finding.fix_hint, children: [] });
     }
     const place = locationLabel(finding.location, workspaceRoot);
-    const growth = growthLabel(finding);
+    const growth = growthText(finding);
+    // A short label, so the place and the numbers stay visible at a normal sidebar width;
+    // the whole message is in the tooltip.
     return {
       id: finding.id,
-      label: `${kindLabel(finding.kind)}: ${finding.title || finding.message}`,
+      label: kindLabel(finding.kind),
       description: [place, growth].filter(Boolean).join(' · '),
-      tooltip: [finding.message, finding.fix_hint].filter(Boolean).join('\n\n'),
+      tooltip: [finding.title, finding.message, growth, finding.fix_hint && `Fix: ${finding.fix_hint}`].filter(Boolean).join('\n\n'),
       icon: SEVERITY_ICONS[finding.severity] ?? 'circle-outline',
       location: finding.location ?? undefined,
       contextValue: 'finding',

@@ -129,9 +129,16 @@ export function niceCeiling(value: number): number {
   return 10 * power;
 }
 
-/** The stylesheet that colours the chart's series with the theme (classes, not inline styles, for the CSP). */
+/** The stylesheet that colours the chart's series (and their legend lines) with the theme: classes, not inline styles, for the CSP. */
 export function chartStyles(): string {
-  return CHART_SERIES.map((series) => `.series-${series.key}{stroke:${series.color}}.legend-${series.key}{fill:${series.color}}`).join('\n');
+  return CHART_SERIES.map((series) => `.series-${series.key}{stroke:${series.color}}`).join('\n');
+}
+
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 18000, 36000, 86400];
+
+/** Seconds between time labels: the smallest round step that gives at most four intervals. */
+export function timeStep(span: number): number {
+  return TIME_STEPS.find((step) => span / step <= 4) ?? Math.ceil(span / 4 / 86400) * 86400;
 }
 
 /**
@@ -163,26 +170,30 @@ export function renderChart(samples: readonly MemorySample[], width = 720, heigh
       `<text x="${margin.left - 6}" y="${round(y(value) + 4)}" text-anchor="end" font-size="11" fill="currentColor">${escapeXml(formatBytes(value))}</text>`,
     );
   }
-  // Up to four time ticks, at least a second apart, so short runs get no repeated labels.
-  const ticks = Math.max(1, Math.min(4, Math.floor(span)));
-  for (let i = 0; i <= ticks; i++) {
-    const t = start + (span * i) / ticks;
-    parts.push(`<text x="${round(x(t))}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${escapeXml(formatDuration(t - start))}</text>`);
+  // Time labels at whole multiples of a round step, so they are evenly spaced and each
+  // names the time under it exactly (no "0 s, 1 s, 3 s, 4 s" from rounding).
+  const step = timeStep(span);
+  for (let t = 0; t <= span + 1e-9; t += step) {
+    parts.push(
+      `<text x="${round(x(start + t))}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${escapeXml(formatDuration(t))}</text>`,
+    );
   }
+  // A series is drawn, and gets a legend entry, only when it has samples: every entry
+  // in the legend has its line. The legend swatch is a short piece of the same line.
+  let legendX = margin.left;
   for (const series of CHART_SERIES) {
     const points = samples
       .filter((s) => s[series.key] !== null)
       .map((s) => `${round(x(s.timestamp))},${round(y(s[series.key] as number))}`);
-    if (points.length) {
-      const dash = series.key === 'afterGc' ? ' stroke-dasharray="4 3"' : '';
-      parts.push(`<polyline class="series series-${series.key}" data-series="${series.key}" fill="none" stroke-width="2"${dash} points="${points.join(' ')}"/>`);
+    if (!points.length) {
+      continue;
     }
-  }
-  let legendX = margin.left;
-  for (const series of CHART_SERIES) {
+    const dash = series.key === 'afterGc' ? ' stroke-dasharray="4 3"' : '';
+    const line = `class="series series-${series.key}" data-series="${series.key}" fill="none" stroke-width="2"${dash}`;
     parts.push(
-      `<rect class="legend-${series.key}" x="${legendX}" y="${height - 14}" width="12" height="4"/>`,
-      `<text x="${legendX + 16}" y="${height - 9}" font-size="11" fill="currentColor">${escapeXml(series.label)}</text>`,
+      `<polyline ${line} points="${points.length === 1 ? `${points[0]} ${points[0]}` : points.join(' ')}"/>`,
+      `<line ${line.replace('class="series ', 'class="legend ').replace('data-series', 'data-legend')} x1="${legendX}" x2="${legendX + 16}" y1="${height - 12}" y2="${height - 12}"/>`,
+      `<text x="${legendX + 20}" y="${height - 8}" font-size="11" fill="currentColor">${escapeXml(series.label)}</text>`,
     );
     legendX += 120;
   }

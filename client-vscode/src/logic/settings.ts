@@ -72,3 +72,6 @@ export function autoAttachMode(value: unknown): AutoAttach {
 export function positiveSeconds(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
+
+/** Workspace-state key set once a Heapscope command ran in the workspace. */
+export const USED_KEY = 'heapscope.used';

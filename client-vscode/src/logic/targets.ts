@@ -16,12 +16,14 @@ export interface InspectorTarget {
   webSocketDebuggerUrl: string;
 }
 
-/** A running Node.js process from `ps`. */
+/** A running Node.js process, as the server's `heapscope.listTargets` lists it (psutil). */
 export interface NodeProcess {
   pid: number;
-  command: string;
-  /** The command line carries `--inspect…`: its inspector is already listening. */
+  commandLine: string[];
+  /** The command line switches the inspector on. */
   inspecting: boolean;
+  /** Ports where the process's inspector answered. */
+  inspectorPorts: number[];
 }
 
 /** A JavaScript debug session VS Code is running (js-debug can lend it through its CDP proxy). */
@@ -125,37 +127,32 @@ export async function discoverInspectors(
   return lists.flat();
 }
 
-/**
- * Node processes from `ps -A -o pid=,args=` output. The process running this code (and the
- * editor's own Node-based helpers when `excludePids` names them) is left out.
- */
-export function parsePsOutput(stdout: string, excludePids: readonly number[] = []): NodeProcess[] {
-  const processes: NodeProcess[] = [];
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
-    if (!match) {
-      continue;
-    }
-    const pid = Number(match[1]);
-    const command = match[2];
-    const executable = path.basename(command.split(/\s+/)[0]).toLowerCase();
-    if (!/^(node|nodejs|node\.exe)(\d+)?$/.test(executable) || excludePids.includes(pid)) {
-      continue;
-    }
-    processes.push({ pid, command, inspecting: /\s--inspect(-brk|-wait)?(=|\s|$)/.test(command) });
+/** The `heapscope.listTargets` answer, keeping only well-formed entries. */
+export function parseProcessList(value: unknown): NodeProcess[] {
+  const processes = (value as { processes?: unknown } | null)?.processes;
+  if (!Array.isArray(processes)) {
+    return [];
   }
-  return processes;
+  const result: NodeProcess[] = [];
+  for (const entry of processes as Record<string, unknown>[]) {
+    if (!entry || typeof entry.pid !== 'number' || !Number.isInteger(entry.pid)) {
+      continue;
+    }
+    const commandLine = Array.isArray(entry.commandLine) ? entry.commandLine.filter((arg): arg is string => typeof arg === 'string') : [];
+    const ports = Array.isArray(entry.inspectorPorts) ? entry.inspectorPorts.filter((port): port is number => Number.isInteger(port)) : [];
+    result.push({ pid: entry.pid, commandLine, inspecting: entry.inspecting === true, inspectorPorts: ports });
+  }
+  return result;
 }
 
 function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The script a Node command line runs (first argument that is not an option), for the label. */
-export function scriptOf(command: string): string {
-  const args = command.split(/\s+/).slice(1);
-  const script = args.find((arg) => !arg.startsWith('-'));
-  return script ? path.basename(script) : 'node';
+/** The script a Node command line runs (first argument after node that is not an option), for the label. */
+export function scriptOf(commandLine: readonly string[]): string {
+  const script = commandLine.slice(1).find((arg) => !arg.startsWith('-'));
+  return script ? path.basename(script.replace(/\\/g, '/')) : 'node';
 }
 
 /** Rows of the first quick pick of "Attach to Process…", most direct choice first. */
@@ -199,14 +196,21 @@ export function buildAttachItems(sessions: readonly DebugSessionSummary[], inspe
   return items;
 }
 
-/** Rows of "Pick a Node process…": the target string is the PID, which the server resolves. */
+/**
+ * Rows of "Pick a Node process…". A process whose inspector already answers is attached
+ * by its port; any other by PID, which the server turns on with SIGUSR1 where the
+ * platform has it (and says so in one sentence where it does not).
+ */
 export function buildProcessItems(processes: readonly NodeProcess[]): AttachItem[] {
-  return processes.map((process) => ({
-    label: `${scriptOf(process.command)}`,
-    description: `pid ${process.pid}${process.inspecting ? ' · inspector on' : ''}`,
-    detail: shorten(process.command, 160),
-    action: { kind: 'target', target: String(process.pid) },
-  }));
+  return processes.map((process) => {
+    const port = process.inspectorPorts[0];
+    return {
+      label: scriptOf(process.commandLine),
+      description: `pid ${process.pid}${port ? ` · inspector on 127.0.0.1:${port}` : process.inspecting ? ' · inspector on' : ''}`,
+      detail: shorten(process.commandLine.join(' '), 160),
+      action: { kind: 'target', target: port ? `127.0.0.1:${port}` : String(process.pid) },
+    };
+  });
 }
 
 /** A short name for the status bar: proxy JSON becomes "the debug session", URLs lose their page id. */
