@@ -1,8 +1,10 @@
 // End to end in a real VS Code (code-server) driven by headless Chromium through playwright-core:
 // install the .vsix, open a copy of examples/, start the leaky example under --inspect on a port
 // the attach picker scans, run "Heapscope: Find Leaks" from the command palette, pick the
-// inspector, and check that the Problems panel lists the leak at its line and that a code lens
-// sits above it. Everything listens on 127.0.0.1 only. Screenshots go to e2e/output/.
+// inspector, and check that the Problems panel lists the leak at its line, that a code lens
+// sits above it giving the same numbers as the hover and the Leaks view, and that nothing
+// notifies before a Heapscope command. Everything listens on 127.0.0.1 only. Screenshots go
+// to e2e/output/.
 //
 // Environment: CODE_SERVER_DIR (default e2e/.code-server, installed by install-code-server.sh when
 // missing), CHROMIUM (default /usr/bin/chromium), HEAPSCOPE_PYTHON (default ../.venv/bin/python),
@@ -243,6 +245,16 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.locator('.monaco-editor .view-lines').first().waitFor();
 
+    // Opening a JavaScript file in a Node project before any Heapscope command: no notification
+    // (the extension starts nothing until asked). A pause long enough for a start-up toast.
+    await page.waitForTimeout(8000);
+    const early = await page.locator('.notification-toast').allTextContents();
+    if (early.length) {
+      await shot('failure');
+      fail(`notifications before any Heapscope command: ${early.join(' | ')}`);
+    }
+    checks.push('no notification before a Heapscope command');
+
     log('running "Heapscope: Find Leaks" from the command palette');
     await runCommand(page, 'Heapscope: Find Leaks');
     const inspectorRow = page.locator('.quick-input-list .monaco-list-row', { hasText: `127.0.0.1:${inspectorPort}` }).first();
@@ -263,11 +275,35 @@ async function main() {
     }
     const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'Show retainers' }).first();
     await lens.waitFor({ state: 'visible', timeout: 30_000 });
-    const lensText = await lens.textContent();
+    const lensText = (await lens.textContent()).trim();
     log(`code lens: ${lensText}`);
     await shot('find-leaks');
     log(`screenshot: ${path.relative(REPO, path.join(OUTPUT, 'find-leaks.png'))}`);
     checks.push('Problems panel and code lens');
+
+    // The lens gives totals with their growth, labelled; the hover on the same line says the same.
+    const numbers = /^▲ (.+) · Show retainers$/.exec(lensText)?.[1];
+    if (!numbers || !/^[\d,]+ listeners \(\+[\d,]+\) · [\d.]+ [kM]B retained \(\+[\d.]+ [kM]B\)$/.test(numbers)) {
+      fail(`the code lens does not read "▲ N listeners (+n) · S retained (+s) · Show retainers": ${lensText}`);
+    }
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await runCommand(page, 'Go to Line/Column...');
+    await page.keyboard.type(String(leakLine));
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Heapscope' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const hoverText = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+    log(`hover: ${hoverText.slice(0, 400)}`);
+    if (!hoverText.includes(numbers)) {
+      fail(`the hover does not give the lens's numbers (${numbers}): ${hoverText}`);
+    }
+    if (!/In each of the 3 snapshots: [\d,]+ → [\d,]+ → [\d,]+ listeners/.test(hoverText)) {
+      fail(`the hover does not list the count in each snapshot: ${hoverText}`);
+    }
+    await shot('hover');
+    await page.keyboard.press('Escape');
+    checks.push('hover agrees with the code lens');
 
     // The Leaks view lists the same finding with its place and growth.
     await runCommand(page, 'Heapscope: Focus on Leaks View');
@@ -275,8 +311,8 @@ async function main() {
     await treeRow.waitFor({ state: 'visible', timeout: 30_000 });
     const treeText = await treeRow.textContent();
     log(`Leaks view: ${treeText}`);
-    if (!treeText.includes(`${path.basename(program)}:${leakLine}`)) {
-      fail(`the Leaks view row does not name ${path.basename(program)}:${leakLine}: ${treeText}`);
+    if (!treeText.includes(`${path.basename(program)}:${leakLine}`) || !treeText.includes(numbers)) {
+      fail(`the Leaks view row does not give ${path.basename(program)}:${leakLine} and the lens's numbers (${numbers}): ${treeText}`);
     }
     await shot('leaks-view');
     checks.push('Leaks view');
@@ -310,8 +346,14 @@ async function main() {
     await offer.waitFor({ state: 'visible', timeout: 60_000 });
     log(`debug session: ${(await offer.locator('.notification-list-item-message').textContent()).trim()}`);
     await offer.locator('.monaco-button', { hasText: /^Attach$/ }).click();
-    const attachedToProxy = page.locator('.notification-toast', { hasText: 'Heapscope attached to js-debug://' }).first();
-    await attachedToProxy.waitFor({ state: 'visible', timeout: 60_000 });
+    // The question was the one notification of this attach: the status bar confirms it.
+    const attachedItem = page.locator('.statusbar-item[aria-label*="Heapscope"]', { hasText: 'Heapscope' }).first();
+    await attachedItem.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(2000);
+    const afterAttach = await page.locator('.notification-toast').allTextContents();
+    if (afterAttach.some((text) => /Heapscope attached|js-debug:\/\//.test(text))) {
+      fail(`attaching to the debug session showed another notification: ${afterAttach.join(' | ')}`);
+    }
     await runCommand(page, 'Heapscope: Take Heap Snapshot');
     const saved = page.locator('.notification-toast', { hasText: 'Heap snapshot saved' }).first();
     await saved.waitFor({ state: 'visible', timeout: 60_000 });
