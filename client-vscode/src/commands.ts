@@ -62,6 +62,7 @@ export class Commands {
       'heapscope.ui.stopMonitor': () => this.stopMonitor(),
       'heapscope.ui.showMonitor': () => this.monitor.show(),
       'heapscope.ui.showRetainers': (row?: { findingId?: string }) => this.showRetainers(row?.findingId),
+      'heapscope.ui.verifyFix': (row?: { findingId?: string }) => this.verifyFix(row?.findingId),
       'heapscope.ui.clear': () => this.clear(),
       'heapscope.ui.restartServer': () => this.client.restart(),
       'heapscope.ui.showOutput': () => this.client.output.show(),
@@ -260,6 +261,18 @@ export class Commands {
     });
     if (choice?.location) {
       await openLocation(choice.location);
+    }
+  }
+
+  /** Hunt again in the attached process; the server says "fixed" or "still leaking" and the view updates. */
+  async verifyFix(findingId?: string): Promise<void> {
+    const finding = findingId ? this.findings.report?.findings.find((f) => f.id === findingId) : await this.pickFinding();
+    if (!finding || !(await this.ensureAttached())) {
+      return;
+    }
+    const result = await this.client.execute<{ report?: unknown }>('heapscope.verifyFix', { findingId: finding.id });
+    if (result?.report) {
+      this.showReport(result.report);
     }
   }
 

@@ -54,7 +54,7 @@ describe('package.json', () => {
   });
 
   it('never reuses a server command id (the language client registers those itself)', () => {
-    const serverCommands = ['attach', 'detach', 'takeSnapshot', 'openSnapshot', 'compareSnapshots', 'findLeaks', 'showRetainers', 'goToLeak', 'startMonitor', 'stopMonitor', 'listSnapshots', 'clear'];
+    const serverCommands = ['attach', 'detach', 'takeSnapshot', 'openSnapshot', 'compareSnapshots', 'findLeaks', 'showRetainers', 'verifyFix', 'goToLeak', 'startMonitor', 'stopMonitor', 'listSnapshots', 'clear'];
     for (const { command } of contributed) {
       assert.ok(!serverCommands.map((name) => `heapscope.${name}`).includes(command), command);
     }

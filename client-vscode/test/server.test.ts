@@ -220,6 +220,9 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     }>;
     const lens = lenses.find((candidate) => candidate.range.start.line === leakLine - 1);
     assert.ok(lens?.command, 'a lens on the leak line');
+    const verify = lenses.find((candidate) => candidate.range.start.line === leakLine - 1 && candidate !== lens);
+    assert.equal(verify?.command?.title, 'Verify fix', 'attached: the fix can be verified from the lens');
+    assert.equal(verify?.command?.command, 'heapscope.verifyFix');
     const leak = report.findings.find((finding) => finding.kind === 'event-listener')!;
     // The lens (from the server) and the Leaks view row (from the client) give the same numbers.
     assert.equal(lens.command.title, `▲ ${growthText(leak)} · Show retainers`);

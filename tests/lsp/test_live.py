@@ -146,12 +146,16 @@ async def test_code_lens_at_the_leak_line_runs_show_retainers(hunt: LeakHunt) ->
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
     )
     assert lenses is not None
-    (lens,) = [lens for lens in lenses if lens.range.start.line == hunt.leak_line - 1]
+    lens, verify = [lens for lens in lenses if lens.range.start.line == hunt.leak_line - 1]
     assert lens.command is not None
     numbers = r"[\d,]+ listeners \(\+[\d,]+\) · [\d.]+ [kM]B retained \(\+[\d.]+ [kM]B\)"
     assert re.fullmatch(rf"▲ {numbers} · Show retainers", lens.command.title), lens.command.title
     assert lens.command.command == "heapscope.showRetainers"
     assert list(lens.command.arguments or []) == [{"findingId": hunt.finding()["id"]}]
+    # Attached to the target, so the hunt can run again: the fix can be verified from the lens.
+    assert verify.command is not None and verify.command.title == "Verify fix"
+    assert verify.command.command == "heapscope.verifyFix"
+    assert list(verify.command.arguments or []) == [{"findingId": hunt.finding()["id"]}]
 
 
 async def test_hover_on_the_leak_line(hunt: LeakHunt) -> None:
@@ -170,7 +174,13 @@ async def test_hover_on_the_leak_line(hunt: LeakHunt) -> None:
     lenses = await hunt.client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=hunt.uri))
     )
-    (lens,) = [lens for lens in lenses or [] if lens.range.start.line == hunt.leak_line - 1]
+    (lens,) = [
+        lens
+        for lens in lenses or []
+        if lens.range.start.line == hunt.leak_line - 1
+        and lens.command is not None
+        and lens.command.command == "heapscope.showRetainers"
+    ]
     assert lens.command is not None
     numbers = lens.command.title.removeprefix("▲ ").removesuffix(" · Show retainers")
     assert f"**{numbers}**" in text
@@ -239,6 +249,19 @@ async def test_compare_snapshots_of_the_session_by_id(hunt: LeakHunt) -> None:
     (finding,) = [f for f in report["findings"] if f["kind"] == "event-listener"]
     assert finding["location"]["line"] == hunt.leak_line
     assert len(hunt.reports) == 2
+
+
+async def test_verify_fix_hunts_again_and_says_still_leaking(hunt: LeakHunt) -> None:
+    before = len(hunt.client.messages)
+    result = await execute(hunt.client, "heapscope.verifyFix", {"findingId": hunt.finding()["id"]})
+    assert result is not None, errors_shown(hunt.client)
+    assert result["status"] == "still leaking"
+    assert result["growthBefore"] > 0 and result["growthNow"] > 0
+    assert result["report"]["snapshots"] != hunt.report["snapshots"]  # a new hunt, not the old files
+    (shown,) = [m for m in hunt.client.messages[before:] if m.message.startswith("Still leaking: ")]
+    assert shown.type == types.MessageType.Warning
+    assert re.search(r"\(\+[\d.]+ [kM]B → \+[\d.]+ [kM]B retained\)\.$", shown.message), shown.message
+    assert len(hunt.reports) == 3
 
 
 async def test_clear_removes_the_diagnostics_and_lenses(hunt: LeakHunt) -> None:

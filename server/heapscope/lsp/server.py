@@ -336,7 +336,12 @@ def on_shutdown(ls: HeapscopeServer, params: None) -> None:
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
 def on_code_lens(ls: HeapscopeServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     try:
-        return translate.code_lenses(params.text_document.uri, ls.shown_findings(), ls.session.hotspots)
+        return translate.code_lenses(
+            params.text_document.uri,
+            ls.shown_findings(),
+            ls.session.hotspots,
+            verify=ls.session.status()["attached"],
+        )
     except Exception as error:
         ls.report_failure("compute code lenses", error)
         return []
@@ -491,6 +496,30 @@ async def find_leaks(ls: HeapscopeServer, *args: Any) -> Any:
         return report
 
     return await _guard(ls, "find leaks", body)
+
+
+@server.command("heapscope.verifyFix")
+async def verify_fix(ls: HeapscopeServer, *args: Any) -> Any:
+    async def body() -> Any:
+        finding_id = _text(_argument(args, "findingId", required=True), "findingId")
+        earlier = ls.session.finding(finding_id)
+        ls.session.require_target()
+        result = await ls.run_step(
+            "Heapscope: verifying the fix", "verify the fix", lambda p: ls.session.verify_fix(finding_id, p)
+        )
+        if result is None:
+            return None
+        ls.publish_findings()
+        ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": result["report"]})
+        summary = translate.leak_summary(earlier)
+        if result["status"] == "fixed":
+            ls.show(f"Fixed: {summary} no longer grows.", types.MessageType.Info)
+        else:
+            growth = translate.verify_growth(result["growthBefore"], result["growthNow"])
+            ls.show(f"Still leaking: {summary} ({growth}).", types.MessageType.Warning)
+        return result
+
+    return await _guard(ls, "verify the fix", body)
 
 
 @server.command("heapscope.clear")

@@ -315,6 +315,22 @@ class Session:
         progress.check()
         return self._accept_report(report.to_json(), progress)
 
+    def verify_fix(self, finding_id: str, progress: ProgressTracker) -> dict[str, Any]:
+        """Hunt again as the report of ``finding_id`` was made; say whether that finding still leaks."""
+        from ..hunt.verify import compare
+
+        earlier = dict(self.finding(finding_id))
+        with self._lock:
+            target = dict((self.report or {}).get("target") or {})
+        interval = target.get("interval")
+        report = self.find_leaks(
+            float(interval) if isinstance(interval, int | float) else None,
+            bool(target.get("allocation_tracking", False)),
+            progress,
+        )
+        (verdict,) = compare([{**earlier, "severity": "warning"}], report.get("findings") or []).verdicts
+        return {"findingId": finding_id, **verdict.to_json(), "report": report}
+
     def find_leaks(
         self, interval: float | None, track_allocations: bool, progress: ProgressTracker
     ) -> dict[str, Any]:

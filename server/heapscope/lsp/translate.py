@@ -22,6 +22,7 @@ from ..units import format_bytes
 
 SOURCE = "heapscope"
 SHOW_RETAINERS = "heapscope.showRetainers"
+VERIFY_FIX = "heapscope.verifyFix"
 GO_TO_LEAK = "heapscope.goToLeak"
 
 _SEVERITIES = {
@@ -162,6 +163,11 @@ def diagnostic_message(finding: FindingJson) -> str:
 
 def _signed_bytes(size: int) -> str:
     return f"+{format_bytes(size)}" if size > 0 else f"−{format_bytes(-size)}" if size < 0 else "±0 B"
+
+
+def verify_growth(before: int, now: int | None) -> str:
+    """``+2.4 MB → +2.6 MB retained``: a finding's growth in the earlier hunt and in the new one."""
+    return f"{_signed_bytes(before)} → {_signed_bytes(now or 0)} retained"
 
 
 def growth_text(finding: FindingJson) -> str:
@@ -318,8 +324,14 @@ def code_lenses(
     uri: str,
     findings: Iterable[FindingJson],
     hotspots: Iterable[ClosureHotspot] = (),
+    *,
+    verify: bool = False,
 ) -> list[types.CodeLens]:
-    """Lenses above each leak site in ``uri`` and above functions with many live closures."""
+    """Lenses above each leak site in ``uri`` and above functions with many live closures.
+
+    With ``verify`` (a live target is attached, so the hunt can run again) each leak site
+    also gets "Verify fix".
+    """
     lenses: list[types.CodeLens] = []
     leak_lines: set[int] = set()
     for finding in findings:
@@ -338,6 +350,15 @@ def code_lenses(
                 ),
             )
         )
+        if verify:
+            lenses.append(
+                types.CodeLens(
+                    range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+                    command=types.Command(
+                        title="Verify fix", command=VERIFY_FIX, arguments=[{"findingId": finding["id"]}]
+                    ),
+                )
+            )
     for spot in hotspots:
         line = max(spot.line - 1, 0)
         if line in leak_lines or not _same_file(uri, spot.path):
