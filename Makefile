@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest test-kernel-sanitizers client-test test-node22 vsix e2e bench install clean
+.PHONY: demo test lint typecheck pytest test-kernel-sanitizers client-test test-node22 test-pythons wheel vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall when the package definition or the compiled kernel changes.
+# Reinstall when the package definition or the compiled kernel changes. Kernels built earlier are
+# removed first: Python would import a version-specific build before the abi3 one.
 $(STAMP): $(BIN)/python pyproject.toml setup.py server/heapscope/snapshot/_kernels.c
+	rm -f server/heapscope/snapshot/_kernels.*.so server/heapscope/snapshot/_kernels.*.pyd
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -21,8 +23,8 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check server tests bench examples
-	$(BIN)/ruff format --check server tests bench examples
+	$(BIN)/ruff check server tests bench examples client-vscode/scripts
+	$(BIN)/ruff format --check server tests bench examples client-vscode/scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -73,14 +75,40 @@ $(NODE22):
 test-node22: $(STAMP) $(LEAKS_NPM) $(NODE22)
 	PATH=$(CURDIR)/$(dir $(NODE22)):$$PATH $(BIN)/pytest -q
 
-# client-vscode/heapscope.vsix, to install with `code --install-extension`.
-vsix: $(CLIENT_NPM)
-	cd $(CLIENT) && npm run package
+# The Python tests on every other supported CPython found on PATH (python3.10 ... python3.13), each
+# in its own .venv-3.X; PYTEST_ARGS narrows them. Debian 12 ships only 3.11: with pyenv, e.g.
+# PYENV_VERSION=3.10.13:3.12.1:3.13.0 make test-pythons.
+PYTHONS := 3.10 3.11 3.12 3.13
+PYTEST_ARGS ?=
+test-pythons: $(LEAKS_NPM)
+	@for version in $(PYTHONS); do \
+	  if ! python$$version -c pass 2>/dev/null; then echo "python$$version: not on PATH, skipped"; continue; fi; \
+	  echo "== python$$version"; \
+	  [ -x .venv-$$version/bin/python ] || python$$version -m venv .venv-$$version || exit 1; \
+	  .venv-$$version/bin/pip install --quiet -e '.[test]' || exit 1; \
+	  .venv-$$version/bin/pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
+
+# dist/heapscope-*.whl: the kernel built against the stable ABI (cp310-abi3, any CPython >= 3.10),
+# repaired by auditwheel to a manylinux tag. From the .venv's build tools, without build isolation,
+# so it needs no network. On macOS use delocate-wheel, on Windows the wheel needs no repair.
+wheel: $(STAMP)
+	rm -rf build/wheel dist
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir build/wheel .
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/auditwheel repair --wheel-dir dist build/wheel/heapscope-*.whl
+
+# client-vscode/heapscope-$(VSIX_TARGET).vsix: the extension with the server and its dependencies
+# as wheels for CPython 3.10-3.13 (downloaded from PyPI for VSIX_TARGET). Build it on the target's
+# own OS (the kernel is compiled there): VSIX_TARGET=darwin-arm64, darwin-x64, win32-x64, linux-arm64.
+VSIX_TARGET ?= linux-x64
+vsix: wheel $(CLIENT_NPM)
+	cd $(CLIENT) && node scripts/package.mjs --python $(CURDIR)/$(BIN)/python --target $(VSIX_TARGET) --wheel $(wildcard $(CURDIR)/dist/heapscope-*.whl)
 
 # End to end in code-server + headless Chromium (not part of `make test`: it needs Debian's
-# chromium and the -dev packages listed in client-vscode/e2e/install-code-server.sh).
-e2e: $(STAMP) vsix
-	cd $(CLIENT) && HEAPSCOPE_PYTHON=$(CURDIR)/$(BIN)/python node e2e/run.mjs
+# chromium and builds code-server with client-vscode/e2e/install-code-server.sh). The editor's
+# machine gets no heapscope.python: the extension sets up the server it carries.
+e2e: vsix
+	cd $(CLIENT) && VSIX=$(CURDIR)/$(CLIENT)/heapscope-$(VSIX_TARGET).vsix node e2e/run.mjs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -88,4 +116,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/allocation_tracking.py
 
 clean:
-	rm -rf $(VENV) .node22 build server/*.egg-info
+	rm -rf $(VENV) .venv-3.* .node22 build dist server/*.egg-info

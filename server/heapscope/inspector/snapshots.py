@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +261,7 @@ def write_sidecar(
         "version": 1,
         "snapshot": snapshot.name,
         "label": label,
-        "takenAt": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "takenAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         "collectGarbageFirst": gc,
         "allocationTracking": allocation_tracking,
         "bytes": size,

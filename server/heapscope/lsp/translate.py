@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ..units import format_bytes
+
+if TYPE_CHECKING:  # typing.NotRequired is 3.11+; only the type checker reads the annotations
+    from typing_extensions import NotRequired
 
 SOURCE = "heapscope"
 SHOW_RETAINERS = "heapscope.showRetainers"
