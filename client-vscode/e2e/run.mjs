@@ -1,14 +1,16 @@
 // End to end in a real VS Code (code-server) driven by headless Chromium through playwright-core:
-// install the .vsix, open a copy of examples/, start the leaky example under --inspect on a port
-// the attach picker scans, run "Heapscope: Find Leaks" from the command palette, pick the
-// inspector, and check that the Problems panel lists the leak at its line, that a code lens
-// sits above it giving the same numbers as the hover and the Leaks view, and that nothing
-// notifies before a Heapscope command. Everything listens on 127.0.0.1 only. Screenshots go
-// to e2e/output/.
+// install the platform .vsix as a user would, on a machine whose Python has no heapscope and with
+// no heapscope.python setting, open a copy of examples/, start the leaky example under --inspect
+// on a port the attach picker scans, check that nothing notifies before a Heapscope command, run
+// "Heapscope: Find Leaks" from the command palette (the extension sets up the server it carries
+// on this first use), pick the inspector, and check that the Problems panel lists the leak at its
+// line and that a code lens sits above it giving the same numbers as the hover and the Leaks
+// view. Everything listens on 127.0.0.1 only. Screenshots go to e2e/output/.
 //
-// Environment: CODE_SERVER_DIR (default e2e/.code-server, installed by install-code-server.sh when
-// missing), CHROMIUM (default /usr/bin/chromium), HEAPSCOPE_PYTHON (default ../.venv/bin/python),
-// HEAPSCOPE_E2E_PROGRAM (default examples/leaky-emitter.js), HEAPSCOPE_E2E_INTERVAL (seconds, 5).
+// Environment: VSIX (default heapscope-linux-x64.vsix, built by make vsix), CODE_SERVER_DIR
+// (default e2e/.code-server, installed by install-code-server.sh when missing), CHROMIUM (default
+// /usr/bin/chromium), HEAPSCOPE_E2E_PROGRAM (default examples/leaky-emitter.js),
+// HEAPSCOPE_E2E_INTERVAL (seconds, 5).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -21,14 +23,15 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT = path.dirname(HERE);
 const REPO = path.dirname(CLIENT);
 const OUTPUT = path.join(HERE, 'output');
-const VSIX = path.join(CLIENT, 'heapscope.vsix');
+const VSIX = path.resolve(process.env.VSIX ?? path.join(CLIENT, 'heapscope-linux-x64.vsix'));
 const CODE_SERVER_DIR = process.env.CODE_SERVER_DIR ?? path.join(HERE, '.code-server');
 const CODE_SERVER = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const PYTHON = process.env.HEAPSCOPE_PYTHON ?? path.join(REPO, '.venv', 'bin', 'python');
 const PROGRAM = path.resolve(process.env.HEAPSCOPE_E2E_PROGRAM ?? path.join(REPO, 'examples', 'leaky-emitter.js'));
 const INTERVAL = Number(process.env.HEAPSCOPE_E2E_INTERVAL ?? 5);
 const STEP_TIMEOUT = 120_000; // a guard against hangs, not a speed requirement
+// First use installs the bundled wheels (numpy among them) into a new environment.
+const SETUP_TIMEOUT = 600_000;
 
 const children = [];
 const checks = [];
@@ -90,15 +93,45 @@ async function waitForHttp(url, timeoutMs) {
   throw new Error(`${url} did not answer`);
 }
 
+/** The environment code-server runs in: this one, minus any virtual environment of the repository. */
+function editorEnvironment() {
+  const venv = process.env.VIRTUAL_ENV;
+  const entries = (process.env.PATH ?? '').split(path.delimiter).filter((entry) => {
+    const resolved = path.resolve(entry);
+    return !(venv && resolved.startsWith(path.resolve(venv))) && !resolved.startsWith(path.join(REPO, '.venv'));
+  });
+  const env = { ...process.env, PATH: entries.join(path.delimiter) };
+  delete env.VIRTUAL_ENV;
+  delete env.PYTHONPATH;
+  return env;
+}
+
+/** What the extension wrote to its output channel so far. */
+function heapscopeLog() {
+  const logs = fs.readdirSync(scratch, { recursive: true }).map(String).filter((file) => /Heapscope\.log$/.test(file));
+  return logs.map((file) => fs.readFileSync(path.join(scratch, file), 'utf8')).join('\n');
+}
+
+/** The extension's global storage under code-server's user data. */
+function extensionStorage(userData) {
+  return path.join(userData, 'User', 'globalStorage', 'heapscope.heapscope');
+}
+
 function checkPrerequisites() {
   if (!fs.existsSync(VSIX)) {
-    fail(`${VSIX} is missing: run npm run package first (npm run e2e does).`);
+    fail(`${VSIX} is missing: run make vsix first (make e2e does).`);
   }
   if (!fs.existsSync(CHROMIUM)) {
     fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM.`);
   }
-  if (!fs.existsSync(PYTHON)) {
-    fail(`no Python at ${PYTHON}: run make install at the top level, or set HEAPSCOPE_PYTHON.`);
+  // The editor's machine as a stranger's: a python3 on PATH, without heapscope.
+  try {
+    execFileSync('python3', ['-c', 'import heapscope'], { stdio: 'ignore', env: editorEnvironment() });
+    fail('python3 on PATH can import heapscope: run the e2e from a shell without the repository\'s .venv on PATH.');
+  } catch (error) {
+    if (error.code === 'ENOENT') {
+      fail('no python3 on PATH: the extension needs a Python 3.10+ to set up its server.');
+    }
   }
   if (!fs.existsSync(CODE_SERVER)) {
     log(`code-server is not in ${CODE_SERVER_DIR}; installing it (a few minutes, once)`);
@@ -201,10 +234,6 @@ async function main() {
       2,
     ),
   );
-  // heapscope.python is machine-scoped: in a remote window (code-server is one) it is read from
-  // the remote machine's settings, not the browser user's.
-  fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'heapscope.python': PYTHON }, null, 2));
   const config = path.join(scratch, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const codeServerArgs = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
@@ -220,7 +249,7 @@ async function main() {
   const server = spawn(
     process.execPath,
     [CODE_SERVER, ...codeServerArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-workspace-trust', '--disable-update-check', workspace],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: process.env.HOME } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: editorEnvironment() },
   );
   children.push(server);
   const serverLog = fs.createWriteStream(path.join(OUTPUT, 'code-server.log'));
@@ -256,16 +285,29 @@ async function main() {
     checks.push('no notification before a Heapscope command');
 
     log('running "Heapscope: Find Leaks" from the command palette');
+    const setupStarted = Date.now();
     await runCommand(page, 'Heapscope: Find Leaks');
+    const setup = page.locator('.notification-toast', { hasText: 'setting up its language server' }).first();
+    if (await setup.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false)) {
+      log(`first use: ${(await setup.innerText()).split('\n')[0]}`);
+      await shot('first-use-setup');
+    }
     const inspectorRow = page.locator('.quick-input-list .monaco-list-row', { hasText: `127.0.0.1:${inspectorPort}` }).first();
-    await inspectorRow.waitFor({ state: 'visible' });
+    await inspectorRow.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT });
     await shot('attach-picker');
     await inspectorRow.click();
     log(`attached; waiting for the analysis (three snapshots ${INTERVAL} s apart)`);
 
     await page.keyboard.press('Control+Shift+M');
     const problems = page.locator('.markers-panel .monaco-list-row', { hasText: 'Leak' }).first();
-    await problems.waitFor({ state: 'visible', timeout: STEP_TIMEOUT + INTERVAL * 3000 });
+    await problems.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT + INTERVAL * 3000 });
+    log(`first leak shown ${Math.round((Date.now() - setupStarted) / 1000)} s after the command`);
+    const started = /Starting the Heapscope language server: (\S+) -m heapscope serve/.exec(heapscopeLog());
+    if (!started || !started[1].startsWith(extensionStorage(userData))) {
+      fail(`the server did not start from the extension's own environment: ${started?.[0] ?? heapscopeLog()}`);
+    }
+    log(`server interpreter: ${started[1]}`);
+    checks.push('server set up from the .vsix on first use');
     const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
     log(`Problems panel: ${rows.join(' | ')}`);
     const leakRow = rows.find((text) => text.includes('Leak') && new RegExp(`\\[Ln ${leakLine}, Col \\d+\\]`).test(text));

@@ -1,7 +1,8 @@
 /**
- * The language client: starts `<python> -m heapscope serve` over stdio, restarts it when the
- * interpreter setting changes, and turns a failed start into one sentence with a way out
- * ("Open settings") instead of the client library's generic error.
+ * The language client: starts `<python> -m heapscope serve` over stdio (the interpreter comes
+ * from serverEnvironment.ts), restarts it when the interpreter setting changes, and turns a
+ * failed start into one sentence with a way out ("Open settings") instead of the client
+ * library's generic error.
  */
 import * as vscode from 'vscode';
 import {
@@ -13,9 +14,9 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { explainStartFailure, probeServer, ProbeResult, resolveServerCommand, ServerCommand } from './logic/interpreter';
+import { explainStartFailure, probeServer, ProbeResult, ServerCommand } from './logic/interpreter';
 import { toServerSettings } from './logic/settings';
-import { pythonExtensionCommand } from './python';
+import { resolveServer, ServerContext, ServerFailure } from './serverEnvironment';
 
 export const CLIENT_ID = 'heapscope';
 
@@ -31,7 +32,10 @@ export class HeapscopeClient implements vscode.Disposable {
   /** Fires `true` when a server is up, `false` when it stopped. */
   readonly onDidChangeRunning = this.stateEmitter.event;
 
-  constructor(readonly output: vscode.OutputChannel) {}
+  constructor(
+    readonly output: vscode.OutputChannel,
+    private readonly context: ServerContext,
+  ) {}
 
   get running(): boolean {
     return this.client?.state === State.Running;
@@ -45,11 +49,11 @@ export class HeapscopeClient implements vscode.Disposable {
     return vscode.workspace.workspaceFolders?.[0];
   }
 
-  async serverCommand(): Promise<ServerCommand> {
+  /** The command that starts the server; on first use this sets up its environment. */
+  async serverCommand(): Promise<ServerCommand | ServerFailure> {
     const folder = this.workspaceFolder();
     const setting = vscode.workspace.getConfiguration(CLIENT_ID, folder).get<string>('python', '');
-    const fromExtension = setting.trim() ? undefined : await pythonExtensionCommand(folder?.uri);
-    return resolveServerCommand({ setting, pythonExtension: fromExtension, workspaceFolder: folder?.uri.fsPath });
+    return resolveServer(this.context, setting, folder, this.output);
   }
 
   /** Start (once); resolves false when the server could not start, after telling the user why. */
@@ -67,6 +71,10 @@ export class HeapscopeClient implements vscode.Disposable {
       await this.stop();
     }
     const server = await this.serverCommand();
+    if ('failure' in server) {
+      this.notifyFailure(server.failure, server.details ?? '');
+      return false;
+    }
     const folder = this.workspaceFolder();
     // A quick import first: a wrong interpreter or a missing package is then explained in one
     // sentence, instead of the client library's "couldn't create connection" after a crash.
@@ -120,10 +128,13 @@ export class HeapscopeClient implements vscode.Disposable {
   }
 
   private async reportStartFailure(server: ServerCommand, probe: ProbeResult): Promise<void> {
-    const message = explainStartFailure(server, probe.stderr, probe.error);
+    this.notifyFailure(explainStartFailure(server, probe.stderr, probe.error), probe.stderr);
+  }
+
+  private notifyFailure(message: string, details: string): void {
     this.output.appendLine(message);
-    if (probe.stderr.trim()) {
-      this.output.appendLine(probe.stderr.trim());
+    if (details.trim()) {
+      this.output.appendLine(details.trim());
     }
     // Not awaited: the notification stays up without holding back activation or the command.
     void vscode.window.showErrorMessage(message, 'Open settings', 'Show output').then((choice) => {

@@ -15,7 +15,7 @@ let client: HeapscopeClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Heapscope');
-  client = new HeapscopeClient(output);
+  client = new HeapscopeClient(output, context);
   const state = new SessionState();
   const sessions = new DebugSessions();
   const findings = new FindingsView();

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type InterpreterSource = 'setting' | 'python-extension' | 'default';
+export type InterpreterSource = 'setting' | 'python-extension' | 'default' | 'bundled';
 
 export interface ServerCommand {
   command: string;
@@ -62,6 +62,8 @@ export function describeSource(source: InterpreterSource): string {
       return 'the heapscope.python setting';
     case 'python-extension':
       return "the Python extension's selected environment";
+    case 'bundled':
+      return "Heapscope's own environment";
     default:
       return 'PATH';
   }
@@ -75,20 +77,20 @@ export function describeSource(source: InterpreterSource): string {
 export function explainStartFailure(server: ServerCommand, stderr: string, error?: { code?: string; message?: string }): string {
   const where = `${server.command} (from ${describeSource(server.source)})`;
   if (error?.code === 'ENOENT') {
-    return `Heapscope could not start its language server: the Python interpreter ${where} was not found. Set heapscope.python to a Python 3.11+ that has heapscope installed.`;
+    return `Heapscope could not start its language server: the Python interpreter ${where} was not found. Clear heapscope.python to let Heapscope set up its own server, or set it to a Python 3.10+ that has heapscope installed.`;
   }
   if (error?.code === 'EACCES') {
     return `Heapscope could not start its language server: ${where} is not executable. Set heapscope.python to a Python interpreter.`;
   }
   if (/No module named heapscope\b|No module named 'heapscope'/.test(stderr)) {
-    return `Heapscope could not start its language server: the package heapscope is not installed for ${where}. Install it there (pip install heapscope) or set heapscope.python to the interpreter that has it.`;
+    return `Heapscope could not start its language server: the package heapscope is not installed for ${where}. Clear heapscope.python to let Heapscope set up its own server, or install heapscope into that interpreter.`;
   }
   if (/No module named '?(pygls|lsprotocol|numpy|websocket)/.test(stderr)) {
     const missing = /No module named '?([\w.]+)/.exec(stderr)?.[1] ?? 'a dependency';
-    return `Heapscope could not start its language server: ${missing} is missing for ${where}. Reinstall heapscope there (pip install heapscope).`;
+    return `Heapscope could not start its language server: ${missing} is missing for ${where}. Reinstall heapscope into that interpreter, or clear heapscope.python to let Heapscope set up its own server.`;
   }
   if (/SyntaxError|requires a different Python|Python 2\./.test(stderr)) {
-    return `Heapscope could not start its language server: ${where} is too old a Python. Set heapscope.python to Python 3.11 or newer.`;
+    return `Heapscope could not start its language server: ${where} is too old a Python. Set heapscope.python to Python 3.10 or newer.`;
   }
   const lastLine = stderr.trim().split(/\r?\n/).pop();
   const detail = lastLine || error?.message || 'the process exited right away';
