@@ -91,10 +91,10 @@ async def client(lsp_client: LanguageClient, tmp_path: Path) -> Any:
 class NodeTarget:
     """A real ``node --inspect=127.0.0.1:0`` process; ``ws_url`` is what it printed on stderr."""
 
-    def __init__(self, script: Path) -> None:
+    def __init__(self, script: Path, *flags: str) -> None:
         self.script = script
         self.process = subprocess.Popen(
-            ["node", "--inspect=127.0.0.1:0", str(script)],
+            ["node", "--inspect=127.0.0.1:0", *flags, str(script)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -67,3 +67,17 @@ def test_the_editors_nested_names_are_understood() -> None:
     assert options.diagnostic_severity == "error"
     assert options.warnings == ()
     assert parse_options({"defaultInterval": 1, "findLeaks": {"interval": 9}}).default_interval == 1.0
+
+
+def test_the_monitors_capture_settings() -> None:
+    assert (HeapscopeOptions().monitor_snapshot_every, HeapscopeOptions().monitor_on_leak) == (0.0, "none")
+    options = parse_options({"monitor": {"snapshotEvery": 30, "keep": 3, "onLeak": "find-leaks"}})
+    assert (options.monitor_snapshot_every, options.monitor_keep, options.monitor_on_leak) == (
+        30.0,
+        3,
+        "find-leaks",
+    )
+    bad = parse_options({"monitorSnapshotEvery": -1, "monitorKeep": 0, "monitorOnLeak": "panic"})
+    assert (bad.monitor_snapshot_every, bad.monitor_keep, bad.monitor_on_leak) == (0.0, 5, "none")
+    assert len(bad.warnings) == 3
+    assert any("heapscope.monitorOnLeak must be one of none, find-leaks" in w for w in bad.warnings)

@@ -13,7 +13,7 @@ export interface ClientSettings {
   python?: unknown;
   snapshotDir?: unknown;
   findLeaks?: { interval?: unknown };
-  monitor?: { interval?: unknown };
+  monitor?: { interval?: unknown; snapshotEvery?: unknown; keep?: unknown; onLeak?: unknown };
   allowRemoteHosts?: unknown;
   maxSnapshots?: unknown;
   diagnostics?: { minimumSeverity?: unknown };
@@ -26,6 +26,9 @@ export interface ServerSettings {
   snapshotFolder?: string;
   defaultInterval?: unknown;
   monitorInterval?: unknown;
+  monitorSnapshotEvery?: unknown;
+  monitorKeep?: unknown;
+  monitorOnLeak?: unknown;
   allowRemoteHosts?: unknown;
   maxSnapshots?: unknown;
   diagnosticSeverity?: unknown;
@@ -53,6 +56,9 @@ export function toServerSettings(raw: unknown): ServerSettings {
   };
   put('defaultInterval', nested(settings.findLeaks).interval);
   put('monitorInterval', nested(settings.monitor).interval);
+  put('monitorSnapshotEvery', nested(settings.monitor).snapshotEvery);
+  put('monitorKeep', nested(settings.monitor).keep);
+  put('monitorOnLeak', nested(settings.monitor).onLeak);
   put('allowRemoteHosts', settings.allowRemoteHosts);
   put('maxSnapshots', settings.maxSnapshots);
   put('diagnosticSeverity', nested(settings.diagnostics).minimumSeverity);

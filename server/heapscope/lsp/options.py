@@ -19,6 +19,9 @@ SEVERITY_ORDER = ("error", "warning", "information", "hint")
 """Most severe first; a finding is shown when it is at least as severe as the threshold."""
 
 
+MONITOR_ON_LEAK = ("none", "find-leaks")
+
+
 @dataclass(frozen=True)
 class HeapscopeOptions:
     """What the user can configure under ``heapscope.*`` in the editor's settings."""
@@ -29,6 +32,12 @@ class HeapscopeOptions:
     """Seconds between the baseline, target and final snapshots of ``findLeaks``."""
     monitor_interval: float = 1.0
     """Seconds between two memory samples of ``startMonitor``."""
+    monitor_snapshot_every: float = 0.0
+    """Seconds between the monitor's own snapshots; 0: none."""
+    monitor_keep: int = 5
+    """How many of the monitor's own snapshots to keep."""
+    monitor_on_leak: str = "none"
+    """``"find-leaks"``: when the monitor suspects a leak, run Find Leaks by itself."""
     allow_remote_hosts: bool = False
     """Attach to inspectors on non-loopback hosts (the inspector gives code execution)."""
     max_snapshots: int = 20
@@ -108,8 +117,18 @@ def parse_options(raw: Any) -> HeapscopeOptions:
             f"using {defaults.diagnostic_severity}."
         )
         severity = defaults.diagnostic_severity
+    on_leak = raw.get("monitorOnLeak", defaults.monitor_on_leak)
+    if on_leak not in MONITOR_ON_LEAK:
+        problems.append(
+            f"Setting heapscope.monitorOnLeak must be one of {', '.join(MONITOR_ON_LEAK)}; "
+            f"using {defaults.monitor_on_leak}."
+        )
+        on_leak = defaults.monitor_on_leak
     return HeapscopeOptions(
         snapshot_folder=folder or None,
+        monitor_snapshot_every=number("monitorSnapshotEvery", defaults.monitor_snapshot_every, 0, 86400),
+        monitor_keep=integer("monitorKeep", defaults.monitor_keep, 1, 1000),
+        monitor_on_leak=on_leak,
         default_interval=number("defaultInterval", defaults.default_interval, 0.1, 3600),
         monitor_interval=number("monitorInterval", defaults.monitor_interval, 0.1, 3600),
         allow_remote_hosts=boolean("allowRemoteHosts", defaults.allow_remote_hosts),
@@ -124,6 +143,9 @@ _EDITOR_KEYS = {
     "snapshotFolder": ("snapshotDir",),
     "defaultInterval": ("findLeaks", "interval"),
     "monitorInterval": ("monitor", "interval"),
+    "monitorSnapshotEvery": ("monitor", "snapshotEvery"),
+    "monitorKeep": ("monitor", "keep"),
+    "monitorOnLeak": ("monitor", "onLeak"),
     "diagnosticSeverity": ("diagnostics", "minimumSeverity"),
 }
 

@@ -64,6 +64,8 @@ class HeapscopeServer(LanguageServer):
         self.session = Session()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.published_uris: set[str] = set()
+        self.background: set[asyncio.Future[Any]] = set()
+        """Steps the server started by itself (a hunt on the monitor's alarm), kept until done."""
         self.session.on_target_lost = lambda message, quiet: self.call_soon(self.target_lost, message, quiet)
 
     # ------------------------------------------------------------ messages to the client
@@ -590,15 +592,37 @@ async def go_to_leak(ls: HeapscopeServer, *args: Any) -> Any:
 async def start_monitor(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
         interval = _number(_argument(args, "interval"), "interval")
+        every = _number(_argument(args, "snapshotEvery"), "snapshotEvery")
+        keep = _number(_argument(args, "keep"), "keep")
+        on_leak = _argument(args, "onLeak")
 
         def on_sample(sample: dict[str, Any]) -> None:
             ls.call_soon(ls.protocol.notify, MEMORY_NOTIFICATION, sample)
 
+        def on_alarm(verdict: str) -> None:
+            ls.call_soon(_hunt_on_alarm, ls, verdict)
+
         return await ls.run_quick(
-            "start the memory monitor", lambda: ls.session.start_monitor(interval, on_sample)
+            "start the memory monitor",
+            lambda: ls.session.start_monitor(
+                interval,
+                on_sample,
+                on_alarm=on_alarm,
+                snapshot_every=every,
+                keep=int(keep) if keep is not None else None,
+                on_leak=_text(on_leak, "onLeak") if on_leak is not None else None,
+            ),
         )
 
     return await _guard(ls, "start the memory monitor", body)
+
+
+def _hunt_on_alarm(ls: HeapscopeServer, verdict: str) -> None:
+    """The monitor suspects a leak and the user asked for a hunt then: run Find Leaks by itself."""
+    ls.show(f"Heapscope: {verdict}; finding leaks with three snapshots.", types.MessageType.Info)
+    task = asyncio.ensure_future(find_leaks(ls))
+    ls.background.add(task)
+    task.add_done_callback(ls.background.discard)
 
 
 @server.command("heapscope.stopMonitor")

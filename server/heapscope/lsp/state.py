@@ -29,7 +29,7 @@ from .progress import Cancelled, ProgressTracker
 from .translate import ClosureHotspot, FindingJson, as_finding
 
 if TYPE_CHECKING:
-    from ..inspector import InspectorSession, MemoryMonitor
+    from ..inspector import InspectorSession, MemoryMonitor, MemorySample
 
 
 CLOSURE_CENSUS_MAX_BYTES = 256 * 1000 * 1000
@@ -380,22 +380,71 @@ class Session:
 
     # ------------------------------------------------------------ memory monitor
 
-    def start_monitor(self, interval: float | None, sink: SampleSink) -> dict[str, Any]:
+    def start_monitor(
+        self,
+        interval: float | None,
+        sink: SampleSink,
+        *,
+        on_alarm: Callable[[str], None] | None = None,
+        snapshot_every: float | None = None,
+        keep: int | None = None,
+        on_leak: str | None = None,
+    ) -> dict[str, Any]:
+        """Sample the target; optionally snapshot every ``snapshot_every`` s and call ``on_alarm`` once.
+
+        ``on_alarm(verdict)`` runs (in the monitor's thread) the first time the monitor
+        suspects a leak while ``on_leak`` is ``"find-leaks"``; the server then runs Find
+        Leaks. Periodic snapshots are skipped while another long step holds the target.
+        """
+        from ..hunt.watch import Capture, CaptureOptions
         from ..inspector import MemoryMonitor
 
         session = self.require_target()
         self.stop_monitor()
         seconds = interval if interval is not None else self.options.monitor_interval
-        monitor = MemoryMonitor(
-            session,
-            seconds,
-            lambda sample: sink(sample_json(sample)),
-            on_error=lambda error: self._monitor_ended(),
-        )
+        every = snapshot_every if snapshot_every is not None else self.options.monitor_snapshot_every
+        action = on_leak if on_leak is not None else self.options.monitor_on_leak
+        if action not in ("none", "find-leaks"):
+            raise UserError(f"onLeak must be none or find-leaks, not {action!r}.")
+        try:
+            capture = Capture(
+                session,
+                CaptureOptions(
+                    snapshot_every=every or None,
+                    keep=keep if keep is not None else self.options.monitor_keep,
+                    workspace=self.workspace_root,
+                ),
+            )
+        except ValueError as error:
+            raise UserError(
+                str(error).replace("--snapshot-every", "snapshotEvery").replace("--", "")
+            ) from None
+        alarmed = threading.Event()
+
+        def on_sample(sample: MemorySample) -> None:
+            sink(sample_json(sample))
+            if capture.options.snapshot_every is not None and self._busy.acquire(blocking=False):
+                try:
+                    capture.on_sample(sample)
+                except Exception:  # a periodic snapshot that fails must not stop the samples
+                    pass
+                finally:
+                    self._busy.release()
+            if action == "find-leaks" and sample.leak_suspected and not alarmed.is_set():
+                alarmed.set()
+                if on_alarm is not None:
+                    on_alarm(sample.verdict)
+
+        monitor = MemoryMonitor(session, seconds, on_sample, on_error=lambda error: self._monitor_ended())
         monitor.start()
         with self._lock:
             self.monitor = monitor
-        return {"monitoring": True, "interval": seconds}
+        return {
+            "monitoring": True,
+            "interval": seconds,
+            **({"snapshotEvery": every, "keep": capture.options.keep} if every else {}),
+            **({"onLeak": action} if action != "none" else {}),
+        }
 
     def _monitor_ended(self) -> None:
         """The monitor stopped itself (target gone); the connection's close callback tells the user."""
