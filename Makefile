@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest test-kernel-sanitizers client-test test-node22 test-pythons wheel vsix e2e bench install clean
+.PHONY: demo test lint typecheck pytest test-kernel-sanitizers check-kernel-windows client-test test-node22 test-pythons wheel vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Reinstall when the package definition or the compiled kernel changes. Kernels built earlier are
 # removed first: Python would import a version-specific build before the abi3 one.
-$(STAMP): $(BIN)/python pyproject.toml setup.py server/heapscope/snapshot/_kernels.c
+$(STAMP): $(BIN)/python pyproject.toml setup.py server/heapscope/snapshot/_kernels.c server/heapscope/snapshot/_platform.h
 	rm -f server/heapscope/snapshot/_kernels.*.so server/heapscope/snapshot/_kernels.*.pyd
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -52,7 +52,7 @@ client-test: $(STAMP) $(CLIENT_NPM)
 # buffer, or undefined behaviour, aborts the run. Python is not built with ASan, so its
 # runtime is preloaded; leak detection is off (the interpreter keeps memory until exit).
 SANITIZED_KERNEL := build/sanitizers/_kernels.so
-$(SANITIZED_KERNEL): server/heapscope/snapshot/_kernels.c $(STAMP)
+$(SANITIZED_KERNEL): server/heapscope/snapshot/_kernels.c server/heapscope/snapshot/_platform.h $(STAMP)
 	mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -std=c99 \
@@ -63,6 +63,15 @@ test-kernel-sanitizers: $(SANITIZED_KERNEL) $(LEAKS_NPM)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
 	  HEAPSCOPE_KERNEL_LIBRARY=$(CURDIR)/$(SANITIZED_KERNEL) HEAPSCOPE_FUZZ_EXAMPLES=100 \
 	  $(BIN)/pytest -q -p no:cacheprovider tests/snapshot
+
+# The Windows side of the kernel's portability layer (_platform.h), compiled and linked with
+# MinGW-w64 (Debian: gcc-mingw-w64-x86-64-posix) as a plain DLL without the module stub; lists
+# the functions the DLL exports. Not part of make test: it needs the cross compiler.
+check-kernel-windows:
+	mkdir -p build/windows
+	x86_64-w64-mingw32-gcc -O2 -std=c99 -Wall -Wextra -Werror -shared -DHS_KERNEL_ONLY \
+	  server/heapscope/snapshot/_kernels.c -o build/windows/_kernels.dll
+	x86_64-w64-mingw32-objdump -p build/windows/_kernels.dll | grep -o 'hs_[a-z_]*' | sort
 
 test: lint typecheck pytest test-kernel-sanitizers client-test
 

@@ -48,9 +48,10 @@ setup(
         Extension(
             "heapscope.snapshot._kernels",
             sources=["server/heapscope/snapshot/_kernels.c"],
+            depends=["server/heapscope/snapshot/_platform.h"],
             define_macros=[("Py_LIMITED_API", "0x030A0000")],
             py_limited_api=True,
-            extra_compile_args=["-O3", "-std=c99"] if _POSIX else ["/O2"],
+            extra_compile_args=["-O3", "-std=c99"] if _POSIX else ["/O2", "/std:c11"],
         )
     ],
     options={"bdist_wheel": {"py_limited_api": "cp310"}},

@@ -79,13 +79,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return fixed
 
 
-def test_wheel_is_abi3_manylinux_with_the_stub_and_without_the_c_source(wheel: Path) -> None:
+def test_wheel_is_abi3_manylinux_with_the_stub_and_without_the_c_sources(wheel: Path) -> None:
     if sys.platform.startswith("linux"):
         assert re.fullmatch(r"heapscope-[\d.]+-cp310-abi3-manylinux_\d+_\d+_\w+\.whl", wheel.name), wheel.name
     names = zipfile.ZipFile(wheel).namelist()
     assert "heapscope/snapshot/_kernels.pyi" in names
     assert "heapscope/py.typed" in names
-    assert not [name for name in names if name.endswith(".c")]
+    assert not [name for name in names if name.endswith((".c", ".h"))]
     assert [name for name in names if re.fullmatch(r"heapscope/snapshot/_kernels\.(abi3\.so|pyd)", name)]
     metadata = next(name for name in names if name.endswith(".dist-info/METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()

@@ -8,14 +8,19 @@
  * so the module needs no numpy headers to build; PyInit exists only so that the
  * shared object is a normal, importable extension that setuptools knows how to build.
  */
+#ifdef HS_KERNEL_ONLY
+/* The kernels alone, as a plain shared library without the module stub (how the Windows build
+   is checked with MinGW); the POSIX calls then need their feature macro under -std=c99. */
+#define _DEFAULT_SOURCE
+#else
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <sys/mman.h>
-#include <unistd.h>
+
+#include "_platform.h"
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -31,8 +36,8 @@ static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == 
  *   (for uint32: the caller retries wide).
  * On success *end_pos is the offset just past the closing ']'.
  */
-int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
-                            int64_t *end_pos) {
+HS_EXPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
+                                      int64_t *end_pos) {
     uint32_t *out32 = (uint32_t *)out;
     uint64_t *out64 = (uint64_t *)out;
     int64_t n = 0;
@@ -102,15 +107,11 @@ enum { HS_SKIP = 0, HS_U8 = 1, HS_U32 = 2, HS_U64 = 3, HS_OFFSETS = 4, HS_ORDINA
 #define RELEASE_STEP (2 << 20)
 
 static void release_pages(const unsigned char *from, const unsigned char *to) {
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t page = (uintptr_t)hs_page_size();
     uintptr_t first = ((uintptr_t)from + page - 1) / page * page;
     uintptr_t last = (uintptr_t)to / page * page;
-    if (last > first) madvise((void *)first, last - first, MADV_DONTNEED);
+    if (last > first) hs_pages_drop((void *)first, last - first);
 }
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14+; older kernels say EINVAL and we fault as usual */
-#endif
 
 /*
  * Map every page of a fresh output buffer in one call instead of taking a page fault
@@ -119,15 +120,15 @@ static void release_pages(const unsigned char *from, const unsigned char *to) {
  * alone, so this is safe to run while another thread already writes the buffer.
  */
 static void populate(void *start, size_t bytes) {
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t page = (uintptr_t)hs_page_size();
     uintptr_t first = ((uintptr_t)start + page - 1) / page * page;
     uintptr_t last = ((uintptr_t)start + bytes) / page * page;
-    if (last > first + (uintptr_t)(1 << 20)) madvise((void *)first, last - first, MADV_POPULATE_WRITE);
+    if (last > first + (uintptr_t)(1 << 20)) hs_pages_populate((void *)first, last - first);
 }
 
-int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
-                         void **outs, const int *kinds, int64_t node_width, int64_t node_count,
-                         int release, int64_t *end_pos, int64_t *bad_column) {
+HS_EXPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
+                                   void **outs, const int *kinds, int64_t node_width, int64_t node_count,
+                                   int release, int64_t *end_pos, int64_t *bad_column) {
     const unsigned char *text = (const unsigned char *)buf;
     while (pos < len && is_space(buf[pos])) pos++;
     if (pos >= len || buf[pos] != '[') { *end_pos = pos; return -1; }
@@ -212,7 +213,7 @@ int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows
 }
 
 /* Offset of the first `byte` at or after pos, or -1: finds where an integer array ends. */
-int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte) {
+HS_EXPORT int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte) {
     if (pos < 0 || pos >= len) return -1;
     const char *found = memchr(buf + pos, byte, (size_t)(len - pos));
     return found ? (int64_t)(found - buf) : -1;
@@ -223,7 +224,7 @@ int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte) {
  * Returns the offset just past it, or -1 if the input ends first, -2 on a character
  * that cannot start a value. Used to find the top-level sections without parsing them.
  */
-int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos) {
+HS_EXPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos) {
     while (pos < len && is_space(buf[pos])) pos++;
     if (pos >= len) return -1;
     char c = buf[pos];
@@ -289,7 +290,8 @@ static int check_graph(int64_t node_count, int64_t edge_count, int64_t root, con
     return 0;
 }
 
-int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge, const uint32_t *edge_to) {
+HS_EXPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                             const uint32_t *edge_to) {
     return check_graph(node_count, edge_count, 0, first_edge, edge_to);
 }
 
@@ -299,9 +301,9 @@ int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_
  * Within one target, retainers keep edge order, as DevTools lists them.
  * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph.
  */
-int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                        const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
-                        uint32_t *retainer_node) {
+HS_EXPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                  const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
+                                  uint32_t *retainer_node) {
     if (check_graph(node_count, edge_count, 0, first_edge, edge_to)) return HS_CORRUPT;
     memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
     for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
@@ -333,8 +335,8 @@ static inline int essential(uint8_t type, int64_t src, int64_t root, int weak_ty
 
 /* BFS from the root over non-weak edges; unreachable nodes keep -1. Returns 0, -1
    if memory could not be allocated, HS_CORRUPT for an invalid graph. */
-int hs_distances(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
-                 const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int32_t *dist) {
+HS_EXPORT int hs_distances(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                           const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int32_t *dist) {
     if (check_graph(node_count, edge_count, root, first_edge, edge_to)) return HS_CORRUPT;
     for (int64_t i = 0; i < node_count; i++) dist[i] = -1;
     uint32_t *queue = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)(node_count > 0 ? node_count : 1));
@@ -436,7 +438,7 @@ static void *hs_dfs_helper(void *argument) {
     for (int64_t v = 0; v < job->node_count; v++) {
         int64_t last = job->first_edge[v + 1];
         for (int64_t e = job->first_edge[v]; e < last; e++) {
-            if (e + 16 < edge_count) __builtin_prefetch(&in_count[job->edge_to[e + 16]], 1);
+            if (e + 16 < edge_count) HS_PREFETCH_WRITE(&in_count[job->edge_to[e + 16]]);
             if (essential(job->edge_type[e], v, job->root, job->weak_type, job->shortcut_type))
                 in_count[job->edge_to[e]]++;
         }
@@ -505,7 +507,7 @@ static void *hs_scatter_idom(void *argument) {
 
 /* Run `work` on a second thread when one can be started, else here; join with finish(). */
 typedef struct {
-    pthread_t thread;
+    hs_thread thread;
     int started;
     void *(*work)(void *);
     void *argument;
@@ -514,17 +516,17 @@ typedef struct {
 static void side_start(hs_side_task *task, void *(*work)(void *), void *argument) {
     task->work = work;
     task->argument = argument;
-    task->started = pthread_create(&task->thread, NULL, work, argument) == 0;
+    task->started = hs_thread_start(&task->thread, work, argument);
 }
 
 static void side_finish(hs_side_task *task) {
-    if (task->started) pthread_join(task->thread, NULL);
+    if (task->started) hs_thread_join(&task->thread);
     else task->work(task->argument);
 }
 
-int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
-                      const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
-                      uint32_t *idom, uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
+HS_EXPORT int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                                const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
+                                uint32_t *idom, uint32_t *order, const uint64_t *self_size, uint64_t *retained) {
     if (check_graph(node_count, edge_count, root, first_edge, edge_to)) return HS_CORRUPT;
     size_t n = (size_t)node_count;
     size_t edges = (size_t)(edge_count > 0 ? edge_count : 1);
@@ -586,7 +588,7 @@ int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, cons
         int64_t end = first_edge[v + 1];
         int pushed = 0;
         while (e < end) {
-            if (e + 8 < end) __builtin_prefetch(&dfnum[edge_to[e + 8]]);
+            if (e + 8 < end) HS_PREFETCH(&dfnum[edge_to[e + 8]]);
             uint32_t w = edge_to[e];
             if (!essential(edge_type[e], v, root, weak_type, shortcut_type)) { target[e++] = -1; continue; }
             int32_t wk = dfnum[w];
@@ -654,7 +656,7 @@ int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, cons
         int32_t best = parent[w];
         uint32_t last = pred_end[w];
         for (uint32_t r = pred_start[w]; r < last; r++) {
-            if (r + 4 < last) __builtin_prefetch(&forest[preds[r + 4]]);
+            if (r + 4 < last) HS_PREFETCH(&forest[preds[r + 4]]);
             int32_t candidate = eval_best(preds[r], forest, stack);
             if (candidate < best) best = candidate;
         }
@@ -701,8 +703,8 @@ int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, cons
  * Returns 0, -1 if memory could not be allocated, HS_CORRUPT when a dominator is not a
  * node, a class not below `class_count`, or the root not a node.
  */
-int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
-                       int64_t class_count, uint8_t *top_level) {
+HS_EXPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
+                                 int64_t class_count, uint8_t *top_level) {
     if (node_count <= 0 || root < 0 || root >= node_count || class_count <= 0) return HS_CORRUPT;
     {
         uint32_t highest_idom = 0;
@@ -755,7 +757,9 @@ int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, c
     return 0;
 }
 
+#ifndef HS_KERNEL_ONLY
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "Compiled heap-graph kernels, called through ctypes.", -1, NULL};
 
 PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&kernels_module); }
+#endif

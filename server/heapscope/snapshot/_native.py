@@ -1,7 +1,9 @@
 """ctypes bindings for the compiled kernels in ``_kernels.c``.
 
-The kernel is a normal extension module built by ``pip install``; we load its shared
-object with ctypes so the C code can take raw numpy buffers without numpy headers.
+The kernel is an extension module built against Python's stable ABI (one build serves every
+CPython from 3.10 on); we load its shared object with ctypes so the C code can take raw numpy
+buffers without numpy headers. Every array parameter is typed with its dtype, so ctypes refuses
+a wrong array at the call instead of the C code reading it as something else.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -49,28 +51,44 @@ _i64 = ctypes.c_int64
 _ptr = ctypes.c_void_p
 _int = ctypes.c_int
 
-_lib.hs_parse_uint_array.restype = _i64
-_lib.hs_parse_uint_array.argtypes = [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]
-_lib.hs_parse_columns.restype = _i64
-_lib.hs_parse_columns.argtypes = [
-    *(_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int),
-    ctypes.POINTER(_i64),
-    ctypes.POINTER(_i64),
-]
-_lib.hs_find_byte.restype = _i64
-_lib.hs_find_byte.argtypes = [_ptr, _i64, _i64, _int]
-_lib.hs_skip_value.restype = _i64
-_lib.hs_skip_value.argtypes = [_ptr, _i64, _i64]
-_lib.hs_check_graph.restype = _int
-_lib.hs_check_graph.argtypes = [_i64, _i64, _ptr, _ptr]
-_lib.hs_build_retainers.restype = _int
-_lib.hs_build_retainers.argtypes = [_i64, _i64, _ptr, _ptr, _ptr, _ptr, _ptr]
-_lib.hs_distances.restype = _int
-_lib.hs_distances.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _int, _ptr]
-_lib.hs_dominators.restype = _i64
-_lib.hs_dominators.argtypes = [_i64, _i64, _i64, _ptr, _ptr, _ptr, _int, _int, _ptr, _ptr, _ptr, _ptr]
-_lib.hs_class_top_level.restype = _int
-_lib.hs_class_top_level.argtypes = [_i64, _i64, _ptr, _ptr, _i64, _ptr]
+
+def _array(dtype: type[np.generic], out: bool = False) -> type[Any]:
+    """The argument type of a C array parameter: ctypes refuses, at the call, any argument that
+    is not a 1-D C-contiguous numpy array of exactly this dtype (and writable, for outputs)."""
+    flags: list[Literal["C_CONTIGUOUS", "WRITEABLE"]] = (
+        ["C_CONTIGUOUS", "WRITEABLE"] if out else ["C_CONTIGUOUS"]
+    )
+    return np.ctypeslib.ndpointer(dtype=dtype, ndim=1, flags=flags)
+
+
+# One line per C prototype in _kernels.c, in its parameter order; tests/snapshot/test_bindings.py
+# reads the prototypes and checks these against them. Text buffers (the snapshot file) and the
+# parsers' outputs, whose element type the caller picks, stay untyped pointers.
+_I64, _U32, _U8, _U64, _I32 = (_array(t) for t in (np.int64, np.uint32, np.uint8, np.uint64, np.int32))
+_I64_OUT, _U32_OUT, _U8_OUT, _U64_OUT, _I32_OUT = (
+    _array(t, out=True) for t in (np.int64, np.uint32, np.uint8, np.uint64, np.int32)
+)
+SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
+    "hs_parse_uint_array": (_i64, [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]),
+    "hs_parse_columns": (
+        _i64,
+        [_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int, *[ctypes.POINTER(_i64)] * 2],
+    ),
+    "hs_find_byte": (_i64, [_ptr, _i64, _i64, _int]),
+    "hs_skip_value": (_i64, [_ptr, _i64, _i64]),
+    "hs_check_graph": (_int, [_i64, _i64, _I64, _U32]),
+    "hs_build_retainers": (_int, [_i64, _i64, _I64, _U32, _I64_OUT, _U32_OUT, _U32_OUT]),
+    "hs_distances": (_int, [_i64, _i64, _i64, _I64, _U32, _U8, _int, _I32_OUT]),
+    "hs_dominators": (
+        _i64,
+        [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U32_OUT, _U32_OUT, _U64, _U64_OUT],
+    ),
+    "hs_class_top_level": (_int, [_i64, _i64, _U32, _I32, _i64, _U8_OUT]),
+}
+for _name, (_restype, _argtypes) in SIGNATURES.items():
+    _function = getattr(_lib, _name)
+    _function.restype = _restype
+    _function.argtypes = _argtypes
 
 PARSE_ERRORS = {
     -1: "expected '['",
@@ -117,7 +135,7 @@ def check_graph(first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint3
         node_count, edge_count = _require_graph(first_edge, edge_to)
     except GraphError:
         return False
-    return int(_lib.hs_check_graph(node_count, edge_count, _p(first_edge), _p(edge_to))) == 0
+    return int(_lib.hs_check_graph(node_count, edge_count, first_edge, edge_to)) == 0
 
 
 # Column kinds of hs_parse_columns (keep in step with the enum in _kernels.c).
@@ -240,11 +258,11 @@ def build_retainers(
     failed = _lib.hs_build_retainers(
         node_count,
         edge_count,
-        _p(first_edge),
-        _p(edge_to),
-        _p(retainer_first),
-        _p(retainer_edge),
-        _p(retainer_node),
+        first_edge,
+        edge_to,
+        retainer_first,
+        retainer_edge,
+        retainer_node,
     )
     if failed == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")
@@ -263,9 +281,7 @@ def distances(
     node_count, edge_count = _require_graph(first_edge, edge_to)
     _require(edge_type, np.uint8, edge_count, "edge_type")
     dist = fresh_array(node_count, np.int32)
-    failed = _lib.hs_distances(
-        node_count, edge_count, root, _p(first_edge), _p(edge_to), _p(edge_type), weak_type, _p(dist)
-    )
+    failed = _lib.hs_distances(node_count, edge_count, root, first_edge, edge_to, edge_type, weak_type, dist)
     if failed == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")
     if failed:
@@ -298,15 +314,15 @@ def dominators_and_retained_sizes(
         node_count,
         edge_count,
         root,
-        _p(first_edge),
-        _p(edge_to),
-        _p(edge_type),
+        first_edge,
+        edge_to,
+        edge_type,
         weak_type,
         shortcut_type,
-        _p(idom),
-        _p(order),
-        _p(self_size),
-        _p(retained),
+        idom,
+        order,
+        self_size,
+        retained,
     )
     if reached == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")
@@ -328,7 +344,7 @@ def class_top_level(
     _require(idom, np.uint32, node_count, "idom")
     _require(classes, np.int32, node_count, "classes")
     top = fresh_array(node_count, np.uint8)
-    failed = _lib.hs_class_top_level(node_count, root, _p(idom), _p(classes), class_count, _p(top))
+    failed = _lib.hs_class_top_level(node_count, root, idom, classes, class_count, top)
     if failed == _CORRUPT:
         raise GraphError("the dominator tree or the classes do not fit the nodes")
     if failed < 0:
