@@ -2,8 +2,9 @@
  * The Python extension's selected interpreter, through its published API facade
  * (`@vscode/python-extension`). Nothing here activates the Python extension at our own
  * activation: it is asked only when the language server is about to start, and from then
- * on its interpreter changes are followed. When the Python extension is installed or
- * enabled later, the next start asks it; any failure just means "not available".
+ * on its interpreter changes are followed. A Python extension installed or enabled after
+ * the server started is followed from then on too (the listeners restart the server); any
+ * failure just means "not available".
  */
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
@@ -22,14 +23,29 @@ class InterpreterWatch implements vscode.Disposable {
   private subscription: vscode.Disposable | undefined;
   private readonly installs: vscode.Disposable;
 
+  /** Set once the server was started: before that, nothing here may wake the Python extension. */
+  consulted = false;
+
   constructor() {
-    // An install or enable of the Python extension: its choice now matters for the next start.
+    // The Python extension installed or enabled after the server started: its environment now
+    // takes the place of PATH's python3, so follow it and tell the listeners (they restart).
     this.installs = vscode.extensions.onDidChange(() => {
-      const extension = vscode.extensions.getExtension(PYTHON_EXTENSION_ID);
-      if (extension?.isActive && !this.subscription) {
-        void api().then((found) => found && this.subscribe(found));
+      if (!this.consulted || this.subscription || !vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
+        return;
       }
+      void api().then((found) => {
+        if (found && !this.subscription) {
+          this.subscribe(found);
+          this.fire();
+        }
+      });
     });
+  }
+
+  private fire(): void {
+    for (const listener of this.listeners) {
+      listener();
+    }
   }
 
   add(listener: Listener): vscode.Disposable {
@@ -41,11 +57,7 @@ class InterpreterWatch implements vscode.Disposable {
     if (this.subscription) {
       return;
     }
-    this.subscription = found.environments.onDidChangeActiveEnvironmentPath(() => {
-      for (const listener of this.listeners) {
-        listener();
-      }
-    });
+    this.subscription = found.environments.onDidChangeActiveEnvironmentPath(() => this.fire());
   }
 
   dispose(): void {
@@ -72,6 +84,9 @@ async function api(): Promise<PythonExtension | undefined> {
 
 /** `[python, ...args]` of the environment the Python extension selected for `resource`, if any. */
 export async function pythonExtensionCommand(resource?: vscode.Uri): Promise<string[] | undefined> {
+  if (watch) {
+    watch.consulted = true;
+  }
   const found = await api();
   if (!found) {
     return undefined;

@@ -62,6 +62,27 @@ class Uri {
   }
 }
 
+/** A stand-in for the Python extension: its API as `@vscode/python-extension` describes it. */
+class FakePythonExtension {
+  isActive = false;
+  activations = 0;
+  interpreter = '/nonexistent/from-python-extension/python3';
+  readonly changed = new EventEmitter();
+  readonly exports = {
+    ready: Promise.resolve(),
+    environments: {
+      getActiveEnvironmentPath: () => ({ id: this.interpreter, path: this.interpreter }),
+      resolveEnvironment: async (environment: { path: string }) => ({ executable: { uri: Uri.file(environment.path) } }),
+      onDidChangeActiveEnvironmentPath: this.changed.event,
+    },
+  };
+  async activate(): Promise<unknown> {
+    this.activations++;
+    this.isActive = true;
+    return this.exports;
+  }
+}
+
 interface Recorder {
   messages: Array<{ level: string; text: string }>;
   commands: Map<string, (...args: unknown[]) => unknown>;
@@ -72,6 +93,7 @@ interface Recorder {
   configurationChanged: EventEmitter;
   debugStarted: EventEmitter;
   debugEnded: EventEmitter;
+  pythonExtension?: FakePythonExtension;
 }
 
 /** The VS Code API surface the extension uses, recording what it is asked to show. */
@@ -138,7 +160,10 @@ function fakeVscode(workspace: string, recorder: Recorder): unknown {
       onDidTerminateDebugSession: recorder.debugEnded.event,
       activeDebugSession: undefined,
     },
-    extensions: { getExtension: () => undefined, onDidChange: new EventEmitter().event },
+    extensions: {
+      getExtension: (id: string) => (id === 'ms-python.python' ? recorder.pythonExtension : undefined),
+      onDidChange: new EventEmitter().event,
+    },
   };
   // vscode-languageclient subclasses a few API classes when it loads; any class will do.
   return new Proxy(known, { get: (target, key: string) => (key in target ? target[key] : class {}) });
@@ -238,6 +263,35 @@ describe('the built extension in a Node project that never used Heapscope', { sk
     assert.match(shown[0].text, /\/nonexistent\/heapscope-test\/python3 .*was not found/);
     assert.deepEqual(recorder.spawned, ['/nonexistent/heapscope-test/python3']);
 
+    context.subscriptions.forEach((subscription) => subscription.dispose());
+    await extension.deactivate();
+  });
+
+  it("asks the Python extension for its interpreter only when a command starts the server", async () => {
+    const recorder = newRecorder();
+    recorder.settings.python = '';
+    const python = new FakePythonExtension();
+    recorder.pythonExtension = python;
+    spyOnSpawn(recorder);
+    const extension = loadExtension(workspace, recorder);
+    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento(), globalState: memento(), extensionPath: CLIENT };
+    await extension.activate(context);
+    await settle();
+    assert.equal(python.activations, 0, 'activating Heapscope does not wake the Python extension');
+
+    const openSnapshot = recorder.commands.get('heapscope.ui.openSnapshot')!;
+    await openSnapshot(Uri.file(path.join(workspace, 'x.heapsnapshot')));
+    await settle();
+    assert.equal(python.activations, 1);
+    assert.deepEqual(recorder.spawned, ['/nonexistent/from-python-extension/python3']);
+    assert.match(recorder.messages[0]?.text ?? '', /from the Python extension's selected environment/);
+
+    // The user picks another interpreter there: the next start uses it.
+    python.interpreter = '/nonexistent/other-env/python3';
+    python.changed.fire({ id: python.interpreter, path: python.interpreter });
+    await openSnapshot(Uri.file(path.join(workspace, 'x.heapsnapshot')));
+    await settle();
+    assert.deepEqual(recorder.spawned, ['/nonexistent/from-python-extension/python3', '/nonexistent/other-env/python3']);
     context.subscriptions.forEach((subscription) => subscription.dispose());
     await extension.deactivate();
   });
