@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 // The module object itself (not an import namespace), so its spawn can be watched.
-const childProcess = require('node:child_process') as { spawn: (...args: unknown[]) => unknown };
+const childProcess = require('node:child_process') as { spawn: (...args: unknown[]) => unknown; execFile: (...args: unknown[]) => unknown };
 const CLIENT = path.resolve(__dirname, '..', '..');
 const BUNDLE = path.join(CLIENT, 'dist', 'extension.js');
 
@@ -215,6 +215,7 @@ const nodeSession = { id: 'child-1', name: 'Launch app.js', type: 'pwa-node', pa
 describe('the built extension in a Node project that never used Heapscope', { skip: fs.existsSync(BUNDLE) ? false : 'run `npm run build` first' }, () => {
   let workspace: string;
   const originalSpawn = childProcess.spawn;
+  const originalExecFile = childProcess.execFile;
 
   before(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'heapscope-fresh-'));
@@ -224,13 +225,19 @@ describe('the built extension in a Node project that never used Heapscope', { sk
 
   after(() => {
     childProcess.spawn = originalSpawn;
+    childProcess.execFile = originalExecFile;
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
+  /** Record every process the extension starts (spawn and execFile, which probes interpreters use). */
   function spyOnSpawn(recorder: Recorder): void {
     childProcess.spawn = (command: unknown, ...rest: unknown[]) => {
       recorder.spawned.push(String(command));
       return originalSpawn(command, ...rest);
+    };
+    childProcess.execFile = (command: unknown, ...rest: unknown[]) => {
+      recorder.spawned.push(String(command));
+      return originalExecFile(command, ...rest);
     };
   }
 
@@ -238,7 +245,7 @@ describe('the built extension in a Node project that never used Heapscope', { sk
     const recorder = newRecorder();
     spyOnSpawn(recorder);
     const extension = loadExtension(workspace, recorder);
-    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento(), globalState: memento(), extensionPath: CLIENT };
+    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento(), globalState: memento(), extensionPath: CLIENT, globalStorageUri: Uri.file(path.join(workspace, '.storage')) };
     await extension.activate(context);
     recorder.debugStarted.fire(nodeSession);
     recorder.configurationChanged.fire({ affectsConfiguration: (section: string) => section.startsWith('heapscope') });
@@ -274,7 +281,7 @@ describe('the built extension in a Node project that never used Heapscope', { sk
     recorder.pythonExtension = python;
     spyOnSpawn(recorder);
     const extension = loadExtension(workspace, recorder);
-    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento(), globalState: memento(), extensionPath: CLIENT };
+    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento(), globalState: memento(), extensionPath: CLIENT, globalStorageUri: Uri.file(path.join(workspace, '.storage')) };
     await extension.activate(context);
     await settle();
     assert.equal(python.activations, 0, 'activating Heapscope does not wake the Python extension');
@@ -283,15 +290,18 @@ describe('the built extension in a Node project that never used Heapscope', { sk
     await openSnapshot(Uri.file(path.join(workspace, 'x.heapsnapshot')));
     await settle();
     assert.equal(python.activations, 1);
-    assert.deepEqual(recorder.spawned, ['/nonexistent/from-python-extension/python3']);
-    assert.match(recorder.messages[0]?.text ?? '', /from the Python extension's selected environment/);
+    // Its interpreter is the first one tried (it does not exist here, so PATH's come next).
+    assert.equal(recorder.spawned[0], '/nonexistent/from-python-extension/python3');
+    assert.equal(recorder.messages.length, 1, JSON.stringify(recorder.messages));
 
-    // The user picks another interpreter there: the next start uses it.
+    // The user picks another interpreter there: the next start tries that one first.
     python.interpreter = '/nonexistent/other-env/python3';
     python.changed.fire({ id: python.interpreter, path: python.interpreter });
+    const before = recorder.spawned.length;
     await openSnapshot(Uri.file(path.join(workspace, 'x.heapsnapshot')));
     await settle();
-    assert.deepEqual(recorder.spawned, ['/nonexistent/from-python-extension/python3', '/nonexistent/other-env/python3']);
+    assert.equal(recorder.spawned[before], '/nonexistent/other-env/python3');
+    assert.ok(!recorder.spawned.slice(before).includes('/nonexistent/from-python-extension/python3'));
     context.subscriptions.forEach((subscription) => subscription.dispose());
     await extension.deactivate();
   });
@@ -300,7 +310,7 @@ describe('the built extension in a Node project that never used Heapscope', { sk
     const recorder = newRecorder();
     spyOnSpawn(recorder);
     const extension = loadExtension(workspace, recorder);
-    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento({ 'heapscope.used': true }), globalState: memento(), extensionPath: CLIENT };
+    const context = { subscriptions: [] as Array<{ dispose(): void }>, workspaceState: memento({ 'heapscope.used': true }), globalState: memento(), extensionPath: CLIENT, globalStorageUri: Uri.file(path.join(workspace, '.storage')) };
     await extension.activate(context);
     recorder.debugStarted.fire(nodeSession);
     await settle();
