@@ -758,6 +758,28 @@ HS_EXPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_
 }
 
 #ifndef HS_KERNEL_ONLY
+/*
+ * Per node, the nearest node on its dominator chain (itself included) that is marked; the
+ * root counts as marked. One pass in DFS preorder, where every node's immediate dominator
+ * (an ancestor in the DFS tree) comes before it; nodes the DFS never reached hang off the
+ * root. Returns HS_CORRUPT when an ordinal is out of range.
+ */
+HS_EXPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t *order, int64_t order_count,
+                                const uint32_t *idom, const uint8_t *marked, uint32_t *owner) {
+    if (root < 0 || root >= node_count || order_count > node_count) return HS_CORRUPT;
+    for (int64_t v = 0; v < node_count; v++) owner[v] = marked[v] ? (uint32_t)v : (uint32_t)root;
+    owner[root] = (uint32_t)root;
+    for (int64_t i = 0; i < order_count; i++) {
+        uint32_t v = order[i];
+        if ((int64_t)v >= node_count) return HS_CORRUPT;
+        if ((int64_t)v == root || marked[v]) continue;
+        uint32_t up = idom[v];
+        if ((int64_t)up >= node_count) return HS_CORRUPT;
+        owner[v] = owner[up];
+    }
+    return 0;
+}
+
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "Compiled heap-graph kernels, called through ctypes.", -1, NULL};
 

@@ -84,6 +84,7 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
         [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U32_OUT, _U32_OUT, _U64, _U64_OUT],
     ),
     "hs_class_top_level": (_int, [_i64, _i64, _U32, _I32, _i64, _U8_OUT]),
+    "hs_nearest_marked": (_int, [_i64, _i64, _U32, _i64, _U32, _U8, _U32_OUT]),
 }
 for _name, (_restype, _argtypes) in SIGNATURES.items():
     _function = getattr(_lib, _name)
@@ -350,3 +351,25 @@ def class_top_level(
     if failed < 0:
         raise MemoryError("not enough memory for per-class retained sizes")
     return top[:node_count].astype(bool)
+
+
+def nearest_marked(
+    root: int,
+    idom: npt.NDArray[np.uint32],
+    order: npt.NDArray[np.uint32],
+    marked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.uint32]:
+    """Per node, the closest marked node on its dominator chain (itself included; root if none).
+
+    ``order`` is the dominator kernel's DFS preorder, in which a node's immediate
+    dominator always comes first, so one sequential pass settles every node.
+    """
+    node_count = len(idom)
+    _require(idom, np.uint32, node_count, "idom")
+    _require(order, np.uint32, len(order), "order")
+    flags = np.ascontiguousarray(marked, dtype=np.uint8)
+    _require(flags, np.uint8, node_count, "marked")
+    owner = fresh_array(node_count, np.uint32)
+    if _lib.hs_nearest_marked(node_count, root, order, len(order), idom, flags, owner) < 0:
+        raise GraphError("the dominator tree names a node past the last one")
+    return owner

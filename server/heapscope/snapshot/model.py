@@ -24,6 +24,9 @@ from .errors import SnapshotError
 from .loader import Progress, RawSnapshot, SnapshotMeta, read_snapshot
 
 ROOT = 0
+# Ids are looked up through a flag table while the largest id is under this many times the
+# node count (V8's odd-numbered ids of a process that freed some objects stay well under it).
+_ID_TABLE_NODES_FACTOR = 16
 
 # How DevTools names the groups of its Summary view for non-object node types.
 _TYPE_CLASS_NAMES = {
@@ -303,6 +306,48 @@ class HeapSnapshot:
             return int(order[position])
         return -1
 
+    @cached_property
+    def _id_table(self) -> npt.NDArray[np.bool_] | None:
+        """A flag per possible id (None when ids are too sparse for it); see :meth:`contains_ids`."""
+        if not len(self.node_id):
+            return None
+        largest = int(self.node_id.max())
+        # V8 numbers heap objects 1, 3, 5, ... in allocation order, so the largest id of a
+        # process is a small multiple of its live node count; a table a few times the
+        # node count is cheaper than a sort and a binary search per id.
+        if largest >= _ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16):
+            return None
+        table = np.zeros(largest + 1, dtype=bool)
+        table[self.node_id] = True
+        return table
+
+    @cached_property
+    def _sorted_ids(self) -> npt.NDArray[Any]:
+        return np.ascontiguousarray(self.node_id[self._id_order])
+
+    def contains_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+        """Which of ``node_ids`` this snapshot has, for whole columns of another snapshot's ids.
+
+        One pass: a lookup in a flag table indexed by id when ids are dense (V8's are), else
+        a join of the sorted id columns (the query sorted once, then a monotone merge-like
+        search into the contiguous sorted ids, far kinder to the cache than one binary
+        search per id through an index).
+        """
+        ids = np.asarray(node_ids)
+        table = self._id_table
+        if table is not None:
+            inside = ids < len(table)
+            found = np.zeros(len(ids), dtype=bool)
+            found[inside] = table[ids[inside]]
+            return found
+        order = np.argsort(ids, kind="stable")
+        query = ids[order]
+        known = self._sorted_ids
+        positions = np.minimum(np.searchsorted(known, query), len(known) - 1)
+        result = np.empty(len(ids), dtype=bool)
+        result[order] = known[positions] == query
+        return result
+
     def nodes_by_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
         """Vectorised :meth:`node_by_id`; -1 where an id is absent."""
         order = self._id_order
@@ -389,6 +434,13 @@ class HeapSnapshot:
     @property
     def retained_sizes(self) -> npt.NDArray[np.uint64]:
         return self._dominator_tree[2]
+
+    def nearest_marked_dominator(self, marked: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint32]:
+        """Per node, the closest node on its dominator chain (itself included) that is ``marked``.
+
+        The root counts as marked: nodes no marked node dominates map to the root.
+        """
+        return _native.nearest_marked(ROOT, self.dominators, self.dominator_reachable, marked)
 
     @property
     def total_size(self) -> int:
