@@ -12,13 +12,14 @@ keep growing are leaks; a warm-up cache that filled once and stopped is not.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..snapshot import ROOT, HeapSnapshot
+from ..snapshot import HeapSnapshot
 from .diff import present_in
 
 IntArray = npt.NDArray[np.int64]
@@ -49,18 +50,10 @@ class LeakGroup:
 def nearest_marked_dominator(snapshot: HeapSnapshot, marked: npt.NDArray[np.bool_]) -> IntArray:
     """Per node, the closest node on its dominator chain (itself included) that is ``marked``.
 
-    The root counts as marked. Pointer doubling: each round jumps twice as far up the
-    chain, so a chain of length d converges in log2(d) rounds.
+    The root counts as marked. One compiled pass in the dominator kernel's DFS preorder,
+    where a node's immediate dominator always comes before it.
     """
-    idom = snapshot.dominators.astype(np.int64)
-    marks = marked.copy()
-    marks[ROOT] = True
-    up = np.where(marks, np.arange(snapshot.node_count, dtype=np.int64), idom)
-    while True:
-        jumped = up[up]
-        if np.array_equal(jumped, up):
-            return up
-        up = jumped
+    return snapshot.nearest_marked_dominator(marked).astype(np.int64)
 
 
 def survivors(snapshots: list[HeapSnapshot]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
@@ -87,7 +80,11 @@ def _is_backing_store(snapshot: HeapSnapshot, nodes: IntArray) -> npt.NDArray[np
     return result
 
 
-def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_BYTES) -> list[LeakGroup]:
+def group_survivors(
+    snapshots: list[HeapSnapshot],
+    min_bytes: int = DEFAULT_MIN_BYTES,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[LeakGroup]:
     """Survivors grouped by their nearest old dominator, biggest first, measured across snapshots."""
     final = snapshots[-1]
     is_new, candidate = survivors(snapshots)
@@ -96,6 +93,7 @@ def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_
     if not len(seeds):
         return []
     anchors = anchor_of[seeds]
+    del anchor_of
     unique_anchors, inverse = np.unique(anchors, return_inverse=True)
     sizes = np.bincount(inverse, weights=final.self_size[seeds].astype(np.float64))
     order = np.argsort(-sizes, kind="stable")
@@ -109,31 +107,15 @@ def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_
     ]
     if not chosen:
         return []
-    idom = final.dominators.astype(np.int64)
+    chosen_anchors = unique_anchors[chosen]
+    entries_of = _entries(final, chosen_anchors, is_new)
     groups: list[LeakGroup] = []
-    for index in chosen:
-        anchor = int(unique_anchors[index])
-        members = seeds[inverse == index]
-        # Entries are looked up among all new nodes, not only the survivors: the newest head
-        # of a chain, or a backing store reallocated after the target snapshot, is newer
-        # than the target but is what the container holds now.
-        under_anchor = np.flatnonzero((idom == anchor) & is_new).astype(np.int64)
-        is_store = _is_backing_store(final, under_anchor)
-        stores = under_anchor[is_store]
-        if len(stores):
-            behind = np.zeros(final.node_count, dtype=bool)
-            behind[stores] = True
-            behind_stores = np.flatnonzero(behind[idom] & is_new).astype(np.int64)
-        else:
-            behind_stores = stores
-        entries = np.concatenate([under_anchor[~is_store], behind_stores])
-        if not len(entries):
-            entries = under_anchor
+    for index, anchor, entries in zip(chosen, chosen_anchors.tolist(), entries_of, strict=True):
         groups.append(
             LeakGroup(
                 anchor_id=int(final.node_id[anchor]),
                 anchor=anchor,
-                members=members,
+                members=seeds[inverse == index],
                 new_bytes=int(sizes[index]),
                 entries=entries,
                 entry_class=_dominant_class(final, entries),
@@ -141,8 +123,51 @@ def group_survivors(snapshots: list[HeapSnapshot], min_bytes: int = DEFAULT_MIN_
                 retained=[],
             )
         )
+    if progress:
+        progress("measuring containers in every snapshot", 0.6)
     _measure(snapshots, groups)
     return groups
+
+
+def _entries(final: HeapSnapshot, anchors: IntArray, is_new: npt.NDArray[np.bool_]) -> list[IntArray]:
+    """Per anchor, the new nodes it holds directly, looking through backing stores.
+
+    Entries are looked up among all new nodes, not only the survivors: the newest head of
+    a chain, or a backing store reallocated after the target snapshot, is newer than the
+    target but is what the container holds now. One pass over the dominator array serves
+    every anchor: the new nodes dominated by one of them, then those dominated by one of
+    their backing stores, each split per anchor in ordinal order.
+    """
+    idom = final.dominators
+    is_anchor = np.zeros(final.node_count, dtype=bool)
+    is_anchor[anchors] = True
+    under = np.flatnonzero(is_anchor[idom] & is_new).astype(np.int64)
+    under_owner = idom[under].astype(np.int64)
+    is_store = _is_backing_store(final, under)
+    store_flag = np.zeros(final.node_count, dtype=bool)
+    store_flag[under[is_store]] = True
+    behind = np.flatnonzero(store_flag[idom] & is_new).astype(np.int64)
+    behind_owner = idom[idom[behind]].astype(np.int64)
+    under_split = _split_by(under, under_owner, anchors)
+    store_split = _split_by(under[is_store], under_owner[is_store], anchors)
+    plain_split = _split_by(under[~is_store], under_owner[~is_store], anchors)
+    behind_split = _split_by(behind, behind_owner, anchors)
+    result: list[IntArray] = []
+    for position in range(len(anchors)):
+        stores = store_split[position]
+        behind_stores = behind_split[position] if len(stores) else stores
+        entries = np.concatenate([plain_split[position], behind_stores])
+        result.append(entries if len(entries) else under_split[position])
+    return result
+
+
+def _split_by(nodes: IntArray, owners: IntArray, anchors: IntArray) -> list[IntArray]:
+    """``nodes`` (ascending) split by owner, one array per anchor in ``anchors`` order, order kept."""
+    order = np.argsort(owners, kind="stable")
+    sorted_owners = owners[order]
+    starts = np.searchsorted(sorted_owners, anchors, side="left")
+    ends = np.searchsorted(sorted_owners, anchors, side="right")
+    return [nodes[order[start:end]] for start, end in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def _dominant_class(snapshot: HeapSnapshot, entries: IntArray) -> str:
@@ -168,7 +193,12 @@ def element_count(snapshot: HeapSnapshot, node: int) -> int:
 
 
 def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
-    """Fill each group's entry count and container retained size in every snapshot."""
+    """Fill each group's entry count and container retained size in every snapshot.
+
+    The count is the number of nodes of the group's entry class whose nearest container
+    on the dominator chain is the group's: one ownership pass per snapshot, then one
+    count per entry class, whatever the number of groups.
+    """
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
     for snapshot in snapshots:
         anchors = snapshot.nodes_by_ids(ids)
@@ -177,6 +207,7 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
         owner = nearest_marked_dominator(snapshot, marked)
         class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
         retained = snapshot.retained_sizes
+        per_class: dict[int, dict[int, int]] = {}
         for group, anchor in zip(groups, anchors.tolist(), strict=True):
             if anchor < 0:
                 group.counts.append(0)
@@ -190,10 +221,20 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
             if class_id < 0:
                 group.counts.append(0)
                 continue
-            in_class = snapshot.class_index == class_id
-            group.counts.append(
-                int(np.count_nonzero(in_class & (owner == anchor) & (np.arange(len(owner)) != anchor)))
-            )
+            if class_id not in per_class:
+                per_class[class_id] = _owned_counts(snapshot, owner, class_id, marked)
+            group.counts.append(per_class[class_id].get(anchor, 0))
+
+
+def _owned_counts(
+    snapshot: HeapSnapshot, owner: IntArray, class_id: int, marked: npt.NDArray[np.bool_]
+) -> dict[int, int]:
+    """Per marked anchor, how many nodes of one class it owns (the anchor itself not counted)."""
+    members = np.flatnonzero(snapshot.class_index == class_id)
+    owners = owner[members]
+    owners = owners[(owners != members) & marked[owners]]  # an anchor owns itself: not an entry
+    values, counts = np.unique(owners, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
 def keeps_growing(counts: list[int], retained: list[int]) -> bool:
