@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
@@ -69,14 +70,21 @@ def analyze_loaded(
     if len(snapshots) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
     ordered = list(snapshots)
-    check_same_process(ordered)
-    for index, snapshot in enumerate(ordered):
-        if progress:
-            progress(f"indexing snapshot {index + 1}", 0.3 + 0.2 * index / len(ordered))
-        snapshot.initialize()
     if progress:
-        progress("finding growth", 0.8)
-    groups = group_survivors(ordered, min_bytes=min_bytes)
+        progress("checking the snapshots belong together", 0.3)
+    check_same_process(ordered)
+    # Indexes are computed on first use, so each snapshot gets only what the rules ask
+    # of it: the final one its distances, dominators and (for paths) retainers; the
+    # baseline and target their ids, classes and the dominator tree that measures the
+    # few growing containers.
+    if progress:
+        progress("grouping survivors", 0.4)
+    groups = group_survivors(ordered, min_bytes=min_bytes, progress=progress)
+    if progress:
+        progress("comparing classes", 0.75)
+    comparison = diff_snapshots(ordered[0], ordered[-1])
+    if progress:
+        progress("classifying", 0.8)
     final_map = _final_script_map(ordered[-1], script_maps)
     resolver = SourceResolver(ordered[-1], final_map)
     findings = build_findings(ordered, groups, resolver)
@@ -84,7 +92,7 @@ def analyze_loaded(
         target={},
         snapshots=[os.path.abspath(str(s.path)) for s in ordered],
         findings=findings,
-        comparison=diff_snapshots(ordered[0], ordered[-1]),
+        comparison=comparison,
     )
     if len(ordered) == 2:
         report.notes.append("two snapshots only: growth could not be confirmed over a second interval")
@@ -120,12 +128,25 @@ def analyze_snapshots(
     """
     if len(paths) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(paths)}")
-    snapshots: list[HeapSnapshot] = []
-    for index, path in enumerate(paths):
-        if progress:
-            progress(f"loading {os.path.basename(str(path))}", 0.3 * index / len(paths))
-        snapshots.append(load_snapshot(path))
+    if progress:
+        progress(f"loading {', '.join(os.path.basename(str(path)) for path in paths)}", 0.0)
+    snapshots = load_snapshots(paths)
     return analyze_loaded(snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress)
 
 
-__all__ = ["AnalysisError", "SnapshotError", "analyze_loaded", "analyze_snapshots"]
+def load_snapshots(paths: Sequence[str | os.PathLike[str]]) -> list[HeapSnapshot]:
+    """Load several snapshots at once, one thread each.
+
+    The parser spends its time in the C scanner, which runs without the GIL, and each
+    load leaves gaps (the strings table, building the model) another load fills. The
+    first file that fails, in the given order, is the error reported.
+    """
+    if len(paths) <= 1:
+        return [load_snapshot(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="heapscope-load") as pool:
+        futures = [pool.submit(load_snapshot, path) for path in paths]
+        wait(futures)
+    return [future.result() for future in futures]
+
+
+__all__ = ["AnalysisError", "SnapshotError", "analyze_loaded", "analyze_snapshots", "load_snapshots"]
