@@ -4,13 +4,14 @@ No inspector, LSP or websocket imports here: the live hunt is :mod:`heapscope.hu
 See docs/CONTRACTS.md, section ``heapscope.analysis``.
 """
 
-from .analyze import AnalysisError, analyze_loaded, analyze_snapshots
+from .analyze import AnalysisError, BackgroundLoads, analyze_loaded, analyze_snapshots
 from .diff import diff_snapshots
 from .model import KINDS, ClassDelta, Finding, LeakReport, Location, PathHop
 
 __all__ = [
     "KINDS",
     "AnalysisError",
+    "BackgroundLoads",
     "ClassDelta",
     "Finding",
     "LeakReport",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
@@ -149,4 +149,48 @@ def load_snapshots(paths: Sequence[str | os.PathLike[str]]) -> list[HeapSnapshot
     return [future.result() for future in futures]
 
 
-__all__ = ["AnalysisError", "SnapshotError", "analyze_loaded", "analyze_snapshots", "load_snapshots"]
+class BackgroundLoads:
+    """Loads snapshots in a worker thread as a live hunt saves them, one after another.
+
+    The baseline is parsed and its dominator tree built while the program runs on to the
+    target and while the target streams in, and so on, so that after the final snapshot
+    only its own load and the rules remain. Use as a context manager: leaving it drops
+    loads that are no longer wanted.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-preload")
+        self._futures: list[Future[HeapSnapshot]] = []
+
+    def add(self, path: str | os.PathLike[str]) -> None:
+        self._futures.append(self._pool.submit(_load_and_index, path))
+
+    def snapshots(self) -> list[HeapSnapshot]:
+        """The loaded snapshots in the order added; the first failure is raised."""
+        wait(self._futures)
+        return [future.result() for future in self._futures]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> BackgroundLoads:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _load_and_index(path: str | os.PathLike[str]) -> HeapSnapshot:
+    snapshot = load_snapshot(path)
+    snapshot.dominators  # noqa: B018 - every snapshot of a hunt needs its dominator tree
+    return snapshot
+
+
+__all__ = [
+    "AnalysisError",
+    "BackgroundLoads",
+    "SnapshotError",
+    "analyze_loaded",
+    "analyze_snapshots",
+    "load_snapshots",
+]

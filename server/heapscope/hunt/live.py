@@ -7,7 +7,7 @@ import os
 import threading
 from collections.abc import Callable
 
-from ..analysis import AnalysisError, LeakReport, analyze_snapshots
+from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import InspectorSession, attach_workers
 from .errors import RunError
 from .isolates import WorkerHunt, add_worker_findings
@@ -43,15 +43,25 @@ def find_leaks_live(
     tracking = False
     group = attach_workers(session) if workers else None
     hunts = [WorkerHunt(info, worker) for info, worker in (group.workers if group else [])]
+    loads = BackgroundLoads()  # each snapshot is parsed while the next one is taken
     try:
         if track_allocations:
             session.start_allocation_tracking()
             tracking = True
             for hunt in hunts:
                 hunt.start_tracking()
-        paths, times = take_three(
-            session, directory, interval=interval, cancel=cancel, status=status, workers=hunts
+        _paths, times = take_three(
+            session,
+            directory,
+            interval=interval,
+            cancel=cancel,
+            status=status,
+            workers=hunts,
+            on_saved=loads.add,
         )
+    except BaseException:
+        loads.close()
+        raise
     finally:
         if tracking:
             with contextlib.suppress(Exception):
@@ -59,9 +69,11 @@ def find_leaks_live(
         if group is not None:
             group.close()  # stops the workers' allocation tracking, then NodeWorker.disable
     try:
-        report = analyze_snapshots(paths, progress=progress)
+        report = analyze_loaded(loads.snapshots(), progress=progress)
     except AnalysisError as error:
         raise RunError(str(error)) from None
+    finally:
+        loads.close()
     report.target = {
         **(getattr(session, "target_info", {}) or {}),
         "interval": interval,

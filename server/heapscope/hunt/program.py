@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..analysis import AnalysisError, LeakReport, analyze_snapshots
+from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import (
     InspectorError,
     MemoryMonitor,
@@ -79,6 +79,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
     group: WorkerGroup | None = None
     children: list[tuple[int, list[str]]] = []
     hunts: list[WorkerHunt] = []
+    loads = BackgroundLoads()  # each snapshot is parsed while the next one is taken
     try:
         try:
             session = connect(node.ws_url or "", timeout=10.0)
@@ -118,14 +119,23 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
                 raise RunError(f"cannot turn on allocation tracking: {error}") from None
             for hunt in hunts:
                 hunt.start_tracking()
-        paths, times = take_three(
-            session, directory, interval=options.interval, node=node, status=status, workers=hunts
+        _paths, times = take_three(
+            session,
+            directory,
+            interval=options.interval,
+            node=node,
+            status=status,
+            workers=hunts,
+            on_saved=loads.add,
         )
         if program_finished(session):
             raise RunError(finished_message(node, "while it was measured", session))
         children = node.node_children()
         for pid, command_line in children:
             status(f"not hunted: child process {pid} ({shlex.join(command_line)})")
+    except BaseException:
+        loads.close()
+        raise
     finally:
         if monitor is not None:
             with contextlib.suppress(Exception):
@@ -138,9 +148,11 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
                 session.close()
     status("analysing")
     try:
-        report = analyze_snapshots(paths)
+        report = analyze_loaded(loads.snapshots())
     except AnalysisError as error:
         raise RunError(str(error)) from None
+    finally:
+        loads.close()
     report.target = {
         "argv": list(argv),
         "cwd": os.path.abspath(options.cwd or os.getcwd()),

@@ -126,11 +126,13 @@ def take_three(
     cancel: threading.Event | None = None,
     status: StatusCallback | None = None,
     workers: Sequence[WorkerHunt] = (),
+    on_saved: Callable[[str], None] | None = None,
 ) -> tuple[list[str], list[float]]:
     """Baseline, target and final snapshots ``interval`` seconds apart; (paths, wall-clock times).
 
     Each worker thread's snapshot follows the main thread's at every step (into the
-    worker's :class:`WorkerHunt`).
+    worker's :class:`WorkerHunt`). ``on_saved`` hears of each main-thread file as soon as
+    it is complete, so its analysis can start while the next one is taken.
     """
     paths: list[str] = []
     times: list[float] = []
@@ -155,6 +157,8 @@ def take_three(
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
         paths.append(str(saved.path))
+        if on_saved:
+            on_saved(str(saved.path))
         for worker in workers:
             worker.snapshot(directory, index, label)
             if cancel is not None and cancel.is_set():
