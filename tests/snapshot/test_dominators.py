@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from heapscope.snapshot import ROOT, HeapSnapshot, load_snapshot
+from heapscope.snapshot import ROOT, HeapSnapshot, load_snapshot, model
 
 from .conftest import build_snapshot
 
@@ -134,3 +134,33 @@ def test_real_snapshot_retained_size_equals_what_dies_with_the_node(
         still = nx.descendants(without, ROOT) | {ROOT}
         dying = reachable - still
         assert int(snapshot.retained_sizes[node]) == int(sum(int(self_size[n]) for n in dying)), node
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_container_measures_without_the_full_tree_equal_the_full_tree(
+    seed: int, write_json: WriteJson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Owners and retained sizes of a few anchors, from the graph past them alone, as the whole tree says."""
+    monkeypatch.setattr(model, "_PART_EDGES_SHARE", 1.0)  # the part alone, however big
+    rng = random.Random(1000 + seed)
+    count = rng.randint(5, 300)
+    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
+    edges = []
+    for _ in range(rng.randint(count, count * 3)):
+        source, target = rng.randrange(count), rng.randrange(1, count)
+        kind = rng.choice(edge_types)
+        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    names = [f"n{i}" for i in range(count)]
+    sizes = [rng.randint(1, 100) for _ in range(count)]
+    path = write_json(build_snapshot(names, edges, sizes=sizes), f"anchors{seed}.heapsnapshot")
+    anchors = np.array(sorted(rng.sample(range(1, count), rng.randint(1, min(8, count - 1)))), dtype=np.int64)
+
+    part = load_snapshot(path)
+    owner, retained = part.container_measures(anchors)
+    assert "_dominator_tree" not in part.__dict__, "the full tree must not be built for this"
+
+    whole = load_snapshot(path)
+    marked = np.zeros(whole.node_count, dtype=bool)
+    marked[anchors] = True
+    assert owner.tolist() == whole.nearest_marked_dominator(marked).tolist()
+    assert retained.tolist() == whole.retained_sizes[anchors].tolist()

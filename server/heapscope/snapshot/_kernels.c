@@ -780,6 +780,60 @@ HS_EXPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t
     return 0;
 }
 
+/*
+ * Which nodes can only be reached through a few blocked nodes (the containers whose growth
+ * is measured). state[v] = 1: reached from the root over essential edges without entering a
+ * blocked node; 3: a blocked node an edge from such a node enters; 2: reached only past
+ * blocked nodes (a second BFS from the entered ones); 0: not reached at all. Dominators of
+ * the 2/3 nodes are then those of the small graph they form under one root that stands for
+ * every 1 node. Returns 0, -1 (no memory) or HS_CORRUPT.
+ */
+HS_EXPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                            const uint32_t *edge_to, const uint8_t *edge_type, int weak_type,
+                            int shortcut_type, const uint8_t *blocked, uint8_t *state) {
+    if (check_graph(node_count, edge_count, root, first_edge, edge_to)) return HS_CORRUPT;
+    for (int64_t i = 0; i < node_count; i++) state[i] = 0;
+    uint32_t *queue = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)node_count);
+    if (!queue) return -1;
+    int64_t head = 0, tail = 0, entered = 0;
+    uint32_t *past = NULL; /* the entered blocked nodes, kept at the queue's far end */
+    state[root] = 1;
+    queue[tail++] = (uint32_t)root;
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+            if (!essential(edge_type[e], v, root, weak_type, shortcut_type)) continue;
+            uint32_t w = edge_to[e];
+            if (state[w]) continue;
+            if (blocked[w]) {
+                state[w] = 3;
+                entered++;
+                queue[node_count - entered] = w; /* tail + entered never exceeds node_count */
+            } else {
+                state[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+    past = queue + (node_count - entered);
+    /* Second BFS from the entered blocked nodes; its queue reuses the front of the buffer. */
+    head = 0;
+    tail = 0;
+    for (int64_t k = 0; k < entered; k++) queue[tail++] = past[k];
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) {
+            if (!essential(edge_type[e], v, root, weak_type, shortcut_type)) continue;
+            uint32_t w = edge_to[e];
+            if (state[w]) continue;
+            state[w] = 2;
+            queue[tail++] = w;
+        }
+    }
+    free(queue);
+    return 0;
+}
+
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "Compiled heap-graph kernels, called through ctypes.", -1, NULL};
 

@@ -85,6 +85,7 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     ),
     "hs_class_top_level": (_int, [_i64, _i64, _U32, _I32, _i64, _U8_OUT]),
     "hs_nearest_marked": (_int, [_i64, _i64, _U32, _i64, _U32, _U8, _U32_OUT]),
+    "hs_reach_past": (_int, [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U8, _U8_OUT]),
 }
 for _name, (_restype, _argtypes) in SIGNATURES.items():
     _function = getattr(_lib, _name)
@@ -373,3 +374,35 @@ def nearest_marked(
     if _lib.hs_nearest_marked(node_count, root, order, len(order), idom, flags, owner) < 0:
         raise GraphError("the dominator tree names a node past the last one")
     return owner
+
+
+# Values of reach_past's result.
+UNREACHED, BEFORE_BLOCKED, PAST_BLOCKED, ENTERED_BLOCKED = 0, 1, 2, 3
+
+
+def reach_past(
+    root: int,
+    first_edge: npt.NDArray[np.int64],
+    edge_to: npt.NDArray[np.uint32],
+    edge_type: npt.NDArray[np.uint8],
+    weak_type: int,
+    shortcut_type: int,
+    blocked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.uint8]:
+    """Per node: unreached, reached without passing a blocked node, past one, or a blocked one entered.
+
+    Edges count as the dominator kernel counts them (weak never, shortcut only from the root).
+    """
+    node_count, edge_count = _require_graph(first_edge, edge_to)
+    _require(edge_type, np.uint8, edge_count, "edge_type")
+    flags = np.ascontiguousarray(blocked, dtype=np.uint8)
+    _require(flags, np.uint8, node_count, "blocked")
+    state = fresh_array(node_count, np.uint8)
+    failed = _lib.hs_reach_past(
+        node_count, edge_count, root, first_edge, edge_to, edge_type, weak_type, shortcut_type, flags, state
+    )
+    if failed == _CORRUPT:
+        raise GraphError("the edge index is not a graph over its nodes")
+    if failed:
+        raise MemoryError("not enough memory for the walk from the root")
+    return state
