@@ -6,8 +6,9 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from heapscope.snapshot import ROOT, load_snapshot
+from heapscope.snapshot import ROOT, load_snapshot, model
 
 from .conftest import LISTENER_COLUMN, LISTENER_LINE
 
@@ -78,3 +79,23 @@ def test_node_by_id_round_trips(listener_snapshot: tuple[Path, Path]) -> None:
     assert snapshot.node_by_id(missing) == -1
     found = snapshot.nodes_by_ids(np.append(snapshot.node_id[sample], missing))
     assert found.tolist() == [*sample.tolist(), -1]
+
+
+def test_ids_past_the_table_are_found_too(
+    listener_snapshot: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids under a bound go through a table, the rest through a sorted join: same answers either way."""
+    _, path = listener_snapshot
+    tabled = load_snapshot(path)
+    monkeypatch.setattr(model, "_ID_TABLE_NODES_FACTOR", 0)  # bound 65536: most ids take the join
+    joined = load_snapshot(path)
+    monkeypatch.undo()
+    rng = np.random.default_rng(7)
+    present = tabled.node_id[rng.integers(0, tabled.node_count, 3000)].astype(np.int64)
+    absent = rng.integers(0, int(tabled.node_id.max()) + 100, 3000)
+    queries = np.concatenate([present, absent, [-1]])
+    expected = [tabled.node_by_id(int(i)) if i >= 0 else -1 for i in queries[:50].tolist()]
+    assert joined.nodes_by_ids(queries).tolist() == tabled.nodes_by_ids(queries).tolist()
+    assert joined.nodes_by_ids(queries[:50]).tolist() == expected
+    assert (tabled.node_id[tabled.nodes_by_ids(present)] == present).all()
+    assert joined.contains_ids(queries).tolist() == tabled.contains_ids(queries).tolist()

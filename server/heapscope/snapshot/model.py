@@ -27,6 +27,9 @@ ROOT = 0
 # Ids are looked up through a flag table while the largest id is under this many times the
 # node count (V8's odd-numbered ids of a process that freed some objects stay well under it).
 _ID_TABLE_NODES_FACTOR = 16
+# container_measures builds the full dominator tree instead of one for the part of the graph
+# past the containers once that part holds more than this share of the edges.
+_PART_EDGES_SHARE = 0.5
 
 # How DevTools names the groups of its Summary view for non-object node types.
 _TYPE_CLASS_NAMES = {
@@ -167,22 +170,39 @@ class HeapSnapshot:
             for needed in ("object_index", "script_id", "line", "column"):
                 if needed not in location_field:
                     raise SnapshotError(self.path, f"the snapshot's meta.location_fields lacks '{needed}'")
-            indexes = locations[:, location_field["object_index"]].astype(np.int64)
+            indexes = locations[:, location_field["object_index"]]
             if int(indexes.max()) >= self.node_count * self.node_fields_width:
                 raise self._corrupt("a location points past the last node")
             if np.any(indexes % self.node_fields_width):
                 raise self._corrupt("a location points into the middle of a node")
             objects = indexes // self.node_fields_width
-            order = np.argsort(objects, kind="stable")
-            self.location_node = objects[order]
-            self.location_script = locations[order, location_field["script_id"]].astype(np.int64)
-            self.location_line = locations[order, location_field["line"]].astype(np.int64)
-            self.location_column = locations[order, location_field["column"]].astype(np.int64)
+            # V8 writes locations in node order already; sort only when a file does not.
+            unsorted = len(objects) > 1 and bool(np.any(objects[1:] < objects[:-1]))
+            order = np.argsort(objects, kind="stable") if unsorted else slice(None)
+            # Kept in the file's 32-bit width: four int64 columns cost 35 MB on a 1.9 M-node heap.
+            self.location_node = np.ascontiguousarray(objects[order])
+            self.location_script = np.ascontiguousarray(locations[order, location_field["script_id"]])
+            self.location_line = np.ascontiguousarray(locations[order, location_field["line"]])
+            self.location_column = np.ascontiguousarray(locations[order, location_field["column"]])
         else:
             self.location_node = np.zeros(0, dtype=np.int64)
             self.location_script = self.location_node
             self.location_line = self.location_node
             self.location_column = self.location_node
+
+    def release_sources(self) -> None:
+        """Drop what only maps a snapshot's objects to source: locations, allocation traces, detachedness.
+
+        The earlier snapshots of a hunt are compared by id, class and graph; only the
+        final one is mapped to lines, so theirs would only hold memory.
+        """
+        empty = np.zeros(0, dtype=np.uint32)
+        self.location_node = self.location_script = self.location_line = self.location_column = empty
+        self.trace_node_id = None
+        self.detachedness = None
+        self.trace_tree = []
+        self.trace_function_infos = np.zeros((0, self.trace_function_infos.shape[1]), dtype=np.uint32)
+        self.samples = np.zeros((0, self.samples.shape[1]), dtype=np.uint32)
 
     # ------------------------------------------------------------ loading
 
@@ -295,68 +315,49 @@ class HeapSnapshot:
     # ------------------------------------------------------------ ids and edges
 
     @cached_property
-    def _id_order(self) -> npt.NDArray[np.intp]:
-        return np.argsort(self.node_id, kind="stable")
+    def _id_index(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[Any], npt.NDArray[np.int64]]:
+        """(ordinal per id below a bound, or -1; the ids at or above it, sorted; their ordinals).
+
+        V8 numbers heap objects 1, 3, 5, ... in allocation order, so nearly every id of a
+        process is below a small multiple of its live node count: a table answers those in
+        one step each. The few others (native objects can carry address-like ids) go
+        through a sorted join.
+        """
+        bound = min(_ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16), 1 << 31)
+        ids = self.node_id
+        low = ids < bound
+        ordinals = np.flatnonzero(low)
+        size = int(ids[low].max()) + 1 if len(ordinals) else 0
+        table = np.full(size, -1, dtype=np.int32)
+        # Written backwards so that, should an id repeat, its first node wins.
+        table[ids[ordinals[::-1]]] = ordinals[::-1].astype(np.int32)
+        high = np.flatnonzero(~low)
+        order = np.argsort(ids[high], kind="stable")
+        return table, np.ascontiguousarray(ids[high][order]), high[order].astype(np.int64)
 
     def node_by_id(self, node_id: int) -> int:
         """Ordinal of the node with this V8 id, or -1."""
-        order = self._id_order
-        position = int(np.searchsorted(self.node_id, node_id, sorter=order))
-        if position < len(order) and int(self.node_id[order[position]]) == node_id:
-            return int(order[position])
-        return -1
-
-    @cached_property
-    def _id_table(self) -> npt.NDArray[np.bool_] | None:
-        """A flag per possible id (None when ids are too sparse for it); see :meth:`contains_ids`."""
-        if not len(self.node_id):
-            return None
-        largest = int(self.node_id.max())
-        # V8 numbers heap objects 1, 3, 5, ... in allocation order, so the largest id of a
-        # process is a small multiple of its live node count; a table a few times the
-        # node count is cheaper than a sort and a binary search per id.
-        if largest >= _ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16):
-            return None
-        table = np.zeros(largest + 1, dtype=bool)
-        table[self.node_id] = True
-        return table
-
-    @cached_property
-    def _sorted_ids(self) -> npt.NDArray[Any]:
-        return np.ascontiguousarray(self.node_id[self._id_order])
-
-    def contains_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-        """Which of ``node_ids`` this snapshot has, for whole columns of another snapshot's ids.
-
-        One pass: a lookup in a flag table indexed by id when ids are dense (V8's are), else
-        a join of the sorted id columns (the query sorted once, then a monotone merge-like
-        search into the contiguous sorted ids, far kinder to the cache than one binary
-        search per id through an index).
-        """
-        ids = np.asarray(node_ids)
-        table = self._id_table
-        if table is not None:
-            inside = ids < len(table)
-            found = np.zeros(len(ids), dtype=bool)
-            found[inside] = table[ids[inside]]
-            return found
-        order = np.argsort(ids, kind="stable")
-        query = ids[order]
-        known = self._sorted_ids
-        positions = np.minimum(np.searchsorted(known, query), len(known) - 1)
-        result = np.empty(len(ids), dtype=bool)
-        result[order] = known[positions] == query
-        return result
+        return int(self.nodes_by_ids(np.array([node_id], dtype=np.int64))[0])
 
     def nodes_by_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-        """Vectorised :meth:`node_by_id`; -1 where an id is absent."""
-        order = self._id_order
+        """Vectorised :meth:`node_by_id`; -1 where an id is absent. One pass, no sort of the query."""
         ids = np.asarray(node_ids)
-        positions = np.searchsorted(self.node_id, ids, sorter=order)
-        positions = np.minimum(positions, len(order) - 1)
-        ordinals = order[positions].astype(np.int64)
-        ordinals[self.node_id[ordinals] != ids] = -1
+        table, high_ids, high_ordinals = self._id_index
+        ordinals = np.full(len(ids), -1, dtype=np.int64)
+        inside = (ids >= 0) & (ids < len(table))
+        ordinals[inside] = table[ids[inside]]
+        if len(high_ids):
+            outside = np.flatnonzero(~inside)
+            query = ids[outside]
+            positions = np.minimum(np.searchsorted(high_ids, query), len(high_ids) - 1)
+            hit = high_ids[positions] == query
+            ordinals[outside[hit]] = high_ordinals[positions[hit]]
         return ordinals
+
+    def contains_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+        """Which of ``node_ids`` this snapshot has, for whole columns of another snapshot's ids."""
+        found: npt.NDArray[np.bool_] = self.nodes_by_ids(node_ids) >= 0
+        return found
 
     def edges_of(self, node: int) -> range:
         return range(int(self.first_edge[node]), int(self.first_edge[node + 1]))
@@ -441,6 +442,65 @@ class HeapSnapshot:
         The root counts as marked: nodes no marked node dominates map to the root.
         """
         return _native.nearest_marked(ROOT, self.dominators, self.dominator_reachable, marked)
+
+    def container_measures(
+        self, anchors: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64]]:
+        """(per node, its nearest anchor on the dominator chain or the root; per anchor, its retained size).
+
+        Exactly what the dominator tree says, without building it for the whole heap when it
+        is not built yet: the nodes reachable from the root without entering an anchor are
+        dominated by none of them, so only the part of the graph past the anchors needs a
+        dominator tree, computed on that part alone under one root standing for the rest.
+        """
+        marked = np.zeros(self.node_count, dtype=bool)
+        marked[anchors] = True
+        if "_dominator_tree" in self.__dict__ or marked[ROOT]:
+            return self.nearest_marked_dominator(marked), self.retained_sizes[anchors]
+        weak, shortcut = self.edge_type_id("weak"), self.edge_type_id("shortcut")
+        state = _native.reach_past(
+            ROOT, self.first_edge, self.edge_to, self.edge_type, weak, shortcut, marked
+        )
+        below = np.flatnonzero(state >= _native.PAST_BLOCKED)  # ascending ordinals
+        starts = self.first_edge[below]
+        counts = self.first_edge[below + 1] - starts
+        total = int(counts.sum())
+        if total > _PART_EDGES_SHARE * self.edge_count:  # most of the heap hangs below them
+            return self.nearest_marked_dominator(marked), self.retained_sizes[anchors]
+        # Every edge of the part, in node order, and the ones that stay inside it.
+        offsets = np.cumsum(counts) - counts
+        edges = np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
+        targets = self.edge_to[edges]
+        keep = state[targets] >= _native.PAST_BLOCKED
+        source = np.repeat(np.arange(len(below), dtype=np.int64), counts)[keep]
+        entered = np.flatnonzero(state[below] == _native.ENTERED_BLOCKED)
+        # Node 0 stands for everything reached before the anchors; part node i + 1 is below[i].
+        kept_per_node = np.bincount(source, minlength=len(below))
+        first = np.zeros(len(below) + 2, dtype=np.int64)
+        first[1] = len(entered)
+        np.cumsum(kept_per_node, out=first[2:])
+        first[2:] += len(entered)
+        plain = next(i for i in range(len(self.meta.edge_types)) if i not in (weak, shortcut))
+        edge_to = np.concatenate([entered + 1, np.searchsorted(below, targets[keep]) + 1]).astype(np.uint32)
+        edge_type = np.concatenate(
+            [np.full(len(entered), plain, dtype=np.uint8), self.edge_type[edges[keep]]]
+        )
+        sizes = np.concatenate([np.zeros(1, dtype=np.uint64), self.self_size[below]])
+        idom, order, retained = _native.dominators_and_retained_sizes(
+            0, first, edge_to, edge_type, weak, shortcut, sizes
+        )
+        part_marked = np.concatenate([np.zeros(1, dtype=bool), marked[below]])
+        part_owner = _native.nearest_marked(0, idom, order, part_marked)[1:].astype(np.int64)
+        owner = np.full(self.node_count, ROOT, dtype=np.uint32)
+        owned = part_owner > 0
+        owner[below[owned]] = below[part_owner[owned] - 1]
+        unreached = marked & (state == _native.UNREACHED)
+        owner[unreached] = np.flatnonzero(unreached)
+        # An anchor nothing reaches keeps its own size, as the full dominator tree gives it.
+        anchor_retained = self.self_size[anchors].copy()
+        inside = state[anchors] >= _native.PAST_BLOCKED
+        anchor_retained[inside] = retained[np.searchsorted(below, anchors[inside]) + 1]
+        return owner, anchor_retained
 
     @property
     def total_size(self) -> int:
