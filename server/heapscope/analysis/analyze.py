@@ -131,6 +131,8 @@ def analyze_snapshots(
     if progress:
         progress(f"loading {', '.join(os.path.basename(str(path)) for path in paths)}", 0.0)
     snapshots = load_snapshots(paths)
+    for earlier in snapshots[:-1]:
+        earlier.release_sources()
     return analyze_loaded(snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress)
 
 
@@ -168,7 +170,10 @@ class BackgroundLoads:
     def snapshots(self) -> list[HeapSnapshot]:
         """The loaded snapshots in the order added; the first failure is raised."""
         wait(self._futures)
-        return [future.result() for future in self._futures]
+        snapshots = [future.result() for future in self._futures]
+        for earlier in snapshots[:-1]:
+            earlier.release_sources()
+        return snapshots
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

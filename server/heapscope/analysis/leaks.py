@@ -202,11 +202,13 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
     for snapshot in snapshots:
         anchors = snapshot.nodes_by_ids(ids)
+        found = anchors[anchors >= 0]
         marked = np.zeros(snapshot.node_count, dtype=bool)
-        marked[anchors[anchors >= 0]] = True
-        owner = nearest_marked_dominator(snapshot, marked)
+        marked[found] = True
+        owned_by, found_retained = snapshot.container_measures(found)
+        owner = owned_by.astype(np.int64)
+        retained = dict(zip(found.tolist(), found_retained.tolist(), strict=True))
         class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
-        retained = snapshot.retained_sizes
         per_class: dict[int, dict[int, int]] = {}
         for group, anchor in zip(groups, anchors.tolist(), strict=True):
             if anchor < 0:
