@@ -4,6 +4,10 @@ Same program, same run: the program builds its heap, then we take a snapshot in-
 (``v8.writeHeapSnapshot`` through a fixed expression) and one through Heapscope's
 websocket session, alternating, and report the ratio and Heapscope's peak RSS.
 
+Then the whole live hunt: from the baseline request to the report (three snapshots over
+the socket, analysis overlapped with the transfers), against three in-process writes
+alone, alternating; the waits between the snapshots are not counted.
+
     .venv/bin/python bench/inspector_snapshot.py [--objects 1100000] [--rounds 2]
 """
 
@@ -12,11 +16,16 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from heapscope.hunt import find_leaks_live
 from heapscope.inspector import connect, launch_node
+
+HUNT_INTERVAL = 0.5  # seconds between the hunt's snapshots, subtracted from its wall time
+HUNT_TARGET = 1.5  # hunt wall time / three in-process writes
 
 PROGRAM = """\
 const count = Number(process.argv[2]);
@@ -24,7 +33,10 @@ globalThis.items = [];
 for (let i = 0; i < count; i++) globalThis.items.push({ index: i, text: 'item ' + i, next: null });
 for (let i = 1; i < count; i++) globalThis.items[i - 1].next = globalThis.items[i];
 console.error('built');
-setInterval(() => {}, 1000);
+const sessions = [];
+setInterval(() => {
+  for (let i = 0; i < 200; i++) sessions.push({ opened: Date.now(), data: [i, i + 1] });
+}, 20);
 """
 
 IN_PROCESS = (
@@ -66,6 +78,22 @@ def main() -> None:
                     socket_times.append(time.perf_counter() - started)
                     size = saved.size
                     saved.path.unlink()
+                hunt_ratios, hunt_times, write_times = [], [], []
+                for round_number in range(args.rounds):
+                    writes = 0.0
+                    for _ in range(3):
+                        writes += float(session.evaluate_fixed(IN_PROCESS, timeout=600))
+                        in_process_file.unlink()
+                    started = time.perf_counter()
+                    report = find_leaks_live(
+                        session, interval=HUNT_INTERVAL, workspace=scratch / f"hunt-{round_number}"
+                    )
+                    hunt = time.perf_counter() - started - 2 * HUNT_INTERVAL
+                    for path in report.snapshots:
+                        Path(path).unlink()
+                    hunt_times.append(hunt)
+                    write_times.append(writes)
+                    hunt_ratios.append(hunt / writes)
         finally:
             node.stop()
     socket_best, in_process_best = min(socket_times), min(in_process_times)
@@ -74,6 +102,17 @@ def main() -> None:
     print(f"over the socket (saved):  {socket_best:.2f} s (best of {args.rounds}, incl. script map, fsync)")
     print(f"ratio socket/in-process:  {socket_best / in_process_best:.2f}")
     print(f"Heapscope peak RSS:       {peak_rss_mb():.0f} MB (after attaching: {baseline_rss:.0f} MB)")
+    ratio = statistics.median(hunt_ratios)
+    print(
+        f"live hunt, baseline request to report: {statistics.median(hunt_times):.2f} s "
+        f"(median of {args.rounds}; the {2 * HUNT_INTERVAL:g} s of waits not counted)"
+    )
+    print(f"three v8.writeHeapSnapshot:            {statistics.median(write_times):.2f} s (median)")
+    print(
+        f"ratio hunt/three writes:               {ratio:.2f} "
+        f"(per round: {', '.join(f'{r:.2f}' for r in hunt_ratios)}; target <= {HUNT_TARGET:g}: "
+        f"{'met' if ratio <= HUNT_TARGET else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":
