@@ -301,9 +301,10 @@ HS_EXPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64
  * Within one target, retainers keep edge order, as DevTools lists them.
  * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph.
  */
-HS_EXPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                  const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
-                                  uint32_t *retainer_node) {
+/* The retainer index; retainer_node may be NULL, for callers that look sources up in first_edge. */
+static int build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                           const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
+                           uint32_t *retainer_node) {
     if (check_graph(node_count, edge_count, 0, first_edge, edge_to)) return HS_CORRUPT;
     memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
     for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
@@ -315,11 +316,24 @@ HS_EXPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const i
         for (int64_t e = first_edge[src]; e < first_edge[src + 1]; e++) {
             int64_t slot = fill[edge_to[e]]++;
             retainer_edge[slot] = (uint32_t)e;
-            retainer_node[slot] = (uint32_t)src;
+            if (retainer_node) retainer_node[slot] = (uint32_t)src;
         }
     }
     free(fill);
     return 0;
+}
+
+HS_EXPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                  const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
+                                  uint32_t *retainer_node) {
+    return build_retainers(node_count, edge_count, first_edge, edge_to, retainer_first, retainer_edge,
+                           retainer_node);
+}
+
+/* The retainer index without the source column (4 bytes per edge less). */
+HS_EXPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                      const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge) {
+    return build_retainers(node_count, edge_count, first_edge, edge_to, retainer_first, retainer_edge, NULL);
 }
 
 /*

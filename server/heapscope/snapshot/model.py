@@ -383,15 +383,20 @@ class HeapSnapshot:
         return int(self.edge_to[start + hits[0]]) if len(hits) else -1
 
     @cached_property
-    def retainers(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-        """CSR of incoming edges: (first per node [N+1], edge index [E], source ordinal [E])."""
-        return _native.build_retainers(self.first_edge, self.edge_to)
+    def retainers(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """CSR of incoming edges: (first per node [N+1], edge index [E]).
+
+        An edge's source is found from :attr:`first_edge` when asked for, rather than
+        stored: a source column would cost 4 bytes per edge for the few paths read.
+        """
+        return _native.build_retainer_edges(self.first_edge, self.edge_to)
 
     def retainers_of(self, node: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         """(edge indexes, source ordinals) of the edges that point at ``node``."""
-        first, edges, sources = self.retainers
-        start, end = int(first[node]), int(first[node + 1])
-        return edges[start:end], sources[start:end]
+        first, edges = self.retainers
+        found = edges[int(first[node]) : int(first[node + 1])]
+        sources = (np.searchsorted(self.first_edge, found, side="right") - 1).astype(np.uint32)
+        return found, sources
 
     # ------------------------------------------------------------ graph algorithms
 
