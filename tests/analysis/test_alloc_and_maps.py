@@ -9,7 +9,7 @@ import numpy as np
 
 from heapscope.analysis import analyze_snapshots
 from heapscope.analysis.alloc import AllocationTraces
-from heapscope.analysis.sourcemaps import encode_vlq
+from heapscope.analysis.source.sourcemaps import encode_vlq
 from heapscope.snapshot import load_snapshot
 
 from .conftest import snapshot_program

@@ -229,12 +229,13 @@ def test_third_party_names_the_package_and_the_call(tmp_path: Path, track: bool)
     top = analyze_snapshots(program.snapshots).findings[0]
     assert top.kind == "third-party"
     assert top.details["package"] == "tiny-stats"
-    assert "`tiny-stats`" in top.message
-    assert top.location is not None
-    if track:
-        assert (top.location.path, top.location.line) == (str(program.program), program.leak_line)
-    else:  # without traces only the package's own code is known
-        assert top.location.path == str(package / "index.js")
+    assert "`tiny-stats@1.0.0`" in top.message and "Map `series`" in top.message
+    assert top.location is not None and top.allocation_site is not None
+    # The app's call into the package, with or without allocation traces; the insertion inside
+    # the package is the related location.
+    assert (top.location.path, top.location.line) == (str(program.program), program.leak_line)
+    inserting = THIRD_PARTY_PACKAGE.splitlines().index("      this.series.set(key, series);") + 1
+    assert (top.allocation_site.path, top.allocation_site.line) == (str(package / "index.js"), inserting)
 
 
 def test_esm_program_reports_a_plain_path(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from heapscope.analysis.sourcemaps import (
+from heapscope.analysis.source.sourcemaps import (
     SourceMap,
     SourceMapError,
     decode_vlq,

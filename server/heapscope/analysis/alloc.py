@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot
-from .sources import script_url_to_path
+from .source import script_url_to_path
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from .classify import build_findings
 from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
-from .sources import SourceResolver, sidecar_scripts
+from .source import SourceResolver, sidecar_scripts
 
 AnalysisProgress = Callable[[str, float], None]
 

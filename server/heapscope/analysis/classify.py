@@ -22,18 +22,12 @@ import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot, RetainerHop
 from ..units import format_bytes
-from .alloc import AllocationTraces
+from .alloc import AllocationTraces, Frame
 from .diff import present_in
 from .leaks import LeakGroup, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
-from .sources import (
-    SourceResolver,
-    function_body_lines,
-    insertion_lines,
-    is_user_path,
-    package_bindings,
-    package_of,
-)
+from .source import SourceResolver, is_user_path, package_of, package_version
+from .source.locate import LineFinder, queue_like_name
 
 IntArray = npt.NDArray[np.int64]
 
@@ -41,9 +35,6 @@ ERROR_BYTES = 256 * 1024
 OTHER_MIN_BYTES = 1024 * 1024
 _MAX_PATH_HOPS = 24
 _CALLBACK_EDGES = ("listener", "callback", "_onTimeout", "_onImmediate", "handler", "fn", "cb")
-_QUEUE_NAMES = re.compile(
-    r"queue|jobs?$|tasks?$|pending|backlog|inbox|outbox|waiting|work|messages|buffer", re.I
-)
 _GLOBAL_CLASSES = ("global", "global / ", "Window", "globalThis")
 
 
@@ -68,6 +59,9 @@ class Classifier:
         self.snapshots = snapshots
         self.final = snapshots[-1]
         self.resolver = resolver
+        self.finder = LineFinder(resolver)
+        self.unreadable: set[Location] = set()
+        """V8 positions reported as they are because their source file could not be read."""
         self.traces = AllocationTraces(self.final)
         self.context_type = self.final.edge_type_id("context")
         self.chain = ""
@@ -250,6 +244,9 @@ class Classifier:
             return closure
         global_name = self._global_name(path, anchor_hop)
         if global_name is not None:
+            holder_package = self._package_inserting(global_name or name)
+            if holder_package:
+                return self._third_party(group, path, anchor_hop, global_name or name, owner, holder_package)
             return self._collection(
                 group, path, anchor_hop, global_name or name, "the global object", "global"
             )
@@ -458,29 +455,120 @@ class Classifier:
     def _third_party(
         self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str, package: str
     ) -> Evidence:
-        evidence = self._collection(group, path, anchor_hop, name, owner, "third-party")
-        evidence.details = {**(evidence.details or {}), "package": package}
-        if evidence.location is None or not is_user_path(evidence.location.path):
-            # Point at the user's call into the package when a user frame allocated the entries.
-            user = (
-                self.traces.dominant_frame(self.entries_of_class(group), user_only=True)
-                if self.traces.available
-                else None
+        """Growth held by an npm package: the location is the app's call into the package (in the
+        user frame that reached it, else through the names the heap shows holding the package's
+        object, else the file's first per-call use of it); the insertion inside the package is
+        the related location (``allocation_site``)."""
+        names = [name] if name else []
+        entries = self.entries_of_class(group)
+        location: Location | None = None
+        inside: Location | None = None
+        fallback: Location | None = None
+        if self.traces.available:
+            found = self.traces.dominant_frame(entries, user_only=False)
+            stack = found[1] if found else []
+            package_frames = [f for f in stack if f.path and package_of(f.path) == package and f.line > 0]
+            for frame in package_frames if names else package_frames[:1]:
+                inside = self.finder.insertion(frame.path or "", frame.line - 1, frame.column - 1, names)
+                if inside:
+                    break
+            for frame in [f for f in stack if f.path and is_user_path(f.path) and f.line > 0][:4]:
+                location = self.finder.package_call(
+                    frame.path or "", frame.line - 1, frame.column - 1, package
+                )
+                if location:
+                    break
+                fallback = fallback or self._refine(frame.path or "", frame.line, frame.column, "", None)
+        holders, user_files = self._user_holders(path, anchor_hop)
+        if location is None:
+            files = list(dict.fromkeys([*user_files, *self.finder.user_scripts()]))
+            location = self.finder.package_call_in_files(files, package, holders)
+        if inside is None:
+            inside = self._insertion_in_package_code(path, anchor_hop, names, package)
+        if location is None:
+            location = fallback or inside or self._package_location(path, anchor_hop)
+        collection_class = "linked list" if self.chain else self.final.class_name(group.anchor)
+        return Evidence(
+            kind="third-party",
+            path=path,
+            anchor_hop=anchor_hop,
+            name=name,
+            owner=owner,
+            location=location,
+            allocation_site=inside,
+            details={
+                "collection_class": collection_class,
+                "entry_class": group.entry_class,
+                "package": package,
+                "package_version": self._package_version(package, inside, path, anchor_hop),
+            },
+        )
+
+    def _user_holders(self, path: list[RetainerHop], anchor_hop: int) -> tuple[list[str], list[str]]:
+        """Names by which user code holds what leads to the container (context variables and
+        properties before the path enters package code), and the user files of those holders."""
+        snapshot = self.final
+        names: list[str] = []
+        files: list[str] = []
+        for index in range(1, anchor_hop + 1):
+            node = path[index].node
+            location = self.resolver.node_location(node)
+            if location and not is_user_path(location.path):
+                break
+            holder = path[index - 1].node
+            edge = path[index].edge
+            if snapshot.edge_type_name(edge) in ("property", "context"):
+                names.append(snapshot.edge_name(edge))
+            script = (
+                self.context_script(holder)
+                if snapshot.class_name(holder) == "system / Context"
+                else (location.path if location else None)
             )
-            if user and user[0].path:
-                frame = user[0]
-                evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
-        elif evidence.allocation_site == evidence.location and evidence.location is not None:
-            # The allocating user function was found; point at its call into the package.
-            site = evidence.location
-            user = self.traces.dominant_frame(self.entries_of_class(group), user_only=True)
-            if user and user[0].path:
-                frame = user[0]
-                evidence.location = self._refine(frame.path or "", frame.line, frame.column, "", package)
-            evidence.allocation_site = site
-        if evidence.location is None:
-            evidence.location = self._package_location(path, anchor_hop)
-        return evidence
+            if script and is_user_path(script) and script not in files:
+                files.append(script)
+        return names, files
+
+    def _insertion_in_package_code(
+        self, path: list[RetainerHop], anchor_hop: int, names: list[str], package: str
+    ) -> Location | None:
+        """The insertion into the container inside the package: in a package function on the
+        retainer path (the closure whose scope holds it), else in any of the package's files."""
+        if not names:
+            return None
+        for index in range(anchor_hop, 0, -1):
+            node = path[index].node
+            if int(self.final.node_type[node]) != self.closure_type:
+                continue
+            where = self.final.location(node)
+            script = self.resolver.script_path(where.script_id) if where else None
+            if where and script and package_of(script) == package:
+                found = self.finder.insertion(script, where.line, where.column, names)
+                if found:
+                    return found
+        return self.finder.insertion_in_files(self.finder.package_scripts(package), names)
+
+    def _package_version(
+        self, package: str, inside: Location | None, path: list[RetainerHop], anchor_hop: int
+    ) -> str | None:
+        candidates = [inside.path] if inside else []
+        candidates += self.finder.package_scripts(package)[:1]
+        for candidate in candidates:
+            if package_of(candidate) == package:
+                return package_version(candidate)
+        return None
+
+    def _package_inserting(self, name: str) -> str | None:
+        """The package whose code inserts into a global no user file inserts into (its own state)."""
+        if not name or self.finder.insertion_in_files(self.finder.user_scripts(), [name]) is not None:
+            return None
+        packages = sorted({p for p in map(package_of, self._snapshot_scripts()) if p})
+        for package in packages:
+            if self.finder.insertion_in_files(self.finder.package_scripts(package), [name]):
+                return package
+        return None
+
+    def _snapshot_scripts(self) -> list[str]:
+        return [url[7:] if url.startswith("file://") else url for url in self.final.script_names.values()]
 
     def _package_location(self, path: list[RetainerHop], anchor_hop: int) -> Location | None:
         for index in range(anchor_hop, 0, -1):
@@ -540,15 +628,12 @@ class Classifier:
     def _looks_like_queue(
         self, anchor_class: str, name: str, owner: str, owner_file: str | None, group: LeakGroup
     ) -> bool:
+        """An array (or linked list) whose name says queue, or that its code consumes from the front."""
         if anchor_class != "Array" and not self.chain:
             return False
-        if _QUEUE_NAMES.search(name) or re.search(r"queue", owner, re.I):
+        if queue_like_name(name) or queue_like_name(owner):
             return True
-        if owner_file and name:
-            lines = self.resolver.lines(owner_file) or []
-            shift = re.compile(rf"\b{re.escape(name)}\s*\.\s*(?:shift|splice\s*\(\s*0)\s*\(?")
-            return any(shift.search(line) for line in lines)
-        return False
+        return bool(owner_file and name and self.finder.consumed_from_front(owner_file, [name]))
 
     def _entry_edges(self, group: LeakGroup) -> set[str]:
         snapshot = self.final
@@ -567,38 +652,41 @@ class Classifier:
         kind: str,
         owner_file: str | None = None,
     ) -> Evidence:
-        """Collections, queues, globals: point at the line that inserts the growing entries."""
+        """Collections, queues, globals: point at the line that inserts the growing entries.
+
+        With allocation stacks, the insertion within the innermost user functions that allocated
+        the entries (the allocating function may hand them to its caller or callee that inserts);
+        then the insertion in the file owning the collection (for a global, in any user file);
+        last, the allocating function's own position.
+        """
+        names = [name] if name else []
         allocation_site = None
         location = None
-        frame = None
+        user_stack: list[Frame] = []
         if self.traces.available:
             found = self.traces.dominant_frame(self.entries_of_class(group))
             if found and found[0].path:
-                frame = found[0]
-                allocation_site = self._refine(frame.path or "", frame.line, frame.column, name, None)
-                if self._insertion_in_function(frame.path or "", frame.line, frame.column, name):
-                    location = allocation_site
-                elif self.chain:
+                frame, stack = found
+                user_stack = [f for f in stack[stack.index(frame) :] if f.path and is_user_path(f.path)][:4]
+                # Without a name, only the allocating function itself is read for "an insertion".
+                for candidate in user_stack if names else user_stack[:1]:
+                    location = self.finder.insertion(
+                        candidate.path or "", candidate.line - 1, candidate.column - 1, names
+                    )
+                    if location:
+                        break
+                if location is None and self.chain:
                     location = self._chain_link_line(frame.path or "", frame.line, frame.column)
-                    allocation_site = location or allocation_site
+                allocation_site = location or self._refine(
+                    frame.path or "", frame.line, frame.column, name, None
+                )
         if location is None and self.chain and owner_file:
             location = self._chain_link_line(owner_file, 1, 1, whole_file=True)
-        if location is None and name:
-            files = [owner_file] if owner_file else []
-            if frame is not None and frame.path and frame.path not in files:
-                files.insert(0, frame.path)
+        if location is None and names:
+            files = [f.path for f in user_stack if f.path] + ([owner_file] if owner_file else [])
             if not files or kind == "global":
-                files += [p for p in self._user_scripts() if p not in files]
-            for file in files:
-                lines = self.resolver.lines(file) if file else None
-                if not lines or not file:
-                    continue
-                hits = insertion_lines(lines, name)
-                if hits:
-                    line0 = hits[0]
-                    column0 = max(lines[line0].find(name), 0)
-                    location = self.resolver.position(file, line0, column0)
-                    break
+                files += self._user_scripts()
+            location = self.finder.insertion_in_files(dict.fromkeys(files), names)
         if location is None:
             location = allocation_site
         if location is None:
@@ -631,61 +719,29 @@ class Classifier:
     def _chain_link_line(
         self, path: str, line: int, column: int, *, whole_file: bool = False
     ) -> Location | None:
-        """The line appending a link (``tail.next = node``) in a function, or in the whole file."""
-        lines = self.resolver.lines(path)
-        if not lines:
-            return None
-        span = (
-            range(len(lines))
-            if whole_file
-            else function_body_lines(lines, max(line - 1, 0), max(column - 1, 0))
-        )
-        pattern = re.compile(rf"\.\s*{re.escape(self.chain)}\s*=(?!=)")
-        for number in span:
-            match = pattern.search(lines[number].split("//")[0])
-            if match:
-                return self.resolver.position(path, number, match.start() + 1)
-        return None
+        """The line appending a link (``tail.next = node``) in a function (1-based start), or the file."""
+        return self.finder.link(path, line - 1, column - 1, self.chain, whole_file=whole_file)
 
     def _insertion_in_function(self, path: str, line: int, column: int, name: str) -> bool:
-        lines = self.resolver.lines(path)
-        if not lines or not name:
-            return False
-        body = function_body_lines(lines, max(line - 1, 0), max(column - 1, 0))
-        return bool(insertion_lines(lines, name, body))
+        return self.finder.insertion(path, line - 1, column - 1, [name]) is not None
 
     def _refine(self, path: str, line: int, column: int, name: str, package: str | None) -> Location:
-        """Within the allocating function (1-based start), the line inserting into ``name``."""
-        lines = self.resolver.lines(path)
-        line0, column0 = max(line - 1, 0), max(column - 1, 0)
-        if lines and name:
-            body = function_body_lines(lines, line0, column0)
-            hits = insertion_lines(lines, name, body)
-            if hits:
-                hit = hits[0]
-                return self.resolver.position(path, hit, max(lines[hit].find(name), 0))
-        if lines and package:
-            body = function_body_lines(lines, line0, column0)
-            bindings = package_bindings(lines, package)
-            for number in body:
-                if number > line0 and any(re.search(rf"\b{re.escape(b)}\b", lines[number]) for b in bindings):
-                    column = min(lines[number].find(b) for b in bindings if b in lines[number])
-                    return self.resolver.position(path, number, max(column, 0))
-            for number in body:
-                stripped = lines[number].strip()
-                if number > line0 and stripped and not stripped.startswith("//"):
-                    return self.resolver.position(
-                        path, number, len(lines[number]) - len(lines[number].lstrip())
-                    )
-        return self.resolver.position(path, line0, column0)
+        """Within the function starting at a 1-based position: the statement inserting into
+        ``name``, else the call into ``package``, else the function's own position (flagged
+        when its source cannot be read)."""
+        line0, column0 = line - 1, column - 1
+        found = self.finder.insertion(path, line0, column0, [name]) if name else None
+        if found is None and package:
+            found = self.finder.package_call(path, line0, column0, package)
+        if found is not None:
+            return found
+        fallback = self.finder.fallback(path, line0, column0)
+        if not fallback.source_available:
+            self.unreadable.add(fallback.location)
+        return fallback.location
 
     def _user_scripts(self) -> list[str]:
-        paths = []
-        for url in self.final.script_names.values():
-            path = url[7:] if url.startswith("file://") else url
-            if path.startswith("/") and is_user_path(path):
-                paths.append(path)
-        return sorted(set(paths))[:200]
+        return self.finder.user_scripts()
 
 
 def _collapse_runs(hops: list[PathHop]) -> list[PathHop]:
@@ -819,9 +875,10 @@ def _message(kind: str, evidence: Evidence, group: LeakGroup, counts: list[int])
         )
     if kind == "third-party":
         package = details.get("package", "?")
+        version = f"@{details['package_version']}" if details.get("package_version") else ""
         title = f"growth inside {package}"
         return title, (
-            f"Objects kept by package `{package}` keep growing ({collection_class}{named}): "
+            f"Objects kept by package `{package}{version}` keep growing ({collection_class}{named}): "
             f"{_counts_text(counts)} {group.entry_class or 'entries'}, {bytes_text}."
         )
     if kind == "collection":
@@ -872,6 +929,9 @@ def build_findings(
         else:
             severity = "information"
         title, message = _message(kind, evidence, group, counts)
+        source_available = evidence.location not in classifier.unreadable
+        if not source_available:
+            message += " Source not available: the line is V8's position of the function."
         if slowing:
             message += (
                 f" Growth slowed from +{counts[1] - counts[0]:,} to +{counts[2] - counts[1]:,} in the second "
@@ -899,6 +959,7 @@ def build_findings(
                     "owner": evidence.owner,
                     "new_objects": len(group.members),
                     "new_bytes": group.new_bytes,
+                    **({} if source_available else {"source": "source not available"}),
                 },
             )
         )

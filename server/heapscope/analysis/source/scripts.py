@@ -17,12 +17,13 @@ from typing import Any
 
 import orjson
 
-from ..snapshot import HeapSnapshot, SourceLocation
-from .model import Location
+from ...snapshot import HeapSnapshot, SourceLocation
+from ..model import Location
+from .files import source_index
+from .index import SourceIndex
 from .sourcemaps import SourceMap, SourceMapError, file_url_to_path, load_source_map
 
 SIDECAR_SUFFIX = ".meta.json"
-_PACKAGE = re.compile(r"[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)")
 
 
 def script_url_to_path(url: str) -> str | None:
@@ -34,17 +35,6 @@ def script_url_to_path(url: str) -> str | None:
     if url.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", url):
         return url
     return None
-
-
-def package_of(path: str) -> str | None:
-    """The npm package a file belongs to (innermost ``node_modules`` entry), or None."""
-    matches = _PACKAGE.findall(path)
-    return matches[-1].replace("\\", "/") if matches else None
-
-
-def is_user_path(path: str | None) -> bool:
-    """A file the developer wrote: a real path outside ``node_modules``."""
-    return bool(path) and package_of(path or "") is None
 
 
 def sidecar_scripts(snapshot_path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -84,7 +74,6 @@ class SourceResolver:
         self.snapshot = snapshot
         self.live_scripts = normalise_script_map(script_map)
         self._maps: dict[str, SourceMap | None] = {}
-        self._texts: dict[str, list[str] | None] = {}
         self.warnings: list[str] = []
 
     def script_url(self, script_id: int) -> str | None:
@@ -135,106 +124,6 @@ class SourceResolver:
     def node_location(self, node: int) -> Location | None:
         return self.location(self.snapshot.location(node))
 
-    def lines(self, path: str) -> list[str] | None:
-        """The file's lines (cached), or None when it cannot be read."""
-        if path not in self._texts:
-            try:
-                self._texts[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                self._texts[path] = None
-        return self._texts[path]
-
-
-def function_body_lines(lines: list[str], start_line0: int, start_column0: int, limit: int = 400) -> range:
-    """The 0-based line range of a function starting at a position, by brace matching.
-
-    Strings and comments are skipped roughly (quotes and ``//`` line comments), which is
-    enough to bound a search for where a function inserts into a collection.
-    """
-    depth = 0
-    seen_open = False
-    end = min(len(lines), start_line0 + limit)
-    for number in range(start_line0, end):
-        text = lines[number][start_column0:] if number == start_line0 else lines[number]
-        quote = ""
-        index = 0
-        while index < len(text):
-            char = text[index]
-            if quote:
-                if char == "\\":
-                    index += 2
-                    continue
-                if char == quote:
-                    quote = ""
-            elif char in "'\"`":
-                quote = char
-            elif text.startswith("//", index):
-                break
-            elif char == "{":
-                depth += 1
-                seen_open = True
-            elif char == "}":
-                depth -= 1
-                if seen_open and depth <= 0:
-                    return range(start_line0, number + 1)
-            index += 1
-        if not seen_open and number > start_line0 and "=>" in lines[number - 1] and "{" not in text:
-            return range(start_line0, number)  # expression-bodied arrow on one line
-    return range(start_line0, end)
-
-
-_INSERT_TEMPLATES = (
-    r"\b{name}\s*\.\s*(?:set|push|add|unshift|splice|append|enqueue)\s*\(",
-    r"\b{name}\s*\[[^\]]+\]\s*=(?!=)",
-    r"\b{name}\s*\.\s*[A-Za-z_$][\w$]*\s*=(?!=)",
-    r"\b{name}\s*=\s*\[\s*\.\.\.\s*{name}\b",
-    r"\b{name}\s*=\s*\{{\s*\.\.\.\s*{name}\b",
-    r"\b{name}\s*(?:\+=|=\s*{name}\s*\.\s*concat\s*\()",
-)
-
-
-def insertion_lines(lines: list[str], name: str, within: range | None = None) -> list[int]:
-    """0-based lines that insert into the collection named ``name`` (``name.set(``, ``name.push(``, ...)."""
-    if not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
-        return []
-    escaped = re.escape(name)
-    patterns = [re.compile(template.format(name=escaped)) for template in _INSERT_TEMPLATES]
-    span = within if within is not None else range(len(lines))
-    found: list[int] = []
-    for rank, pattern in enumerate(patterns):
-        for number in span:
-            if number < len(lines) and pattern.search(_strip_comment(lines[number])):
-                found.append(number)
-        if found and rank == 0:
-            break
-    return sorted(set(found))
-
-
-def _strip_comment(line: str) -> str:
-    index = line.find("//")
-    return line if index < 0 else line[:index]
-
-
-def package_bindings(lines: list[str], package: str) -> list[str]:
-    """Names a file binds a package to: ``const x = require('pkg')``, ``import x, { y } from 'pkg'``."""
-    quoted = rf"""['"]{re.escape(package)}(?:/[^'"]*)?['"]"""
-    patterns = (
-        re.compile(rf"(?:const|let|var)\s+([^=]+?)\s*=\s*require\(\s*{quoted}\s*\)"),
-        re.compile(rf"import\s+(.+?)\s+from\s+{quoted}"),
-    )
-    names: list[str] = []
-    for line in lines:
-        for pattern in patterns:
-            match = pattern.search(line)
-            if match:
-                names += [
-                    part.split(" as ")[-1].split(":")[-1].strip()
-                    for part in re.split(r"[{},]", match.group(1))
-                    if part.strip() and part.strip() != "*"
-                ]
-    return [name.replace("* as ", "").strip() for name in names if re.fullmatch(r"[\w$* ]+", name)]
-
-
-def mentions(lines: list[str], pattern: str) -> bool:
-    regex = re.compile(pattern)
-    return any(regex.search(_strip_comment(line)) for line in lines)
+    def index(self, path: str) -> SourceIndex | None:
+        """The parsed file, or None when it cannot be read."""
+        return source_index(path)

@@ -13,10 +13,11 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
+
+from .files import read_source
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BASE64_VALUE = {char: value for value, char in enumerate(_BASE64)}
@@ -197,11 +198,10 @@ def load_source_map(script_path: str, mapping_url: str | None = None) -> SourceM
     Raises :class:`SourceMapError` when a map is named but unreadable.
     """
     if mapping_url is None:
-        try:
-            text = Path(script_path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        raw_script = read_source(script_path)
+        if raw_script is None:
             return None
-        mapping_url = find_mapping_url(text)
+        mapping_url = find_mapping_url(raw_script.decode("utf-8", "replace"))
         if mapping_url is None:
             return None
     directory = os.path.dirname(script_path)
@@ -219,10 +219,10 @@ def load_source_map(script_path: str, mapping_url: str | None = None) -> SourceM
             if mapping_url.startswith("file://")
             else os.path.join(directory, urllib.parse.unquote(mapping_url))
         )
-        try:
-            raw = Path(map_path).read_bytes()
-        except OSError as error:
-            raise SourceMapError(f"cannot read source map {map_path}: {error.strerror}") from None
+        raw_map = read_source(map_path)
+        if raw_map is None:
+            raise SourceMapError(f"cannot read source map {map_path}")
+        raw = raw_map
         map_dir = os.path.dirname(map_path)
     try:
         document = orjson.loads(raw)
