@@ -19,6 +19,10 @@ CORPUS = Path(__file__).resolve().parent
 EXAMPLES = CORPUS.parent.parent / "examples"
 KINDS = ("event-listener", "closure", "collection", "timer", "global", "queue", "third-party")
 MARKER = re.compile(r"//\s*LEAK:\s*(?P<kind>[a-z-]+)\s*$")
+# For growth inside an npm package: the package file (under tests/leaks/node_modules) and the text
+# of the line inserting into the growing collection, which a finding names as a related location.
+GROWS_IN = re.compile(r"^//\s*GROWS IN:\s*(?P<file>\S+)\s+(?P<text>.+?)\s*$")
+NODE_MODULES = CORPUS / "node_modules"
 SOURCE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 ENTRY_STEMS = ("main", "fixed-main")
 # Support code shared by programs, not programs themselves.
@@ -42,6 +46,18 @@ class Program:
     entry: Path  # what `node` runs (for TypeScript, the compiled file)
     expected: Marker | None  # None: must produce no error/warning finding
     typescript_project: Path | None = None
+    grows_in: Marker | None = None  # the insertion inside node_modules, for third-party leaks
+
+    @property
+    def both_modes(self) -> bool:
+        """Programs whose line comes from reading the source are checked with allocation tracking
+        on and off (on is the default, which every program runs)."""
+        return self.expected is not None and self.expected.kind in (
+            "collection",
+            "global",
+            "queue",
+            "third-party",
+        )
 
 
 def markers_in(directory: Path) -> list[Marker]:
@@ -58,6 +74,21 @@ def markers_in(directory: Path) -> list[Marker]:
             if match:
                 found.append(Marker(match["kind"], source, number))
     return found
+
+
+def grows_in(directory: Path) -> Marker | None:
+    """The ``// GROWS IN: pkg/file.js text`` line of a program: the package line that inserts."""
+    for source in sorted(directory.glob("*.js")):
+        if source.name.startswith("fixed-"):
+            continue
+        for text in source.read_text().splitlines():
+            match = GROWS_IN.match(text.strip())
+            if match:
+                path = NODE_MODULES / match["file"]
+                lines = path.read_text().splitlines() if path.exists() else []
+                number = next((n for n, line in enumerate(lines, 1) if match["text"] in line), 0)
+                return Marker("third-party", path, number)
+    return None
 
 
 def _expected_for(directory: Path) -> Marker | None:
@@ -83,7 +114,8 @@ def _programs_in(directory: Path) -> list[Program]:
             continue
         for suffix in (".js", ".mjs", ".cjs"):
             if (directory / f"{stem}{suffix}").exists():
-                programs.append(Program(label, directory / f"{stem}{suffix}", expected))
+                inside = grows_in(directory) if expected else None
+                programs.append(Program(label, directory / f"{stem}{suffix}", expected, grows_in=inside))
     return programs
 
 

@@ -15,21 +15,24 @@ from typing import Any
 
 import pytest
 
-from .corpus import Program, discover
+from .corpus import NODE_MODULES, Program, discover
 
 # Short enough to keep the module to a few minutes, long enough for 0.3-2 MB/s leaks to show.
 WARMUP_SECONDS = "1.5"
 INTERVAL_SECONDS = "2.5"
 RUN_TIMEOUT_SECONDS = 180
 PROGRAMS = discover()
+# Every program with allocation tracking (the default); the ones located by reading source also without.
+CASES = [(program, True) for program in PROGRAMS] + [(p, False) for p in PROGRAMS if p.both_modes]
 
 
 def run_heapscope(
-    program: Program, workspace: Path
+    program: Program, workspace: Path, *, track: bool = True
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     command = [
         sys.executable, "-m", "heapscope", "run",
         "--warmup", WARMUP_SECONDS, "--interval", INTERVAL_SECONDS, "--format", "json",
+        "--track-allocations" if track else "--no-track-allocations",
         "--", "node", str(program.entry),
     ]  # fmt: skip
     completed = subprocess.run(
@@ -62,9 +65,15 @@ def serious(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.timeout(RUN_TIMEOUT_SECONDS + 60)
-@pytest.mark.parametrize("program", PROGRAMS, ids=[program.name for program in PROGRAMS])
-def test_heapscope_run_on_corpus_program(program: Program, corpus_ready: None, tmp_path: Path) -> None:
-    completed, report = run_heapscope(program, tmp_path)
+@pytest.mark.parametrize(
+    ("program", "track"),
+    CASES,
+    ids=[program.name + ("" if track else "/no-tracking") for program, track in CASES],
+)
+def test_heapscope_run_on_corpus_program(
+    program: Program, track: bool, corpus_ready: None, tmp_path: Path
+) -> None:
+    completed, report = run_heapscope(program, tmp_path, track=track)
     findings: list[dict[str, Any]] = report["findings"]
     assert report["version"] == 1
     context = f"{program.name}: heapscope reported\n{summary(findings)}\nstderr: {completed.stderr[-1500:]}"
@@ -84,8 +93,16 @@ def test_heapscope_run_on_corpus_program(program: Program, corpus_ready: None, t
     assert Path(top["location"]["path"]) == expected.path, f"expected {expected}\n{context}"
     assert top["location"]["line"] == expected.line, f"expected {expected}\n{context}"
     if expected.kind == "third-party":
-        package = "route-stats"
-        assert package in top["message"], f"the message should name the package {package}\n{context}"
+        assert program.grows_in is not None and program.grows_in.line, f"{program.name}: no GROWS IN line"
+        package_dir = program.grows_in.path.relative_to(NODE_MODULES).parts[0]
+        manifest = json.loads((NODE_MODULES / package_dir / "package.json").read_text())
+        named = f"{manifest['name']}@{manifest['version']}"
+        assert named in top["message"], f"the message should name the package {named}\n{context}"
+        inside = top.get("allocation_site") or {}
+        assert Path(inside.get("path", "")) == program.grows_in.path, (
+            f"expected {program.grows_in}\n{context}"
+        )
+        assert inside.get("line") == program.grows_in.line, f"expected {program.grows_in}\n{context}"
 
 
 def test_every_kind_has_a_leaking_program() -> None:

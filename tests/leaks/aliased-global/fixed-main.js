@@ -1,0 +1,12 @@
+'use strict';
+// The same API with a bounded audit trail (the newest 50 entries).
+const { serve, driveTraffic } = require('../_shared/traffic');
+const { audit } = require('./fixed-audit');
+
+const handler = (request, response) => {
+  audit(request);
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify({ item: request.url.split('/')[2], price: 12.5 }));
+};
+
+serve(handler, (port) => driveTraffic(port, (n) => ({ path: `/items/${n}` }), { perSecond: 60 }));
