@@ -128,6 +128,7 @@ bench: $(STAMP) $(NODE22)
 	$(BIN)/python bench/lsp_latency.py
 	$(BIN)/python bench/allocation_tracking.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/source_index.py
 
 clean:
 	rm -rf $(VENV) .venv-3.* .node22 build dist server/*.egg-info

@@ -354,3 +354,16 @@ def test_collection_names_owner(tmp_path: Path) -> None:
     assert "Map `sessions` in SessionStore" in report.findings[0].message
     report = analyze_snapshots(snapshot_program(tmp_path / "b", VARIANTS["array-in-a-factory"][1]).snapshots)
     assert "Array `history` in makeHandler()" in report.findings[0].message
+
+
+def test_unreadable_source_gives_the_v8_position_and_says_so(tmp_path: Path) -> None:
+    """A deleted source file: the allocating function's own position, never a guessed line."""
+    program = snapshot_program(tmp_path, PROGRAMS["collection"], track=True)
+    lines = program.program.read_text().splitlines()
+    function_line = next(n for n, text in enumerate(lines, start=1) if "function lookup(key)" in text)
+    program.program.unlink()
+    top = analyze_snapshots(program.snapshots).findings[0]
+    assert top.kind == "collection"
+    assert top.location is not None and top.location.line == function_line
+    assert "Source not available" in top.message
+    assert top.details["source"] == "source not available"
