@@ -500,7 +500,7 @@ class Classifier:
                 "collection_class": collection_class,
                 "entry_class": group.entry_class,
                 "package": package,
-                "package_version": self._package_version(package, inside, path, anchor_hop),
+                "package_version": self._package_version(package, inside),
             },
         )
 
@@ -547,11 +547,9 @@ class Classifier:
                     return found
         return self.finder.insertion_in_files(self.finder.package_scripts(package), names)
 
-    def _package_version(
-        self, package: str, inside: Location | None, path: list[RetainerHop], anchor_hop: int
-    ) -> str | None:
-        candidates = [inside.path] if inside else []
-        candidates += self.finder.package_scripts(package)[:1]
+    def _package_version(self, package: str, inside: Location | None) -> str | None:
+        """From the package.json of the package the insertion (or any of its loaded files) is in."""
+        candidates = ([inside.path] if inside else []) + self.finder.package_scripts(package)[:1]
         for candidate in candidates:
             if package_of(candidate) == package:
                 return package_version(candidate)

@@ -105,7 +105,7 @@ class LineFinder:
         if index is None:
             return None
         function = index.function_at(line, column)
-        sites = index.package_calls(package, function or index.whole_file(), through) if function else []
+        sites = index.package_calls(package, function, through) if function else []
         return self._map(path, sites[0]) if sites else None
 
     def package_call_in_files(
