@@ -12,6 +12,7 @@ from heapscope.analysis.source import (
     is_user_path,
     package_of,
     package_version,
+    read_source,
     script_url_to_path,
     source_index,
 )
@@ -294,8 +295,7 @@ def test_minified_bundle_with_a_source_map(tmp_path: Path) -> None:
     source_map = {"version": 3, "sources": ["../src/store.js"], "names": [], "mappings": mappings}
     (bundle.parent / "bundle.min.js.map").write_text(json.dumps(source_map))
     bundle.write_text(code + "\n//# sourceMappingURL=bundle.min.js.map\n")
-    parsed = source_index(str(bundle))
-    assert parsed is not None
+    parsed = source_index(str(bundle), bundle.read_bytes())
     function = parsed.function_at(0, code.index("(k,v)"))
     assert function is not None and function.name == "keep"
     site = parsed.insertions(["seen"], function)[0]
@@ -308,12 +308,12 @@ def test_minified_bundle_with_a_source_map(tmp_path: Path) -> None:
 def test_a_file_is_parsed_once_per_content(tmp_path: Path) -> None:
     script = tmp_path / "a.js"
     script.write_text("items.push(1);\n")
-    first = source_index(str(script))
-    assert first is not None and source_index(str(script)) is first
+    first = source_index(str(script), script.read_bytes())
+    assert source_index(str(script), script.read_bytes()) is first
     script.write_text("items.push(1);\nitems.push(2);\n")
-    second = source_index(str(script))
-    assert second is not None and second is not first and lines_of(second.insertions(["items"])) == [1, 2]
-    assert source_index(str(tmp_path / "missing.js")) is None
+    second = source_index(str(script), script.read_bytes())
+    assert second is not first and lines_of(second.insertions(["items"])) == [1, 2]
+    assert read_source(str(tmp_path / "missing.js")) is None
 
 
 def test_a_large_bundle_parses(tmp_path: Path) -> None:

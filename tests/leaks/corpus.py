@@ -46,7 +46,7 @@ class Program:
     entry: Path  # what `node` runs (for TypeScript, the compiled file)
     expected: Marker | None  # None: must produce no error/warning finding
     typescript_project: Path | None = None
-    grows_in: Marker | None = None  # the insertion inside node_modules, for third-party leaks
+    grows_in: GrowsIn | None = None  # the insertion inside node_modules, for third-party leaks
 
     @property
     def both_modes(self) -> bool:
@@ -76,18 +76,31 @@ def markers_in(directory: Path) -> list[Marker]:
     return found
 
 
-def grows_in(directory: Path) -> Marker | None:
-    """The ``// GROWS IN: pkg/file.js text`` line of a program: the package line that inserts."""
+@dataclass(frozen=True)
+class GrowsIn:
+    """A ``// GROWS IN: pkg/file.js text`` line: the package line that inserts into the collection."""
+
+    path: Path
+    text: str
+
+    def line(self) -> int:
+        """1-based line of ``text`` in the installed package file (0 if absent); read when asked,
+        after the corpus's npm packages are installed."""
+        lines = self.path.read_text().splitlines() if self.path.exists() else []
+        return next((number for number, line in enumerate(lines, 1) if self.text in line), 0)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line()} ({self.text})"
+
+
+def grows_in(directory: Path) -> GrowsIn | None:
     for source in sorted(directory.glob("*.js")):
         if source.name.startswith("fixed-"):
             continue
         for text in source.read_text().splitlines():
             match = GROWS_IN.match(text.strip())
             if match:
-                path = NODE_MODULES / match["file"]
-                lines = path.read_text().splitlines() if path.exists() else []
-                number = next((n for n, line in enumerate(lines, 1) if match["text"] in line), 0)
-                return Marker("third-party", path, number)
+                return GrowsIn(NODE_MODULES / match["file"], match["text"])
     return None
 
 

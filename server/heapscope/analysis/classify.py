@@ -27,7 +27,7 @@ from .diff import present_in
 from .leaks import LeakGroup, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .source import SourceResolver, is_user_path, package_of, package_version
-from .source.locate import LineFinder, queue_like_name
+from .source.locate import LineFinder, queue_like_name, source_names
 
 IntArray = npt.NDArray[np.int64]
 
@@ -459,7 +459,7 @@ class Classifier:
         user frame that reached it, else through the names the heap shows holding the package's
         object, else the file's first per-call use of it); the insertion inside the package is
         the related location (``allocation_site``)."""
-        names = [name] if name else []
+        names = source_names([name])
         entries = self.entries_of_class(group)
         location: Location | None = None
         inside: Location | None = None
@@ -533,8 +533,6 @@ class Classifier:
     ) -> Location | None:
         """The insertion into the container inside the package: in a package function on the
         retainer path (the closure whose scope holds it), else in any of the package's files."""
-        if not names:
-            return None
         for index in range(anchor_hop, 0, -1):
             node = path[index].node
             if int(self.final.node_type[node]) != self.closure_type:
@@ -543,16 +541,16 @@ class Classifier:
             script = self.resolver.script_path(where.script_id) if where else None
             if where and script and package_of(script) == package:
                 found = self.finder.insertion(script, where.line, where.column, names)
-                if found:
+                if found or not names:  # without a name, only the package function nearest the container
                     return found
-        return self.finder.insertion_in_files(self.finder.package_scripts(package), names)
+        return self.finder.insertion_in_files(self.finder.package_scripts(package), names) if names else None
 
     def _package_version(self, package: str, inside: Location | None) -> str | None:
         """From the package.json of the package the insertion (or any of its loaded files) is in."""
         candidates = ([inside.path] if inside else []) + self.finder.package_scripts(package)[:1]
         for candidate in candidates:
             if package_of(candidate) == package:
-                return package_version(candidate)
+                return package_version(candidate, self.resolver.read)
         return None
 
     def _package_inserting(self, name: str) -> str | None:
@@ -657,7 +655,7 @@ class Classifier:
         then the insertion in the file owning the collection (for a global, in any user file);
         last, the allocating function's own position.
         """
-        names = [name] if name else []
+        names = source_names([name])
         allocation_site = None
         location = None
         user_stack: list[Frame] = []
@@ -719,9 +717,6 @@ class Classifier:
     ) -> Location | None:
         """The line appending a link (``tail.next = node``) in a function (1-based start), or the file."""
         return self.finder.link(path, line - 1, column - 1, self.chain, whole_file=whole_file)
-
-    def _insertion_in_function(self, path: str, line: int, column: int, name: str) -> bool:
-        return self.finder.insertion(path, line - 1, column - 1, [name]) is not None
 
     def _refine(self, path: str, line: int, column: int, name: str, package: str | None) -> Location:
         """Within the function starting at a 1-based position: the statement inserting into

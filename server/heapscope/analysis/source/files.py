@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -29,12 +30,12 @@ def read_source(path: str) -> bytes | None:
         return None
 
 
-def source_index(path: str, text: bytes | None = None) -> SourceIndex | None:
-    """The parsed file (cached by path and content), or None when it cannot be read."""
-    if text is None:
-        text = read_source(path)
-    if text is None:
-        return None
+Reader = Callable[[str], bytes | None]
+"""How an analysis reads a file: :func:`read_source`, or one limited to the project's files."""
+
+
+def source_index(path: str, text: bytes) -> SourceIndex:
+    """The parsed file, cached by path and content: the same bytes are parsed once."""
     key = (path, hashlib.sha1(text, usedforsecurity=False).hexdigest())
     index = _parsed.get(key)
     if index is None:
@@ -64,10 +65,10 @@ def package_root(path: str) -> str | None:
     return path[: matches[-1].end()] if matches else None
 
 
-def package_version(path: str) -> str | None:
+def package_version(path: str, read: Reader = read_source) -> str | None:
     """The ``version`` in the package.json of the package a file belongs to, if readable."""
     root = package_root(path)
-    raw = read_source(os.path.join(root, "package.json")) if root else None
+    raw = read(os.path.join(root, "package.json")) if root else None
     try:
         document = orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError:

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Location
-from .files import is_user_path, package_of, read_source, source_index
+from .files import is_user_path, package_of
 from .index import Site
 from .scripts import SourceResolver
 
+_IDENTIFIER = re.compile(r"#?[A-Za-z_$][\w$]*")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _QUEUE_WORDS = frozenset(
     {"queue", "queued", "job", "jobs", "task", "tasks", "pending", "backlog", "inbox", "outbox", "messages"}
@@ -30,6 +31,12 @@ class Found:
 
     location: Location
     source_available: bool = True
+
+
+def source_names(names: Iterable[str]) -> list[str]:
+    """The names code can spell: identifiers. The heap also names collections by edges such as
+    ``10 / part of key (memoized @7) -> value pair in WeakMap``, which no source mentions."""
+    return [name for name in names if name and _IDENTIFIER.fullmatch(name)]
 
 
 def name_words(name: str) -> list[str]:
@@ -54,31 +61,33 @@ class LineFinder:
 
     def fallback(self, path: str, line: int, column: int) -> Found:
         """V8's position itself (mapped), flagged when the file cannot be read."""
-        readable = source_index(path) is not None
+        readable = self.resolver.index(path) is not None
         return Found(self.resolver.position(path, line, column), readable)
 
     def insertion(self, path: str, line: int, column: int, names: Sequence[str]) -> Location | None:
         """The first statement inserting into ``names`` within the function at a V8 position; with
         no names (the heap's path had none), the first insertion into any collection there."""
-        index = source_index(path)
+        index = self.resolver.index(path)
         if index is None:
             return None
         function = index.function_at(line, column)
         if function is None:
             return None
-        sites = index.insertions(names if any(names) else None, function)
+        names = source_names(names)
+        sites = index.insertions(names or None, function)
         return self._map(path, sites[0]) if sites else None
 
     def insertion_in_files(self, files: Iterable[str], names: Sequence[str]) -> Location | None:
         """The first insertion into ``names`` anywhere in these files (first file that has one)."""
-        needles = [name.encode() for name in names if name]
+        names = source_names(names)
+        needles = [name.encode() for name in names]
         if not needles:
             return None
         for path in files:
-            text = read_source(path)
+            text = self.resolver.text(path)
             if text is None or not any(needle in text for needle in needles):
                 continue
-            index = source_index(path, text)
+            index = self.resolver.index(path)
             sites = index.insertions(names) if index else []
             if sites:
                 return self._map(path, sites[0])
@@ -88,7 +97,7 @@ class LineFinder:
         self, path: str, line: int, column: int, edge: str, *, whole_file: bool = False
     ) -> Location | None:
         """Where a linked list gets a link (``tail.<edge> = node``), in a function or the whole file."""
-        index = source_index(path)
+        index = self.resolver.index(path)
         if index is None or not edge:
             return None
         within = None if whole_file else index.function_at(line, column)
@@ -101,7 +110,7 @@ class LineFinder:
         self, path: str, line: int, column: int, package: str, through: Sequence[str] = ()
     ) -> Location | None:
         """The call into ``package`` within the function at a V8 position."""
-        index = source_index(path)
+        index = self.resolver.index(path)
         if index is None:
             return None
         function = index.function_at(line, column)
@@ -115,10 +124,10 @@ class LineFinder:
         given, else the first call made inside a function (per request), else a top-level one."""
         needle = package.encode()
         for path in files:
-            text = read_source(path)
+            text = self.resolver.text(path)
             if text is None or needle not in text:
                 continue
-            index = source_index(path, text)
+            index = self.resolver.index(path)
             if index is None:
                 continue
             sites = index.package_calls(package, through=through) if through else []
@@ -132,7 +141,7 @@ class LineFinder:
 
     def consumed_from_front(self, path: str, names: Sequence[str]) -> bool:
         """Does the file take entries off the front of the collection (``x.shift()``)?"""
-        index = source_index(path)
+        index = self.resolver.index(path)
         return bool(index and any(names) and index.front_removals(names))
 
     def user_scripts(self) -> list[str]:

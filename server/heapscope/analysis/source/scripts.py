@@ -19,7 +19,7 @@ import orjson
 
 from ...snapshot import HeapSnapshot, SourceLocation
 from ..model import Location
-from .files import source_index
+from .files import Reader, read_source, source_index
 from .index import SourceIndex
 from .sourcemaps import SourceMap, SourceMapError, file_url_to_path, load_source_map
 
@@ -70,10 +70,15 @@ def normalise_script_map(scripts: Mapping[str, Any] | None) -> dict[str, tuple[s
 class SourceResolver:
     """Script id -> file, position -> user-facing :class:`Location` (source-mapped), file text cache."""
 
-    def __init__(self, snapshot: HeapSnapshot, script_map: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, snapshot: HeapSnapshot, script_map: Mapping[str, Any] | None = None, read: Reader = read_source
+    ) -> None:
         self.snapshot = snapshot
         self.live_scripts = normalise_script_map(script_map)
+        self.read = read
+        """Every source file and map of this analysis is read through this."""
         self._maps: dict[str, SourceMap | None] = {}
+        self._texts: dict[str, bytes | None] = {}
         self.warnings: list[str] = []
 
     def script_url(self, script_id: int) -> str | None:
@@ -94,7 +99,7 @@ class SourceResolver:
                 live = self.live_scripts.get(str(script_id))
                 map_url = live[1] if live else None
             try:
-                self._maps[path] = load_source_map(path, map_url)
+                self._maps[path] = load_source_map(path, map_url, self.read)
             except (SourceMapError, ValueError) as error:
                 self.warnings.append(f"{path}: {error}")
                 self._maps[path] = None
@@ -124,6 +129,13 @@ class SourceResolver:
     def node_location(self, node: int) -> Location | None:
         return self.location(self.snapshot.location(node))
 
+    def text(self, path: str) -> bytes | None:
+        """A source file's bytes (read once per analysis), or None when it cannot be read."""
+        if path not in self._texts:
+            self._texts[path] = self.read(path)
+        return self._texts[path]
+
     def index(self, path: str) -> SourceIndex | None:
         """The parsed file, or None when it cannot be read."""
-        return source_index(path)
+        text = self.text(path)
+        return source_index(path, text) if text is not None else None

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from .files import read_source
+from .files import Reader, read_source
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BASE64_VALUE = {char: value for value, char in enumerate(_BASE64)}
@@ -192,13 +192,15 @@ def find_mapping_url(source_text: str) -> str | None:
     return matches[-1] if matches else None
 
 
-def load_source_map(script_path: str, mapping_url: str | None = None) -> SourceMap | None:
+def load_source_map(
+    script_path: str, mapping_url: str | None = None, read: Reader = read_source
+) -> SourceMap | None:
     """A script's map, from its comment or the inspector's ``mapping_url``; None if it has none.
 
     Raises :class:`SourceMapError` when a map is named but unreadable.
     """
     if mapping_url is None:
-        raw_script = read_source(script_path)
+        raw_script = read(script_path)
         if raw_script is None:
             return None
         mapping_url = find_mapping_url(raw_script.decode("utf-8", "replace"))
@@ -219,7 +221,7 @@ def load_source_map(script_path: str, mapping_url: str | None = None) -> SourceM
             if mapping_url.startswith("file://")
             else os.path.join(directory, urllib.parse.unquote(mapping_url))
         )
-        raw_map = read_source(map_path)
+        raw_map = read(map_path)
         if raw_map is None:
             raise SourceMapError(f"cannot read source map {map_path}")
         raw = raw_map
