@@ -104,7 +104,8 @@ def _language(dialect: str) -> tree_sitter.Language:
 
 @cache
 def _query(dialect: str) -> tree_sitter.Query:
-    return tree_sitter.Query(_language(dialect), _QUERY)
+    query: tree_sitter.Query = tree_sitter.Query(_language(dialect), _QUERY)
+    return query
 
 
 def dialect_for(path: str) -> str:
