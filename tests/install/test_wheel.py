@@ -113,24 +113,16 @@ def test_wheel_installs_without_a_compiler_and_finds_the_leak(
         env=env,
         timeout=300,
     )
+
+    def ask(code: str) -> str:
+        """What ``code`` prints in the fresh environment."""
+        run = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, env=env)
+        return run.stdout.strip()
+
     # The dependencies (numpy, pygls, ...) from the test environment; heapscope only from the wheel.
-    fresh_site = Path(
-        subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-        ).stdout.strip()
-    )
+    fresh_site = Path(ask("import sysconfig; print(sysconfig.get_path('purelib'))"))
     (fresh_site / "test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    where = subprocess.run(
-        [str(python), "-c", "import heapscope.snapshot._native as n; print(n.__file__)"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout.strip()
+    where = ask("import heapscope.snapshot._native as n; print(n.__file__)")
     assert Path(where).is_relative_to(fresh), where
 
     result = subprocess.run(
