@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from heapscope.analysis import Finding, LeakReport, Location
+from heapscope.analysis.report import render, to_sarif
 from heapscope.cli import main
-from heapscope.inspector import attach_workers, connect
+from heapscope.hunt.isolates import label_findings
+from heapscope.inspector import WorkerInfo, attach_workers, connect
 
 from .conftest import ServiceFactory, leak_marker
 
@@ -89,3 +92,26 @@ def test_run_says_which_processes_it_hunted(tmp_path: Path, capsys: pytest.Captu
     assert note.startswith(f"hunted process {hunted['pid']} only; its child process(es) ")
     assert all(str(child["pid"]) in note for child in children)
     assert err.count("heapscope: not hunted: child process ") == 2
+
+
+def test_worker_label_reaches_text_json_and_sarif() -> None:
+    finding = Finding(
+        id="event-listener-1",
+        kind="event-listener",
+        severity="error",
+        message="EventEmitter `progress` gains 'tick' listeners that are never removed.",
+        location=Location("/app/resizer.js", 11, 3),
+        growth_count=[1, 2, 3],
+        growth_retained=[0, 1000, 2000],
+        retainer_path=[],
+        fix_hint="remove the listener",
+        title="'tick' listeners on EventEmitter",
+    )
+    report = LeakReport(target={}, snapshots=[], findings=[finding])
+    label_findings(report, WorkerInfo("4", "/app/resizer.js", "1"))
+    (result,) = to_sarif(report)["runs"][0]["results"]
+    assert result["properties"]["worker"] == {"threadId": "4", "script": "/app/resizer.js"}
+    assert result["message"]["text"].startswith("In worker 4 (/app/resizer.js): EventEmitter `progress`")
+    assert json.loads(render(report, "json"))["findings"][0]["details"]["worker"]["threadId"] == "4"
+    assert "In worker 4 (/app/resizer.js): " in render(report, "text")
+    assert finding.title == "worker 4: 'tick' listeners on EventEmitter"
