@@ -75,7 +75,7 @@ def find_node(given: str | None) -> str:
     candidates = [given] if given else [shutil.which("node"), str(REPO / ".node22/node_modules/.bin/node")]
     for candidate in candidates:
         if candidate and Path(candidate).exists() and node_major(candidate) >= 22:
-            return candidate
+            return str(Path(candidate).resolve())  # the children run in bench/
     raise SystemExit(
         "Node 22 or newer is needed to write the TypeScript heap: run `make bench` "
         "(it installs one into .node22/) or pass --node"
