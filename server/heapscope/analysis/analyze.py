@@ -154,10 +154,11 @@ def load_snapshots(paths: Sequence[str | os.PathLike[str]]) -> list[HeapSnapshot
 class BackgroundLoads:
     """Loads snapshots in a worker thread as a live hunt saves them, one after another.
 
-    The baseline is parsed and its dominator tree built while the program runs on to the
-    target and while the target streams in, and so on, so that after the final snapshot
-    only its own load and the rules remain. Use as a context manager: leaving it drops
-    loads that are no longer wanted.
+    The baseline is parsed while the program runs on to the target and while the target
+    streams in, and so on, so that after the final snapshot only its own load and the
+    rules remain. Nothing more is computed ahead: the earlier snapshots need no full
+    dominator tree, and CPU taken from the program slows the snapshot it is writing.
+    Use as a context manager: leaving it drops loads that are no longer wanted.
     """
 
     def __init__(self) -> None:
@@ -165,7 +166,7 @@ class BackgroundLoads:
         self._futures: list[Future[HeapSnapshot]] = []
 
     def add(self, path: str | os.PathLike[str]) -> None:
-        self._futures.append(self._pool.submit(_load_and_index, path))
+        self._futures.append(self._pool.submit(load_snapshot, path))
 
     def snapshots(self) -> list[HeapSnapshot]:
         """The loaded snapshots in the order added; the first failure is raised."""
@@ -183,12 +184,6 @@ class BackgroundLoads:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-def _load_and_index(path: str | os.PathLike[str]) -> HeapSnapshot:
-    snapshot = load_snapshot(path)
-    snapshot.dominators  # noqa: B018 - every snapshot of a hunt needs its dominator tree
-    return snapshot
 
 
 __all__ = [
