@@ -70,10 +70,11 @@ def test_verify_a_live_leak_and_its_fixed_twin(
 ) -> None:
     program = CORPUS / "event-listener"
     service = start_service(program / "main.js")
-    service.settle()
+    service.settle(3.0)
     before = tmp_path / "before.json"
-    common = ["--interval", "2.5", "--workspace", str(tmp_path), "--quiet"]
-    assert main(["find-leaks", service.host_port, *common, "--format", "json", "-o", str(before)]) == 1
+    common = ["--interval", "4", "--workspace", str(tmp_path), "--quiet"]
+    code = main(["find-leaks", service.host_port, *common, "--format", "json", "-o", str(before)])
+    assert code == 1, [(f["severity"], f["message"]) for f in json.loads(before.read_text())["findings"]]
     capsys.readouterr()
     _kind, path, line = leak_marker(program)
 
@@ -88,7 +89,7 @@ def test_verify_a_live_leak_and_its_fixed_twin(
     out = capsys.readouterr().out
     assert f"{path}:{line}: [event-listener]" in out and out.splitlines()[0].endswith(": fixed")
     assert out.endswith("verified: 1 of 1 earlier leak(s) fixed, 0 new\n")
-    assert json.loads(before.read_text())["target"]["interval"] == 2.5
+    assert json.loads(before.read_text())["target"]["interval"] == 4
 
 
 def test_verify_refuses_what_it_cannot_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
