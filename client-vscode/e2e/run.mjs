@@ -352,7 +352,7 @@ async function main() {
 
     // The Leaks view lists the same finding with its place and growth.
     await runCommand(page, 'Heapscope: Focus on Leaks View');
-    const treeRow = page.locator('.monaco-list-row', { hasText: 'Event listeners' }).first();
+    const treeRow = page.locator('.part.sidebar .monaco-list-row', { hasText: `${path.basename(program)}:${leakLine}` }).first();
     await treeRow.waitFor({ state: 'visible', timeout: 30_000 });
     const treeText = await treeRow.textContent();
     log(`Leaks view: ${treeText}`);

@@ -45,21 +45,22 @@ describe('parseReport', () => {
 describe('buildFindingsTree', () => {
   const rows = buildFindingsTree(parseReport(report), '/w');
 
-  it('shows a short kind label, then place, totals and growth; the whole message in the tooltip', () => {
+  it('leads with file:line, then the totals and growth; kind, message and fix in the tooltip', () => {
     const [first, second] = rows;
-    assert.equal(first.label, 'Event listeners');
-    assert.equal(first.description, 'src/app.js:12 · 1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)');
+    assert.equal(first.label, 'src/app.js:12');
+    assert.equal(first.description, '1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)');
     assert.equal(
       first.tooltip,
-      "'leak' listeners on EventEmitter\n\n+1,200 'leak' listeners on EventEmitter\n\n" +
+      "Event listeners: 'leak' listeners on EventEmitter\n\n+1,200 'leak' listeners on EventEmitter\n\n" +
         '1,210 listeners (+1,200) · 9.7 MB retained (+9.6 MB)\n\nFix: Remove the listener when done (emitter.off).',
     );
     assert.equal(first.icon, 'error');
     assert.equal(first.contextValue, 'finding');
     assert.deepEqual(first.location, { path: '/w/src/app.js', line: 12, column: 3 });
+    // Without a place, the kind leads.
     assert.equal(second.label, 'Timers');
-    assert.equal(second.description, 'unknown location');
-    assert.equal(second.tooltip, 'timers pile up');
+    assert.equal(second.description, '');
+    assert.equal(second.tooltip, 'Timers: timers pile up');
     assert.equal(second.location, undefined);
   });
 

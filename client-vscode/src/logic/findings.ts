@@ -229,15 +229,22 @@ export function buildFindingsTree(report: LeakReport | undefined, workspaceRoot?
     if (finding.fix_hint) {
       children.push({ id: `${finding.id}/hint`, label: finding.fix_hint, icon: 'lightbulb', contextValue: 'hint', tooltip: finding.fix_hint, children: [] });
     }
-    const place = locationLabel(finding.location, workspaceRoot);
     const growth = growthText(finding);
-    // A short label, so the place and the numbers stay visible at a normal sidebar width;
-    // the whole message is in the tooltip.
+    // The row leads with the place (file:line, or the kind when there is none) and follows with
+    // the lens's numbers, which name what grows ("63 listeners (+12)"): at a normal sidebar width
+    // (about 40 characters) both stay visible. The kind, title, message and fix are in the tooltip.
     return {
       id: finding.id,
-      label: kindLabel(finding.kind),
-      description: [place, growth].filter(Boolean).join(' · '),
-      tooltip: [finding.title, finding.message, growth, finding.fix_hint && `Fix: ${finding.fix_hint}`].filter(Boolean).join('\n\n'),
+      label: finding.location ? locationLabel(finding.location, workspaceRoot) : kindLabel(finding.kind),
+      description: growth,
+      tooltip: [
+        `${kindLabel(finding.kind)}: ${finding.title || finding.message}`,
+        finding.title ? finding.message : '',
+        growth,
+        finding.fix_hint && `Fix: ${finding.fix_hint}`,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
       icon: SEVERITY_ICONS[finding.severity] ?? 'circle-outline',
       location: finding.location ?? undefined,
       contextValue: 'finding',
