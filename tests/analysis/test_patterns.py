@@ -236,6 +236,8 @@ def test_third_party_names_the_package_and_the_call(tmp_path: Path, track: bool)
     assert (top.location.path, top.location.line) == (str(program.program), program.leak_line)
     inserting = THIRD_PARTY_PACKAGE.splitlines().index("      this.series.set(key, series);") + 1
     assert (top.allocation_site.path, top.allocation_site.line) == (str(package / "index.js"), inserting)
+    assert top.details["package_version"] == "1.0.0"
+    assert [(r.path, r.line) for r in top.related] == [(str(package / "index.js"), inserting)]
 
 
 def test_esm_program_reports_a_plain_path(tmp_path: Path) -> None:

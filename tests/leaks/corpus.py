@@ -1,7 +1,9 @@
 """The leak corpus as data: which programs exist and what Heapscope must say about each.
 
 Expectations come from the programs themselves: a leaking program marks the line a finding must
-point at with a trailing ``// LEAK: <kind>`` comment, so adding a program needs no test edit.
+point at with a trailing ``// LEAK: <kind>`` comment, so adding a program needs no test edit. A
+program with several markers leaks in several places: each marker must be matched by its own
+finding, and the top finding must be one of them.
 A program is a directory under tests/leaks holding ``main.js``/``main.mjs`` (leaks if the
 directory's non-``fixed-`` sources carry a marker, otherwise it is noise that must stay clean) and
 optionally ``fixed-main.*`` (the fixed twin, must stay clean). A directory with a tsconfig.json
@@ -44,9 +46,14 @@ class Marker:
 class Program:
     name: str
     entry: Path  # what `node` runs (for TypeScript, the compiled file)
-    expected: Marker | None  # None: must produce no error/warning finding
+    markers: tuple[Marker, ...]  # empty: must produce no error/warning finding
     typescript_project: Path | None = None
     grows_in: GrowsIn | None = None  # the insertion inside node_modules, for third-party leaks
+
+    @property
+    def expected(self) -> Marker | None:
+        """The first marker (the only one for most programs), or None for a clean program."""
+        return self.markers[0] if self.markers else None
 
     @property
     def both_modes(self) -> bool:
@@ -104,13 +111,12 @@ def grows_in(directory: Path) -> GrowsIn | None:
     return None
 
 
-def _expected_for(directory: Path) -> Marker | None:
+def _expected_for(directory: Path) -> tuple[Marker, ...]:
     markers = markers_in(directory)
-    if len(markers) > 1:
-        raise ValueError(f"{directory}: more than one // LEAK: marker ({', '.join(map(str, markers))})")
-    if markers and markers[0].kind not in KINDS:
-        raise ValueError(f"{markers[0]}: unknown leak kind, expected one of {', '.join(KINDS)}")
-    return markers[0] if markers else None
+    for marker in markers:
+        if marker.kind not in KINDS:
+            raise ValueError(f"{marker}: unknown leak kind, expected one of {', '.join(KINDS)}")
+    return tuple(markers)
 
 
 def _programs_in(directory: Path) -> list[Program]:
@@ -118,7 +124,7 @@ def _programs_in(directory: Path) -> list[Program]:
     tsconfig = directory / "tsconfig.json"
     programs: list[Program] = []
     for stem in ENTRY_STEMS:
-        expected = leaky if stem == "main" else None
+        expected = leaky if stem == "main" else ()
         label = directory.name if stem == "main" else f"{directory.name}/fixed"
         if tsconfig.exists():
             if (directory / "src" / f"{stem}.ts").exists():
@@ -139,10 +145,10 @@ def _example_programs() -> list[Program]:
     if leaky.exists():
         lines = leaky.read_text().splitlines()
         line = next(n for n, text in enumerate(lines, start=1) if "emitter.on('leak'" in text)
-        programs.append(Program("examples/leaky-emitter", leaky, Marker("event-listener", leaky, line)))
+        programs.append(Program("examples/leaky-emitter", leaky, (Marker("event-listener", leaky, line),)))
     fixed = EXAMPLES / "fixed-emitter.js"
     if fixed.exists():
-        programs.append(Program("examples/fixed-emitter", fixed, None))
+        programs.append(Program("examples/fixed-emitter", fixed, ()))
     return programs
 
 

@@ -71,8 +71,10 @@ def build_snapshot(
     edges: Sequence[tuple[int, int, str, str]],
     sizes: Sequence[int] | None = None,
     types: Sequence[str] | None = None,
+    locations: Sequence[tuple[int, int, int, int]] = (),
 ) -> dict[str, Any]:
-    """A minimal V8-shaped snapshot: node i is named names[i]; edges are (from, to, type, name)."""
+    """A minimal V8-shaped snapshot: node i is named names[i] and has id 2i+1; edges are
+    (from, to, type, name); locations are (node, script id, line, column), 0-based as V8 writes."""
     strings: list[str] = [""]
 
     def intern(text: str) -> int:
@@ -96,7 +98,7 @@ def build_snapshot(
         for _, target, edge_type, edge_name in outgoing:
             label = int(edge_name) if edge_type in ("element", "hidden") else intern(edge_name)
             edge_rows += [EDGE_TYPES.index(edge_type), label, target * len(node_fields)]
-    return {
+    document: dict[str, Any] = {
         "snapshot": {
             "meta": {
                 "node_fields": node_fields,
@@ -111,6 +113,14 @@ def build_snapshot(
         "edges": edge_rows,
         "strings": strings,
     }
+    if locations:
+        document["snapshot"]["meta"]["location_fields"] = ["object_index", "script_id", "line", "column"]
+        document["locations"] = [
+            value
+            for node, script, line, column in locations
+            for value in (node * len(node_fields), script, line, column)
+        ]
+    return document
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from .classify import build_findings
 from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
+from .paths import PathFinder
 from .source import SourceResolver, sidecar_scripts
 
 AnalysisProgress = Callable[[str, float], None]
@@ -79,7 +80,8 @@ def analyze_loaded(
     # few growing containers.
     if progress:
         progress("grouping survivors", 0.4)
-    groups = group_survivors(ordered, min_bytes=min_bytes, progress=progress)
+    paths = PathFinder(ordered[-1])
+    groups = group_survivors(ordered, min_bytes=min_bytes, progress=progress, paths=paths)
     if progress:
         progress("comparing classes", 0.75)
     comparison = diff_snapshots(ordered[0], ordered[-1])
@@ -87,7 +89,7 @@ def analyze_loaded(
         progress("classifying", 0.8)
     final_map = _final_script_map(ordered[-1], script_maps)
     resolver = SourceResolver(ordered[-1], final_map)
-    findings = build_findings(ordered, groups, resolver)
+    findings = build_findings(ordered, groups, resolver, paths)
     report = LeakReport(
         target={},
         snapshots=[os.path.abspath(str(s.path)) for s in ordered],

@@ -1,12 +1,11 @@
-"""Turn growing containers into findings: which of the seven patterns, where to fix it, and why.
+"""Turn growing containers into findings: which kind of leak, where to fix it, and why.
 
-Each :class:`~heapscope.analysis.leaks.LeakGroup` is read through its retainer path in the
-final snapshot (root -> ... -> container -> entry) and its entries: listener arrays under
-an emitter's ``_events``, ``Timeout`` entries, closures chained through their contexts, a
-property of the global object, an array used as a queue, code under ``node_modules``, or
-a plain growing collection. The location is the line a developer changes: the listener or
-callback function, the closure literal, or the line inserting into the collection (from
-allocation traces when present, else from the owning source file).
+Each :class:`~heapscope.analysis.leaks.LeakGroup` becomes a :class:`~.kinds.Subject`: its
+holder, the retainer path a developer recognises (:mod:`.paths`) to a representative entry,
+and every name the holder goes by. The ordered rules of :mod:`.kinds` decide the kind from
+the holder's structure; the first that matches locates the line a developer changes through
+this module's source steps (insertion lines, calls into a package, list links) and writes
+the message. Growth no group explains still becomes an ``other`` finding.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import hashlib
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,50 +21,50 @@ import numpy.typing as npt
 from ..snapshot import HeapSnapshot, RetainerHop
 from ..units import format_bytes
 from .alloc import AllocationTraces, Frame
-from .diff import present_in
-from .leaks import LeakGroup, keeps_growing, slowing_down
+from .kinds import RULES, Evidence, Growth, Subject
+from .kinds.other import OtherEvidence, OtherRule
+from .kinds.policy import severity
+from .kinds.third_party import ThirdPartyEvidence
+from .leaks import LeakGroup, class_growth, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
+from .paths import GLOBAL_CLASS_PREFIXES, PathFinder
 from .source import SourceResolver, is_user_path, package_of, package_version
 from .source.locate import LineFinder, queue_like_name, source_names
 
 IntArray = npt.NDArray[np.int64]
 
-ERROR_BYTES = 256 * 1024
+# Growth with no location below this is not worth a finding.
 OTHER_MIN_BYTES = 1024 * 1024
+# Growth no finding explains, per interval, above which it is reported anyway.
+UNEXPLAINED_MIN_BYTES = 512 * 1024
 _MAX_PATH_HOPS = 24
 _CALLBACK_EDGES = ("listener", "callback", "_onTimeout", "_onImmediate", "handler", "fn", "cb")
-_GLOBAL_CLASSES = ("global", "global / ", "Window", "globalThis")
-
-
-@dataclass
-class Evidence:
-    """What the classifier learned about one group before writing its message."""
-
-    kind: str
-    path: list[RetainerHop]
-    anchor_hop: int
-    """Index in ``path`` of the container."""
-    name: str
-    """The collection's variable/property name ("" if none)."""
-    owner: str
-    location: Location | None = None
-    allocation_site: Location | None = None
-    details: dict[str, object] | None = None
+_QUEUE_NAMES = re.compile(
+    r"queue|jobs?$|tasks?$|pending|backlog|inbox|outbox|waiting|work|messages|buffer", re.I
+)
+# Owners whose names are declarations in the program: a function's or module's scope, the global.
+_DECLARING_OWNERS = ("module ", "the global", "a function scope")
+_CODE_CLASSES = ("(compiled code)", "(system)", "system /", "(object shape)")
 
 
 class Classifier:
-    def __init__(self, snapshots: list[HeapSnapshot], resolver: SourceResolver) -> None:
+    """Graph helpers and source steps the kind rules call (``subject.source``)."""
+
+    def __init__(
+        self, snapshots: list[HeapSnapshot], resolver: SourceResolver, paths: PathFinder | None = None
+    ) -> None:
         self.snapshots = snapshots
         self.final = snapshots[-1]
         self.resolver = resolver
         self.finder = LineFinder(resolver)
         self.unreadable: set[Location] = set()
         """V8 positions reported as they are because their source file could not be read."""
+        self.paths = paths or PathFinder(self.final)
         self.traces = AllocationTraces(self.final)
         self.context_type = self.final.edge_type_id("context")
-        self.chain = ""
-        """The edge chaining a linked list's entries (``next``) for the group being classified."""
         self.closure_type = self.final.node_type_id("closure")
+        self.chain = ""
+        """The edge chaining a linked list's entries (``next``) for the group being located."""
 
     # ------------------------------------------------------------ graph helpers
 
@@ -76,9 +74,16 @@ class Classifier:
             name = snapshot.name(node)
             return f"{name}()" if name else "(anonymous function)"
         if snapshot.type_name(node) == "synthetic":
-            return snapshot.name(node) or "(root)"  # "(GC roots)", "(Global handles)", ...
+            return snapshot.name(node) or "(root)"
         name = snapshot.class_name(node)
         return "global" if name.startswith("global /") else name
+
+    def is_code_scope(self, node: int) -> bool:
+        """A function or a function's scope: what separates a store from data a closure keeps."""
+        return (
+            int(self.final.node_type[node]) == self.closure_type
+            or self.final.class_name(node) == "system / Context"
+        )
 
     def user_location(self, node: int) -> Location | None:
         location = self.resolver.node_location(node)
@@ -89,18 +94,64 @@ class Classifier:
         return self.resolver.node_location(node)
 
     def callback_of(self, node: int) -> int:
-        """The closure a developer wrote behind an entry: itself, or its listener/callback property."""
+        """The closure a developer wrote behind an entry: itself, its listener/callback, or a bound target."""
         snapshot = self.final
-        if int(snapshot.node_type[node]) == self.closure_type and self.any_location(node):
-            return node
+        if int(snapshot.node_type[node]) == self.closure_type:
+            if self.any_location(node):
+                return node
+            # A bound function: once() binds its wrapper to a state holding the listener.
+            state = snapshot.find_edge(node, "bound_this")
+            inner = snapshot.find_edge(state, "listener") if state >= 0 else -1
+            if (
+                inner >= 0
+                and int(snapshot.node_type[inner]) == self.closure_type
+                and self.any_location(inner)
+            ):
+                return inner
+            target = snapshot.find_edge(node, "bound_function")
+            return target if target >= 0 else node
         for edge_name in _CALLBACK_EDGES:
             target = snapshot.find_edge(node, edge_name)
             if target >= 0 and int(snapshot.node_type[target]) == self.closure_type:
                 inner = snapshot.find_edge(target, "listener")  # once() wrappers
-                return inner if inner >= 0 and self.any_location(inner) else target
-        if int(snapshot.node_type[node]) == self.closure_type:
-            return node
+                if inner >= 0 and self.any_location(inner):
+                    return inner
+                return self.callback_of(target)
         return -1
+
+    def dominant_location(self, closures: list[int]) -> Location | None:
+        """The location most closures share (user code counts double); ties broken by position."""
+        votes: Counter[Location] = Counter()
+        for closure in closures:
+            location = self.any_location(closure)
+            if location:
+                votes[location] += 2 if is_user_path(location.path) else 1
+        if not votes:
+            return None
+        return min(votes, key=lambda loc: (-votes[loc], loc.path, loc.line, loc.column))
+
+    def names_of(self, node: int) -> list[tuple[str, str]]:
+        """The holder's user-visible (name, owner) pairs, the program's own first.
+
+        Closure variables of the program's scopes and properties of the global object come
+        first (that is how the code spells the holder); properties of other objects follow;
+        closure variables of Node's or a package's scopes are left out.
+        """
+        declared: list[tuple[str, str]] = []
+        others: list[tuple[str, str]] = []
+        snapshot = self.final
+        for name in self.paths.names_of(node):
+            holder_class = snapshot.class_name(name.holder)
+            if name.edge_type == "context":
+                script = self.context_script(name.holder)
+                if script is None or not is_user_path(script):
+                    continue
+                declared.append((name.name, self.context_owner(name.holder)))
+            elif holder_class.startswith(GLOBAL_CLASS_PREFIXES):
+                declared.append((name.name, "the global object"))
+            else:
+                others.append((name.name, self.label(name.holder)))
+        return declared + others
 
     def context_script(self, context: int) -> str | None:
         """The file of a function context: the file of a closure that uses it."""
@@ -132,13 +183,8 @@ class Classifier:
                     text = snapshot.name(target)
                     if text and text not in variables and re.fullmatch(r"[A-Za-z_$][\w$]*", text):
                         return f"{text}()"
-        edges, sources = snapshot.retainers_of(context)
-        for edge, source in zip(edges.tolist()[:64], sources.tolist()[:64], strict=True):
-            if int(snapshot.node_type[source]) == self.closure_type and snapshot.edge_name(edge) == "context":
-                location = self.resolver.node_location(source)
-                if location:
-                    return f"module {os.path.basename(location.path)}"
-        return "a function scope"
+        script = self.context_script(context)
+        return f"module {os.path.basename(script)}" if script else "a function scope"
 
     def owner_script(self, path: list[RetainerHop], upto: int) -> str | None:
         """The file of the code that owns the container: nearest closure, context or constructed object."""
@@ -179,7 +225,7 @@ class Classifier:
         return hops
 
     def representative(self, group: LeakGroup) -> int:
-        """The entry nearest the root (then biggest): its retainer path explains the group."""
+        """The entry nearest the root by developer distance (then biggest, then oldest id)."""
         snapshot = self.final
         entries = group.entries if len(group.entries) else group.members
         names = snapshot.class_names
@@ -187,9 +233,12 @@ class Classifier:
             np.array([names[c] == group.entry_class for c in snapshot.class_index[entries]], dtype=bool)
         ]
         pool = same if len(same) else entries
-        distances = snapshot.distances[pool].astype(np.int64)
-        nearest = pool[distances == distances[distances >= 0].min()] if np.any(distances >= 0) else pool
-        return int(nearest[np.argmax(snapshot.retained_sizes[nearest])])
+        distances = self.paths.distances[pool].astype(np.int64)
+        if np.any(distances >= 0):
+            pool = pool[distances == distances[distances >= 0].min()]
+        sizes = snapshot.retained_sizes[pool].astype(np.int64)
+        pool = pool[sizes == sizes.max()]
+        return int(pool[np.argmin(snapshot.node_id[pool])])
 
     def collection_name(self, path: list[RetainerHop], anchor_hop: int) -> tuple[str, str]:
         """(name, owner) of the container: the nearest named edge into it and what holds that edge."""
@@ -207,229 +256,35 @@ class Classifier:
                 holder = path[index - 1].node
                 if snapshot.class_name(holder) == "system / Context":
                     owner = self.context_owner(holder)
-                elif snapshot.class_name(holder) in _GLOBAL_CLASSES:
+                elif snapshot.class_name(holder).startswith(GLOBAL_CLASS_PREFIXES):
                     owner = "the global object"
                 else:
                     owner = self.label(holder)
                 return name, owner
         return "", ""
 
-    # ------------------------------------------------------------ classification
+    def holder_name(self, path: list[RetainerHop], anchor_hop: int, holder: int) -> tuple[str, str]:
+        """(name, owner) a developer knows the holder by: a declared name, else the path's.
 
-    def classify(self, group: LeakGroup) -> Evidence:
-        snapshot = self.final
-        rep = self.representative(group)
-        path = snapshot.retainer_path(rep)
-        positions = [i for i, hop in enumerate(path) if hop.node == group.anchor]
-        anchor_hop = positions[0] if positions else max(len(path) - 2, 0)
-        edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
-        self.chain = ""
-        if group.entry_class not in ("Timeout", "Immediate"):
-            anchor_hop = self._list_head(group, path, edge_names, anchor_hop)
-        name, owner = self.collection_name(path, anchor_hop)
-
-        listener = self._event_listener(group, path, edge_names, anchor_hop)
-        if listener:
-            return listener
-        if group.entry_class in ("Timeout", "Immediate") or "_idleNext" in edge_names[anchor_hop + 1 :]:
-            return self._timer(group, path, anchor_hop, name, owner)
-        closure = self._closure(group, path, anchor_hop, name, owner)
-        owner_file = self.owner_script(path, anchor_hop)
-        package = package_of(owner_file) if owner_file else None
-        if package is None:
-            package = self._allocating_package(group)
-        if package:
-            return self._third_party(group, path, anchor_hop, name, owner, package)
-        if closure:
-            return closure
-        global_name = self._global_name(path, anchor_hop)
-        if global_name is not None:
-            holder_package = self._package_inserting(global_name or name)
-            if holder_package:
-                return self._third_party(group, path, anchor_hop, global_name or name, owner, holder_package)
-            return self._collection(
-                group, path, anchor_hop, global_name or name, "the global object", "global"
-            )
-        anchor_class = snapshot.class_name(group.anchor)
-        if self._looks_like_queue(anchor_class, name, owner, owner_file, group):
-            return self._collection(group, path, anchor_hop, name, owner, "queue", owner_file)
-        if anchor_class in ("Map", "Set", "Array", "Object", "WeakMap", "WeakSet") or name:
-            return self._collection(group, path, anchor_hop, name, owner, "collection", owner_file)
-        return self._collection(group, path, anchor_hop, name, owner, "other", owner_file)
-
-    def _event_listener(
-        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str], anchor_hop: int
-    ) -> Evidence | None:
-        """An emitter's listener store is the container (or holds it without going through code)."""
-        snapshot = self.final
-        markers = [i for i, name in enumerate(edge_names) if name in ("_events", "<symbol kEvents>")]
-        markers = [i for i in markers if i <= anchor_hop + 1]
-        for at in markers[-1:]:
-            marker = edge_names[at]
-            between = path[at + 1 : anchor_hop + 1]
-            if any(
-                int(snapshot.node_type[hop.node]) == self.closure_type
-                or snapshot.class_name(hop.node) == "system / Context"
-                for hop in between
-            ):
-                return None
-            emitter = path[at - 1].node
-            event = edge_names[at + 1] if at + 1 < len(edge_names) else ""
-            if marker == "<symbol kEvents>":
-                event = self._event_target_type(path, at) or event
-            listener_counts = self._listener_counts(int(snapshot.node_id[emitter]), event, group)
-            entries = self._new_listeners(path[at].node, event) if marker == "_events" else None
-            if entries is None or not len(entries):
-                entries = self.entries_of_class(group)
-            callbacks = [self.callback_of(int(node)) for node in entries[:300].tolist()]
-            location = self._dominant_location([c for c in callbacks if c >= 0])
-            emitter_name, _ = self.collection_name(path, at - 1)
-            details: dict[str, object] = {
-                "emitter_class": snapshot.class_name(emitter),
-                "emitter": emitter_name,
-                "event": event,
-                "listener_counts": listener_counts,
-                "api": "EventTarget" if marker == "<symbol kEvents>" else "EventEmitter",
-            }
-            return Evidence(
-                kind="event-listener",
-                path=path,
-                anchor_hop=at,
-                name=event,
-                owner=snapshot.class_name(emitter),
-                location=location,
-                details=details,
-            )
-        return None
-
-    def _new_listeners(self, events: int, event: str) -> IntArray | None:
-        """The listeners an emitter's ``_events[event]`` holds that did not exist at the baseline.
-
-        Read from the store itself: when the listener array was created after the baseline
-        the growing container is ``_events``, whose entry is the array, not the functions.
+        A name on the path through another object (an Error that mentions the emitter, a
+        request that points at the cache) is only used when the holder has no variable of
+        its own in the program or on the global object.
         """
+        on_path = self.collection_name(path, anchor_hop)
+        declared = self.names_of(holder)
+        if declared and (declared[0][1].endswith("()") or declared[0][1].startswith(_DECLARING_OWNERS)):
+            return declared[0]
+        return on_path if on_path[0] else (declared[0] if declared else ("", ""))
+
+    def entries_of_class(self, group: LeakGroup) -> IntArray:
+        """The group's entries of its dominant class (Map values, not their string keys)."""
         snapshot = self.final
-        store = snapshot.find_edge(events, event) if event else -1
-        if store < 0:
-            return None
-        if int(snapshot.node_type[store]) == self.closure_type:
-            listeners = np.array([store], dtype=np.int64)
-        else:
-            element = snapshot.edge_type_id("element")
-            start, end = int(snapshot.first_edge[store]), int(snapshot.first_edge[store + 1])
-            edges = np.arange(start, end)
-            listeners = snapshot.edge_to[edges[snapshot.edge_type[edges] == element]].astype(np.int64)
-        fresh = listeners[~present_in(snapshot.node_id[listeners], self.snapshots[0])]
-        return fresh if len(fresh) else listeners
+        entries = group.entries if len(group.entries) else group.members
+        wanted = [i for i, name in enumerate(snapshot.class_names) if name == group.entry_class]
+        chosen = entries[np.isin(snapshot.class_index[entries], wanted)]
+        return chosen if len(chosen) else entries
 
-    def _event_target_type(self, path: list[RetainerHop], at: int) -> str:
-        """The event type for an EventTarget: the key stored just before the listener record in its Map."""
-        snapshot = self.final
-        if at + 2 >= len(path) or snapshot.edge_name(path[at + 1].edge) != "table":
-            return ""
-        table = path[at + 1].node
-        value_name = snapshot.edge_name(path[at + 2].edge)
-        if not value_name.isdigit():
-            return ""
-        key_name = str(int(value_name) - 1)
-        for edge, target in snapshot.children(table):
-            if snapshot.edge_name(edge) == key_name and "string" in snapshot.type_name(target):
-                return snapshot.name(target)
-        return ""
-
-    def _listener_counts(self, emitter_id: int, event: str, group: LeakGroup) -> list[int]:
-        counts: list[int] = []
-        for snapshot in self.snapshots:
-            emitter = snapshot.node_by_id(emitter_id)
-            events = snapshot.find_edge(emitter, "_events") if emitter >= 0 else -1
-            listeners = snapshot.find_edge(events, event) if events >= 0 and event else -1
-            if listeners < 0:
-                counts.append(0)
-            elif snapshot.type_name(listeners) == "closure":
-                counts.append(1)
-            else:
-                from .leaks import element_count
-
-                counts.append(element_count(snapshot, listeners))
-        if not any(counts):
-            return list(group.counts)
-        return counts
-
-    def _dominant_location(self, closures: list[int]) -> Location | None:
-        votes: Counter[Location] = Counter()
-        for closure in closures:
-            location = self.any_location(closure)
-            if location:
-                votes[location] += 2 if is_user_path(location.path) else 1
-        return votes.most_common(1)[0][0] if votes else None
-
-    def _timer(
-        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str
-    ) -> Evidence:
-        snapshot = self.final
-        timers = group.members[
-            np.isin(
-                snapshot.class_index[group.members],
-                [
-                    snapshot.class_names.index(c)
-                    for c in ("Timeout", "Immediate")
-                    if c in snapshot.class_names
-                ],
-            )
-        ]
-        callbacks = [self.callback_of(int(node)) for node in timers[:300].tolist()]
-        location = self._dominant_location([c for c in callbacks if c >= 0])
-        return Evidence(
-            kind="timer",
-            path=path,
-            anchor_hop=anchor_hop,
-            name=name,
-            owner=owner,
-            location=location,
-            details={
-                "timer_class": group.entry_class
-                if group.entry_class in ("Timeout", "Immediate")
-                else "Timeout"
-            },
-        )
-
-    def _closure(
-        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str
-    ) -> Evidence | None:
-        snapshot = self.final
-        closures = group.members[snapshot.node_type[group.members] == self.closure_type]
-        if len(closures) < 3:
-            return None
-        # Vote by retained bytes: the literal whose closures keep the growth alive wins over
-        # small helper closures that merely ride along (a chain's link keeps all older links).
-        weights: Counter[Location] = Counter()
-        by_literal: dict[Location, list[int]] = {}
-        retained = snapshot.retained_sizes
-        for closure in closures[:2000].tolist():
-            location = self.any_location(int(closure))
-            if location:
-                weights[location] += int(retained[int(closure)]) + 1
-                by_literal.setdefault(location, []).append(int(closure))
-        if not weights:
-            return None
-        literal = weights.most_common(1)[0][0]
-        count = len(by_literal[literal])
-        entries_are_closures = group.entry_class == "(closure)"
-        chained = count >= 3 and count > 2 * max(len(group.entries), 1)
-        if not (entries_are_closures or chained):
-            return None
-        captured = self._captured(by_literal[literal])
-        return Evidence(
-            kind="closure",
-            path=path,
-            anchor_hop=anchor_hop,
-            name=name,
-            owner=owner,
-            location=literal,
-            details={"captured": captured, "closure_count": count},
-        )
-
-    def _captured(self, closures: list[int]) -> list[dict[str, object]]:
+    def captured(self, closures: list[int]) -> list[dict[str, object]]:
         """Context variables of these closures, ranked by the bytes they keep (summed over closures)."""
         snapshot = self.final
         totals: Counter[str] = Counter()
@@ -440,27 +295,174 @@ class Classifier:
             for edge, target in snapshot.children(context):
                 if int(snapshot.edge_type[edge]) == self.context_type:
                     totals[snapshot.edge_name(edge)] += int(snapshot.retained_sizes[target])
-        return [{"name": name, "retained_bytes": size} for name, size in totals.most_common(5)]
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:5]
+        return [{"name": name, "retained_bytes": size} for name, size in ranked]
 
-    def _allocating_package(self, group: LeakGroup) -> str | None:
-        """The package whose code allocated most entries, when no user frame sits above it."""
+    def top_classes(self, nodes: IntArray, limit: int = 5) -> list[tuple[str, int]]:
+        """(class, bytes) of the biggest classes among ``nodes``."""
+        snapshot = self.final
+        if not len(nodes):
+            return []
+        totals = np.bincount(
+            snapshot.class_index[nodes], weights=snapshot.self_size[nodes].astype(np.float64)
+        )
+        order = np.argsort(-totals, kind="stable")[:limit]
+        return [(snapshot.class_names[int(i)], int(totals[int(i)])) for i in order if totals[int(i)] > 0]
+
+    def allocating_package_file(self, group: LeakGroup) -> str | None:
+        """A package file whose code allocated most entries, when allocation traces exist."""
         if not self.traces.available:
             return None
         found = self.traces.dominant_frame(self.entries_of_class(group), user_only=False)
-        if found is None:
+        if found is None or not found[0].path or not package_of(found[0].path):
             return None
-        frame, _ = found
-        return package_of(frame.path) if frame.path else None
+        return found[0].path
 
-    def _third_party(
-        self, group: LeakGroup, path: list[RetainerHop], anchor_hop: int, name: str, owner: str, package: str
-    ) -> Evidence:
+    # ------------------------------------------------------------ the subject
+
+    def subject(self, group: LeakGroup) -> Subject:
+        snapshot = self.final
+        rep = self.representative(group)
+        path = self.paths.retainer_path(rep)
+        positions = [i for i, hop in enumerate(path) if hop.node == group.anchor]
+        if not positions:
+            path = self.paths.retainer_path(group.anchor)
+            positions = [len(path) - 1] if path else []
+        anchor_hop = positions[0] if positions else max(len(path) - 2, 0)
+        edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
+        self.chain = ""
+        if group.entry_class not in ("Timeout", "Immediate"):
+            anchor_hop = self._list_head(group, path, edge_names, anchor_hop)
+        holder = path[anchor_hop].node if path else group.anchor
+        name, owner = self.holder_name(path, anchor_hop, holder)
+        names = [name] if name else []
+        names += [other for other, _ in self.names_of(holder) if other not in names]
+        return Subject(
+            group=group,
+            source=self,
+            path=path,
+            anchor_hop=anchor_hop,
+            edge_names=edge_names,
+            name=name,
+            owner=owner,
+            names=names,
+            owner_file=self.owner_script(path, anchor_hop),
+            chain=self.chain,
+        )
+
+    def classify(self, group: LeakGroup) -> Evidence:
+        """The first rule that matches decides the kind; its locate step finds the line."""
+        subject = self.subject(group)
+        for rule in RULES:
+            evidence = rule.match(subject)
+            if evidence is not None:
+                self.chain = subject.chain
+                rule.locate(subject, evidence)
+                return evidence
+        raise AssertionError("the last rule matches every group")
+
+    def _list_head(
+        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str], anchor_hop: int
+    ) -> int:
+        """For a linked list (entries chained by ``next``), the first link instead of the old tail.
+
+        The nearest old dominator of new links is the last link of the baseline; the list a
+        developer knows is what holds its first link (``queue.head``). Sets :attr:`chain`.
+        """
+        snapshot = self.final
+        anchor = path[anchor_hop].node if path else group.anchor
+        chain = edge_names[anchor_hop] if path else ""
+        if (
+            not chain
+            or snapshot.class_name(anchor) != group.entry_class
+            or chain not in self._entry_edges(group)
+        ):
+            return anchor_hop
+        hop = anchor_hop
+        while (
+            hop > 1
+            and edge_names[hop] == chain
+            and snapshot.class_name(path[hop - 1].node) == group.entry_class
+        ):
+            hop -= 1
+        self.chain = chain
+        return hop
+
+    def _entry_edges(self, group: LeakGroup) -> set[str]:
+        snapshot = self.final
+        if not len(group.entries):
+            return set()
+        node = int(group.entries[0])
+        return {snapshot.edge_name(edge) for edge in snapshot.edges_of(node)}
+
+    # ------------------------------------------------------------ source steps
+
+    def looks_like_queue(self, subject: Subject) -> bool:
+        """An array (or linked list) whose name says queue, or that its code consumes from the front."""
+        if any(queue_like_name(name) for name in subject.names[:1]) or queue_like_name(subject.owner):
+            return True
+        names = source_names(subject.names)
+        return bool(
+            subject.owner_file and names and self.finder.consumed_from_front(subject.owner_file, names)
+        )
+
+    def locate_insertion(
+        self, subject: Subject, evidence: Evidence, *, search_all_scripts: bool = False
+    ) -> None:
+        """Collections, queues, globals: the line inserting the growing entries into one of the holder names.
+
+        With allocation stacks, the insertion within the innermost user functions that allocated
+        the entries (the allocating function may hand them to its caller or callee that inserts);
+        then the insertion in the file owning the collection (for a global, in any user file);
+        last, the allocating function's own position.
+        """
+        group = subject.group
+        names = source_names([evidence.name, *subject.names] if evidence.name else subject.names)
+        owner_file = subject.owner_file
+        location = None
+        user_stack: list[Frame] = []
+        if self.traces.available:
+            found = self.traces.dominant_frame(self.entries_of_class(group))
+            if found and found[0].path:
+                frame, stack = found
+                user_stack = [f for f in stack[stack.index(frame) :] if f.path and is_user_path(f.path)][:4]
+                # Without a name, only the allocating function itself is read for "an insertion".
+                for candidate in user_stack if names else user_stack[:1]:
+                    location = self.finder.insertion(
+                        candidate.path or "", candidate.line - 1, candidate.column - 1, names
+                    )
+                    if location:
+                        break
+                if location is None and self.chain:
+                    location = self._chain_link_line(frame.path or "", frame.line, frame.column)
+                evidence.allocation_site = location or self._refine(
+                    frame.path or "", frame.line, frame.column, names[0] if names else "", None
+                )
+        if location is None and self.chain and owner_file:
+            location = self._chain_link_line(owner_file, 1, 1, whole_file=True)
+        if location is None and names:
+            files = [f.path for f in user_stack if f.path] + ([owner_file] if owner_file else [])
+            if not files or search_all_scripts:
+                files += self._user_scripts()
+            location = self.finder.insertion_in_files(dict.fromkeys(files), names)
+        if location is None:
+            location = evidence.allocation_site
+        if location is None:
+            for index in range(subject.anchor_hop, 0, -1):
+                location = self.user_location(subject.path[index].node)
+                if location:
+                    break
+        evidence.location = location
+
+    def locate_package_call(self, subject: Subject, evidence: ThirdPartyEvidence) -> None:
         """Growth held by an npm package: the location is the app's call into the package (in the
         user frame that reached it, else through the names the heap shows holding the package's
         object, else the file's first per-call use of it); the insertion inside the package is
         the related location (``allocation_site``)."""
-        names = source_names([name])
-        entries = self.entries_of_class(group)
+        package = evidence.package
+        names = source_names([evidence.name, *subject.names] if evidence.name else subject.names)
+        entries = self.entries_of_class(subject.group)
+        path, anchor_hop = subject.path, subject.anchor_hop
         location: Location | None = None
         inside: Location | None = None
         fallback: Location | None = None
@@ -486,23 +488,14 @@ class Classifier:
         if inside is None:
             inside = self._insertion_in_package_code(path, anchor_hop, names, package)
         if location is None:
-            location = fallback or inside or self._package_location(path, anchor_hop)
-        collection_class = "linked list" if self.chain else self.final.class_name(group.anchor)
-        return Evidence(
-            kind="third-party",
-            path=path,
-            anchor_hop=anchor_hop,
-            name=name,
-            owner=owner,
-            location=location,
-            allocation_site=inside,
-            details={
-                "collection_class": collection_class,
-                "entry_class": group.entry_class,
-                "package": package,
-                "package_version": self._package_version(package, inside),
-            },
-        )
+            location = fallback or inside or self._package_location(subject)
+        evidence.location = location
+        evidence.allocation_site = inside
+        if inside is not None and inside != location:
+            evidence.related.append(inside)
+        version = self._package_version(package, inside)
+        if version:
+            evidence.version = version
 
     def _user_holders(self, path: list[RetainerHop], anchor_hop: int) -> tuple[list[str], list[str]]:
         """Names by which user code holds what leads to the container (context variables and
@@ -553,7 +546,7 @@ class Classifier:
                 return package_version(candidate, self.resolver.read)
         return None
 
-    def _package_inserting(self, name: str) -> str | None:
+    def package_inserting(self, name: str) -> str | None:
         """The package whose code inserts into a global no user file inserts into (its own state)."""
         if not name or self.finder.insertion_in_files(self.finder.user_scripts(), [name]) is not None:
             return None
@@ -566,151 +559,15 @@ class Classifier:
     def _snapshot_scripts(self) -> list[str]:
         return [url[7:] if url.startswith("file://") else url for url in self.final.script_names.values()]
 
-    def _package_location(self, path: list[RetainerHop], anchor_hop: int) -> Location | None:
-        for index in range(anchor_hop, 0, -1):
-            location = self.any_location(path[index].node)
-            if location:
+    def _package_location(self, subject: Subject) -> Location | None:
+        for index in range(subject.anchor_hop, 0, -1):
+            location = self.any_location(subject.path[index].node)
+            if location and not is_user_path(location.path):
                 return location
+        evidence_file = subject.owner_file
+        if evidence_file and not is_user_path(evidence_file):
+            return Location(evidence_file, 1, 1)
         return None
-
-    def _global_name(self, path: list[RetainerHop], anchor_hop: int) -> str | None:
-        """The global property that holds the container, or None when the path does not go through one.
-
-        The path must go from the global object to the container through properties only:
-        a module's variable reached via some global function's context is not a global.
-        """
-        snapshot = self.final
-        for index in range(anchor_hop, 0, -1):
-            node = path[index - 1].node
-            edge = path[index].edge
-            if (
-                snapshot.edge_type_name(edge) == "context"
-                or int(snapshot.node_type[path[index].node]) == self.closure_type
-            ):
-                return None
-            if snapshot.class_name(node) in _GLOBAL_CLASSES and snapshot.edge_type_name(edge) == "property":
-                return snapshot.edge_name(edge)
-        if snapshot.class_name(path[anchor_hop].node) in _GLOBAL_CLASSES:
-            return ""
-        return None
-
-    def _list_head(
-        self, group: LeakGroup, path: list[RetainerHop], edge_names: list[str], anchor_hop: int
-    ) -> int:
-        """For a linked list (entries chained by ``next``), the first link instead of the old tail.
-
-        The nearest old dominator of new links is the last link of the baseline; the list a
-        developer knows is what holds its first link (``queue.head``). Sets :attr:`chain`.
-        """
-        snapshot = self.final
-        anchor = path[anchor_hop].node
-        chain = edge_names[anchor_hop]
-        if (
-            not chain
-            or snapshot.class_name(anchor) != group.entry_class
-            or chain not in self._entry_edges(group)
-        ):
-            return anchor_hop
-        hop = anchor_hop
-        while (
-            hop > 1
-            and edge_names[hop] == chain
-            and snapshot.class_name(path[hop - 1].node) == group.entry_class
-        ):
-            hop -= 1
-        self.chain = chain
-        return hop
-
-    def _looks_like_queue(
-        self, anchor_class: str, name: str, owner: str, owner_file: str | None, group: LeakGroup
-    ) -> bool:
-        """An array (or linked list) whose name says queue, or that its code consumes from the front."""
-        if anchor_class != "Array" and not self.chain:
-            return False
-        if queue_like_name(name) or queue_like_name(owner):
-            return True
-        return bool(owner_file and name and self.finder.consumed_from_front(owner_file, [name]))
-
-    def _entry_edges(self, group: LeakGroup) -> set[str]:
-        snapshot = self.final
-        if not len(group.entries):
-            return set()
-        node = int(group.entries[0])
-        return {snapshot.edge_name(edge) for edge in snapshot.edges_of(node)}
-
-    def _collection(
-        self,
-        group: LeakGroup,
-        path: list[RetainerHop],
-        anchor_hop: int,
-        name: str,
-        owner: str,
-        kind: str,
-        owner_file: str | None = None,
-    ) -> Evidence:
-        """Collections, queues, globals: point at the line that inserts the growing entries.
-
-        With allocation stacks, the insertion within the innermost user functions that allocated
-        the entries (the allocating function may hand them to its caller or callee that inserts);
-        then the insertion in the file owning the collection (for a global, in any user file);
-        last, the allocating function's own position.
-        """
-        names = source_names([name])
-        allocation_site = None
-        location = None
-        user_stack: list[Frame] = []
-        if self.traces.available:
-            found = self.traces.dominant_frame(self.entries_of_class(group))
-            if found and found[0].path:
-                frame, stack = found
-                user_stack = [f for f in stack[stack.index(frame) :] if f.path and is_user_path(f.path)][:4]
-                # Without a name, only the allocating function itself is read for "an insertion".
-                for candidate in user_stack if names else user_stack[:1]:
-                    location = self.finder.insertion(
-                        candidate.path or "", candidate.line - 1, candidate.column - 1, names
-                    )
-                    if location:
-                        break
-                if location is None and self.chain:
-                    location = self._chain_link_line(frame.path or "", frame.line, frame.column)
-                allocation_site = location or self._refine(
-                    frame.path or "", frame.line, frame.column, name, None
-                )
-        if location is None and self.chain and owner_file:
-            location = self._chain_link_line(owner_file, 1, 1, whole_file=True)
-        if location is None and names:
-            files = [f.path for f in user_stack if f.path] + ([owner_file] if owner_file else [])
-            if not files or kind == "global":
-                files += self._user_scripts()
-            location = self.finder.insertion_in_files(dict.fromkeys(files), names)
-        if location is None:
-            location = allocation_site
-        if location is None:
-            for index in range(anchor_hop, 0, -1):
-                location = self.user_location(path[index].node)
-                if location:
-                    break
-        return Evidence(
-            kind=kind,
-            path=path,
-            anchor_hop=anchor_hop,
-            name=name,
-            owner=owner,
-            location=location,
-            allocation_site=allocation_site,
-            details={
-                "collection_class": "linked list" if self.chain else self.final.class_name(group.anchor),
-                "entry_class": group.entry_class,
-            },
-        )
-
-    def entries_of_class(self, group: LeakGroup) -> IntArray:
-        """The group's entries of its dominant class (Map values, not their string keys)."""
-        snapshot = self.final
-        entries = group.entries if len(group.entries) else group.members
-        wanted = [i for i, name in enumerate(snapshot.class_names) if name == group.entry_class]
-        chosen = entries[np.isin(snapshot.class_index[entries], wanted)]
-        return chosen if len(chosen) else entries
 
     def _chain_link_line(
         self, path: str, line: int, column: int, *, whole_file: bool = False
@@ -757,217 +614,145 @@ def _collapse_runs(hops: list[PathHop]) -> list[PathHop]:
     return result
 
 
-# ---------------------------------------------------------------- messages
-
-
-def _counts_text(counts: list[int]) -> str:
-    return " → ".join(f"{count:,}" for count in counts)
-
-
-def _fix_hint(kind: str, evidence: Evidence) -> str:
-    details = evidence.details or {}
-    if kind == "event-listener":
-        event = details.get("event") or "the event"
-        if details.get("api") == "EventTarget":
-            return (
-                f"Remove the listener when its owner is done: call target.removeEventListener('{event}', fn) "
-                f"(same function), pass {{ once: true }} if it should run once, or pass a per-owner "
-                f"{{ signal }} and abort it when the owner finishes."
-            )
-        return (
-            f"Remove the listener when its owner is done: keep a reference to the function and call "
-            f"emitter.off('{event}', fn) (removeListener), use emitter.once('{event}', ...) if it should "
-            f"run once, or register it a single time instead of on every call."
-        )
-    if kind == "closure":
-        return (
-            "Stop keeping every closure alive (drop the reference that stores it, or reuse one function), "
-            "and capture only what it needs: copy small values out of large objects, or set the captured "
-            "variable to null once it is no longer used."
-        )
-    if kind == "timer":
-        return (
-            "Keep the handle returned by setInterval/setTimeout and call clearInterval/clearTimeout when the "
-            "work is finished or its owner is closed; create a repeating timer once, not on every call."
-        )
-    if kind == "global":
-        return (
-            "Do not accumulate data on the global object: keep it in a module-scoped structure with a size "
-            "limit, delete entries when done, and declare variables with let/const (a missing declaration "
-            "creates an implicit global)."
-        )
-    if kind == "queue":
-        return (
-            "Drain the queue: make sure a consumer removes items (shift/splice) at least as fast as they "
-            "are pushed, bound its length (drop, reject or apply back-pressure when full), and stop "
-            "producing when no consumer runs."
-        )
-    if kind == "third-party":
-        package = details.get("package", "the package")
-        return (
-            f"The growth is held inside `{package}`: check its options for a size limit, TTL or a "
-            f"close()/dispose() call, make sure you do not create a new instance or key per request, "
-            f"or upgrade the package."
-        )
-    if kind == "collection":
-        return (
-            "Bound the collection: evict old entries (an LRU with a maximum size, or a TTL), delete an entry "
-            "when the thing it describes goes away, or use a WeakMap/WeakRef when keys are objects."
-        )
-    return "Follow the retainer path to the object that should have let go, and remove that reference."
-
-
-def _message(kind: str, evidence: Evidence, group: LeakGroup, counts: list[int]) -> tuple[str, str]:
-    """(title, message)."""
-    details = evidence.details or {}
-    growth = group.retained[-1] - group.retained[0]
-    bytes_text = f"retaining {format_bytes(group.retained[-1])} (+{format_bytes(max(growth, 0))})"
-    named = f" `{evidence.name}`" if evidence.name else ""
-    if kind == "event-listener":
-        emitter = str(details.get("emitter_class") or "EventEmitter")
-        variable = f" `{details['emitter']}`" if details.get("emitter") else ""
-        event = details.get("event") or "?"
-        title = f"'{event}' listeners on {emitter}{variable}"
-        return title, (
-            f"{emitter}{variable} gains '{event}' listeners that are never removed: "
-            f"{_counts_text(counts)} listeners, {bytes_text}."
-        )
-    if kind == "closure":
-        captured_items = details.get("captured")
-        captured = [
-            str(item["name"]) for item in (captured_items if isinstance(captured_items, list) else [])
-        ][:3]
-        holding = f"; their scope keeps {', '.join(f'`{c}`' for c in captured)} alive" if captured else ""
-        title = "closures piling up"
-        return title, (
-            f"Closures created by this function keep accumulating "
-            f"({details.get('closure_count', '?')} new ones alive){holding}: {_counts_text(counts)} "
-            f"{group.entry_class or 'objects'}, {bytes_text}."
-        )
-    if kind == "timer":
-        timer_class = str(details.get("timer_class") or "Timeout")
-        title = f"{timer_class} objects never cleared"
-        return title, (
-            f"Timers created here are never cleared: {_counts_text(counts)} {timer_class} objects alive, "
-            f"{bytes_text}."
-        )
-    collection_class = str(details.get("collection_class") or "object")
-    owner = f" in {evidence.owner}" if evidence.owner else ""
-    if kind == "global":
-        title = f"global{named} grows"
-        return title, (
-            f"Global{named} ({collection_class} on the global object) keeps growing: {_counts_text(counts)} "
-            f"{group.entry_class or 'entries'}, {bytes_text}."
-        )
-    if kind == "queue":
-        title = f"queue{named} never drained"
-        return title, (
-            f"{collection_class[:1].upper()}{collection_class[1:]}{named}{owner} is used as a queue "
-            "that is never drained: "
-            f"{_counts_text(counts)} queued {group.entry_class or 'items'}, {bytes_text}."
-        )
-    if kind == "third-party":
-        package = details.get("package", "?")
-        version = f"@{details['package_version']}" if details.get("package_version") else ""
-        title = f"growth inside {package}"
-        return title, (
-            f"Objects kept by package `{package}{version}` keep growing ({collection_class}{named}): "
-            f"{_counts_text(counts)} {group.entry_class or 'entries'}, {bytes_text}."
-        )
-    if kind == "collection":
-        title = f"{collection_class}{named} grows without bound"
-        return title, (
-            f"{collection_class}{named}{owner} grows without bound: {_counts_text(counts)} "
-            f"{group.entry_class or 'entries'}, {bytes_text}."
-        )
-    title = f"{group.entry_class or 'objects'} keep growing"
-    return title, (
-        f"{group.entry_class or 'Objects'} kept by {collection_class}{named} keep growing: "
-        f"{_counts_text(counts)}, {bytes_text}."
-    )
-
-
 def build_findings(
-    snapshots: list[HeapSnapshot], groups: list[LeakGroup], resolver: SourceResolver
+    snapshots: list[HeapSnapshot],
+    groups: list[LeakGroup],
+    resolver: SourceResolver,
+    paths: PathFinder | None = None,
 ) -> list[Finding]:
-    """Classify every group that keeps growing; drop the ones that cannot be tied to anything."""
-    classifier = Classifier(snapshots, resolver)
+    """A finding per growing group, then one for growth no group explains."""
+    classifier = Classifier(snapshots, resolver, paths)
     findings: list[Finding] = []
     three = len(snapshots) >= 3
     for group in groups:
         if not keeps_growing(group.counts, group.retained):
             continue
         evidence = classifier.classify(group)
-        kind = evidence.kind
         counts = group.counts
-        if kind == "event-listener":
-            listener_counts = (evidence.details or {}).get("listener_counts")
-            if isinstance(listener_counts, list) and listener_counts:
-                counts = [int(c) for c in listener_counts]
+        listener_counts = getattr(evidence, "listener_counts", None)
+        if listener_counts:
+            counts = list(listener_counts)
         growth = group.retained[-1] - group.retained[0]
-        user_related = evidence.location is not None
-        if not user_related and growth < OTHER_MIN_BYTES:
-            continue
-        if not user_related:
-            if group.entry_class.startswith(("(compiled code)", "(system)", "system /", "(object shape)")):
+        located = evidence.location is not None
+        if not located:
+            if growth < OTHER_MIN_BYTES or group.entry_class.startswith(_CODE_CLASSES):
                 continue
-            kind = "other"
-        slowing = three and slowing_down(counts, group.retained)
-        if slowing:
-            severity = "information"
-        elif three and growth >= ERROR_BYTES and user_related:
-            severity = "error"
-        elif user_related and (three or growth >= ERROR_BYTES):
-            severity = "warning"
-        else:
-            severity = "information"
-        title, message = _message(kind, evidence, group, counts)
-        source_available = evidence.location not in classifier.unreadable
-        if not source_available:
-            message += " Source not available: the line is V8's position of the function."
-        if slowing:
-            message += (
-                f" Growth slowed from +{counts[1] - counts[0]:,} to +{counts[2] - counts[1]:,} in the second "
-                "interval: probably a cache still warming up; measure longer to be sure."
-            )
-        digest = hashlib.sha1(
-            f"{kind}|{evidence.location}|{evidence.name}|{group.anchor_id}".encode(), usedforsecurity=False
-        ).hexdigest()[:10]
-        findings.append(
-            Finding(
-                id=f"{kind}-{digest}",
-                kind=kind,
-                severity=severity,
-                message=message,
-                location=evidence.location,
-                growth_count=list(counts),
-                growth_retained=list(group.retained),
-                retainer_path=classifier.hops(evidence.path),
-                fix_hint=_fix_hint(kind, evidence),
-                title=title,
-                allocation_site=evidence.allocation_site,
-                details={
-                    **{k: v for k, v in (evidence.details or {}).items() if k != "listener_counts"},
-                    "name": evidence.name,
-                    "owner": evidence.owner,
-                    "new_objects": len(group.members),
-                    "new_bytes": group.new_bytes,
-                    **({} if source_available else {"source": "source not available"}),
-                },
-            )
+            if not isinstance(evidence, OtherEvidence):
+                evidence = _as_other(classifier, group, evidence)
+        findings.append(_finding(classifier, group, evidence, counts, three, located))
+    findings = _merge_same_collection(findings)
+    if not any(f.severity in ("error", "warning") for f in findings):
+        extra = _unexplained_growth(classifier, snapshots)
+        if extra is not None:
+            findings.append(extra)
+    return findings
+
+
+def _as_other(classifier: Classifier, group: LeakGroup, evidence: Evidence) -> OtherEvidence:
+    other = OtherRule().match(classifier.subject(group))
+    assert isinstance(other, OtherEvidence)
+    other.location = evidence.location
+    return other
+
+
+def _finding(
+    classifier: Classifier,
+    group: LeakGroup,
+    evidence: Evidence,
+    counts: list[int],
+    three: bool,
+    located: bool,
+) -> Finding:
+    rule = next(rule for rule in RULES if rule.kind == evidence.kind)
+    # A holder made after the baseline (count 0 there) filled its first interval from nothing:
+    # only growth it already had can slow down.
+    slowing = three and counts[0] > 0 and slowing_down(counts, group.retained)
+    level = severity(
+        growth=group.retained[-1] - group.retained[0], located=located, three_snapshots=three, slowing=slowing
+    )
+    described = rule.describe(
+        evidence, Growth(counts=counts, retained=group.retained, entry_class=group.entry_class)
+    )
+    message = described.message
+    source_available = evidence.location not in classifier.unreadable
+    if not source_available:
+        message += " Source not available: the line is V8's position of the function."
+    if slowing:
+        message += (
+            f" Growth slowed from +{counts[1] - counts[0]:,} to +{counts[2] - counts[1]:,} in the second "
+            "interval: probably a cache still warming up; measure longer to be sure."
         )
-    return _merge_same_location(findings)
+    digest = hashlib.sha1(
+        f"{evidence.kind}|{evidence.location}|{evidence.name}|{group.anchor_id}".encode(),
+        usedforsecurity=False,
+    ).hexdigest()[:10]
+    return Finding(
+        id=f"{evidence.kind}-{digest}",
+        kind=evidence.kind,
+        severity=level,
+        message=message,
+        location=evidence.location,
+        growth_count=list(counts),
+        growth_retained=list(group.retained),
+        retainer_path=classifier.hops(evidence.path),
+        fix_hint=described.fix_hint,
+        title=described.title,
+        allocation_site=evidence.allocation_site,
+        evidence=evidence,
+        labels=described.labels,
+        extra={
+            "new_objects": len(group.members),
+            "new_bytes": group.new_bytes,
+            **({} if source_available else {"source": "source not available"}),
+        },
+    )
 
 
-def _merge_same_location(findings: list[Finding]) -> list[Finding]:
-    """Containers growing from the same line and kind are one finding to a developer: keep the biggest."""
-    merged: dict[tuple[str, Location | None], Finding] = {}
+def _unexplained_growth(classifier: Classifier, snapshots: list[HeapSnapshot]) -> Finding | None:
+    """An ``other`` finding for a heap that grows in every interval while no group explains it."""
+    if len(snapshots) < 3:
+        return None
+    growing = class_growth(snapshots)
+    if not growing:
+        return None
+    first = sum(sizes[1] - sizes[0] for _, sizes in growing)
+    second = sum(sizes[2] - sizes[1] for _, sizes in growing)
+    if min(first, second) < UNEXPLAINED_MIN_BYTES:
+        return None
+    totals = [sum(sizes[i] for _, sizes in growing) for i in range(len(snapshots))]
+    top = [(name, sizes[-1] - sizes[0]) for name, sizes in growing[:5]]
+    evidence = OtherEvidence(path=[], anchor_hop=0, name="", owner="", top_classes=top)
+    described = OtherRule().describe(evidence, Growth(counts=[], retained=totals, entry_class=top[0][0]))
+    classes = ", ".join(f"{name} (+{format_bytes(size)})" for name, size in top[:3])
+    trend = " → ".join(format_bytes(total) for total in totals)
+    return Finding(
+        id="other-" + hashlib.sha1(classes.encode(), usedforsecurity=False).hexdigest()[:10],
+        kind="other",
+        severity="warning",
+        message=(
+            f"The heap keeps growing but no single holder explains it: {classes} grew in every interval "
+            f"({trend} in these classes)."
+        ),
+        location=None,
+        growth_count=[],
+        growth_retained=totals,
+        retainer_path=[],
+        fix_hint=described.fix_hint,
+        title="heap keeps growing",
+        evidence=evidence,
+        labels=described.labels,
+    )
+
+
+def _merge_same_collection(findings: list[Finding]) -> list[Finding]:
+    """Groups that are one collection to a developer (same kind, line and name) are one finding."""
+    merged: dict[tuple[str, Location | None, str], Finding] = {}
     result: list[Finding] = []
     for finding in findings:
-        key = (finding.kind, finding.location)
+        name = finding.evidence.name if finding.evidence else ""
+        key = (finding.kind, finding.location, name)
         if finding.location is not None and key in merged:
-            merged[key].details.setdefault("also_in", 0)
-            merged[key].details["also_in"] += 1
+            merged[key].extra["also_in"] = int(merged[key].extra.get("also_in", 0)) + 1
             continue
         merged[key] = finding
         result.append(finding)

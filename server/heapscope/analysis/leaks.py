@@ -3,8 +3,10 @@
 (target - baseline) ∩ final by node id gives objects allocated after the baseline that
 survived two more GCs. Each survivor is attributed to its nearest *old* dominator (an
 object that already existed at the baseline): the Map, listener array, timer list,
-context or global that is growing. Attribution is vectorised with pointer doubling over
-the dominator array, so the cost is O(N log depth) numpy work and no per-node Python.
+context or global that is growing. When that dominator is the root or a synthetic root
+group (objects reachable from more than one root, e.g. a timer that is both in Node's
+timer list and in a handle), the survivor goes to its nearest old holder on the retainer
+path a developer would follow (:mod:`.paths`) instead, so no growth is dropped.
 The growth check then measures each container in every snapshot: only containers that
 keep growing are leaks; a warm-up cache that filled once and stopped is not.
 """
@@ -19,8 +21,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..snapshot import HeapSnapshot
+from ..snapshot import ROOT, HeapSnapshot
 from .diff import present_in
+from .paths import PathFinder
 
 IntArray = npt.NDArray[np.int64]
 
@@ -45,6 +48,8 @@ class LeakGroup:
     entry_class: str
     counts: list[int]
     retained: list[int]
+    by_path: bool = False
+    """Attributed along retainer paths (the dominator was a root), not by the dominator tree."""
 
 
 def nearest_marked_dominator(snapshot: HeapSnapshot, marked: npt.NDArray[np.bool_]) -> IntArray:
@@ -54,6 +59,35 @@ def nearest_marked_dominator(snapshot: HeapSnapshot, marked: npt.NDArray[np.bool
     where a node's immediate dominator always comes before it.
     """
     return snapshot.nearest_marked_dominator(marked).astype(np.int64)
+
+
+def nearest_marked_ancestor(marked: npt.NDArray[np.bool_], parents: IntArray) -> IntArray:
+    """Per node, the closest node up a path tree (itself included) that is ``marked``.
+
+    ``parents`` is :attr:`PathFinder.parents` (-1 for unreachable nodes, which go to the
+    root). Pointer doubling: each round jumps twice as far up, so depth d takes log2(d) rounds.
+    """
+    tree = np.where(parents < 0, ROOT, parents)
+    marks = marked.copy()
+    marks[ROOT] = True
+    up = np.where(marks, np.arange(len(parents), dtype=np.int64), tree)
+    while True:
+        jumped = up[up]
+        if np.array_equal(jumped, up):
+            return up
+        up = jumped
+
+
+def _holder_types(snapshot: HeapSnapshot) -> npt.NDArray[np.bool_]:
+    """Nodes that can be a holder a developer knows: objects, functions and function scopes."""
+    types = [
+        snapshot.node_type_id(t) for t in ("object", "closure", "native") if snapshot.node_type_id(t) >= 0
+    ]
+    holder: npt.NDArray[np.bool_] = np.isin(snapshot.node_type, types)
+    context = snapshot.string_id("system / Context")
+    if context >= 0:
+        holder |= snapshot.node_name == context
+    return holder
 
 
 def survivors(snapshots: list[HeapSnapshot]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
@@ -84,8 +118,9 @@ def group_survivors(
     snapshots: list[HeapSnapshot],
     min_bytes: int = DEFAULT_MIN_BYTES,
     progress: Callable[[str, float], None] | None = None,
+    paths: PathFinder | None = None,
 ) -> list[LeakGroup]:
-    """Survivors grouped by their nearest old dominator, biggest first, measured across snapshots."""
+    """Survivors grouped by their nearest old holder, biggest first, measured across snapshots."""
     final = snapshots[-1]
     is_new, candidate = survivors(snapshots)
     anchor_of = nearest_marked_dominator(final, ~is_new)
@@ -94,39 +129,89 @@ def group_survivors(
         return []
     anchors = anchor_of[seeds]
     del anchor_of
+    synthetic = final.node_type_id("synthetic")
+    rooted = (anchors == ROOT) | (final.node_type[anchors] == synthetic)
+    finder = paths or PathFinder(final)
+    if np.any(rooted):
+        # Kept alive from more than one root: the nearest old holder on the preferred path.
+        holder_of = nearest_marked_ancestor(~is_new & _holder_types(final), finder.parents)
+        anchors = np.where(rooted, holder_of[seeds], anchors)
     unique_anchors, inverse = np.unique(anchors, return_inverse=True)
     sizes = np.bincount(inverse, weights=final.self_size[seeds].astype(np.float64))
     order = np.argsort(-sizes, kind="stable")
-    # Objects hanging directly off the root or a synthetic GC-roots group have no container
-    # a developer could change (compiled code, handles); they are not findings.
-    synthetic = final.node_type_id("synthetic")
+    # What still hangs off the root or a synthetic group has no holder a developer could
+    # change (compiled code, handles); it is reported as unexplained growth if it grows.
     chosen = [
         int(i)
         for i in order[:MAX_GROUPS]
-        if sizes[i] >= min_bytes and int(final.node_type[int(unique_anchors[i])]) != synthetic
+        if sizes[i] >= min_bytes
+        and int(unique_anchors[i]) != ROOT
+        and int(final.node_type[int(unique_anchors[i])]) != synthetic
     ]
     if not chosen:
         return []
     chosen_anchors = unique_anchors[chosen]
     entries_of = _entries(final, chosen_anchors, is_new)
+    idom = final.dominators.astype(np.int64)
+    holders = _holder_types(final)
+    retained = final.retained_sizes
     groups: list[LeakGroup] = []
     for index, anchor, entries in zip(chosen, chosen_anchors.tolist(), entries_of, strict=True):
+        members = seeds[inverse == index]
+        by_path = bool(np.any(rooted[inverse == index]))
+        tree = finder.parents if by_path else idom
+        if by_path:
+            entries = _entries_under(final, tree, anchor, is_new, members)
+        # A container made after the baseline (a Map created lazily, the timer list Node makes
+        # when the first timer of a duration starts) holds the growth: it is what to measure.
+        for _ in range(3):
+            inner = entries[holders[entries] & candidate[entries]]
+            if len(entries) > 3 or not len(inner):
+                break
+            inner_node = int(inner[np.argmax(retained[inner])])
+            # A link of a chain (same class as its holder) is not a new container.
+            same_class = final.class_index[inner_node] == final.class_index[anchor]
+            if same_class or int(retained[inner_node]) * 2 < sizes[index]:
+                break
+            anchor = inner_node
+            entries = _entries_under(final, tree, anchor, is_new, members)
         groups.append(
             LeakGroup(
                 anchor_id=int(final.node_id[anchor]),
                 anchor=anchor,
-                members=seeds[inverse == index],
+                members=members,
                 new_bytes=int(sizes[index]),
                 entries=entries,
                 entry_class=_dominant_class(final, entries),
                 counts=[],
                 retained=[],
+                by_path=by_path,
             )
         )
     if progress:
         progress("measuring containers in every snapshot", 0.6)
-    _measure(snapshots, groups)
+    _measure(snapshots, groups, finder)
     return groups
+
+
+def _entries_under(
+    final: HeapSnapshot, tree: IntArray, anchor: int, is_new: npt.NDArray[np.bool_], members: IntArray
+) -> IntArray:
+    """The new nodes directly under one ``anchor`` in ``tree`` (dominator or path tree),
+    looking through backing stores; the group's members when there are none."""
+    under_anchor = np.flatnonzero((tree == anchor) & is_new).astype(np.int64)
+    is_store = _is_backing_store(final, under_anchor)
+    stores = under_anchor[is_store]
+    if len(stores):
+        behind = np.zeros(final.node_count, dtype=bool)
+        behind[stores] = True
+        behind_stores = np.flatnonzero(behind[np.maximum(tree, 0)] & is_new & (tree >= 0)).astype(np.int64)
+    else:
+        behind_stores = stores
+    entries = np.concatenate([under_anchor[~is_store], behind_stores])
+    if not len(entries):
+        entries = under_anchor if len(under_anchor) else members
+    return entries
 
 
 def _entries(final: HeapSnapshot, anchors: IntArray, is_new: npt.NDArray[np.bool_]) -> list[IntArray]:
@@ -192,13 +277,54 @@ def element_count(snapshot: HeapSnapshot, node: int) -> int:
     return int(np.count_nonzero(snapshot.edge_type[start:end] == element))
 
 
-def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
+def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths: PathFinder) -> None:
     """Fill each group's entry count and container retained size in every snapshot.
 
     The count is the number of nodes of the group's entry class whose nearest container
     on the dominator chain is the group's: one ownership pass per snapshot, then one
-    count per entry class, whatever the number of groups.
+    count per entry class, whatever the number of groups. Groups attributed along paths,
+    and groups whose dominator count stalls or is 0 while the holder already existed (a
+    timer list whose timers a handle also held at that moment), are counted along each
+    snapshot's path tree too, keeping the larger count and bytes.
     """
+    _measure_by_dominators(snapshots, groups)
+    suspects = [
+        group
+        for group in groups
+        if group.by_path
+        or not keeps_growing(group.counts, group.retained)
+        or group.counts[0] == 0 < group.retained[0]
+    ]
+    if suspects:
+        _measure_along_paths(snapshots, suspects, final_paths)
+
+
+def _measure_along_paths(
+    snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths: PathFinder
+) -> None:
+    """Counts and bytes along each snapshot's path tree, merged into the groups' by maximum."""
+    ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
+    for position, snapshot in enumerate(snapshots):
+        anchors = snapshot.nodes_by_ids(ids)
+        marked = np.zeros(snapshot.node_count, dtype=bool)
+        marked[anchors[anchors >= 0]] = True
+        finder = final_paths if snapshot is final_paths.snapshot else PathFinder(snapshot)
+        owner = nearest_marked_ancestor(marked, finder.parents)
+        class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
+        for group, anchor in zip(groups, anchors.tolist(), strict=True):
+            class_id = class_lookup.get(group.entry_class, -1)
+            if anchor < 0 or class_id < 0:
+                continue
+            entries = (snapshot.class_index == class_id) & (owner == anchor)
+            entries[anchor] = False
+            # Entries held from elsewhere too are not in the holder's retained size: their own is.
+            owned = int(snapshot.retained_sizes[entries].sum(dtype=np.uint64))
+            group.counts[position] = max(group.counts[position], int(np.count_nonzero(entries)))
+            group.retained[position] = max(group.retained[position], owned)
+
+
+def _measure_by_dominators(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
+    """Counts and container retained sizes along each snapshot's dominator chains."""
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
     for snapshot in snapshots:
         anchors = snapshot.nodes_by_ids(ids)
@@ -260,6 +386,36 @@ def slowing_down(counts: list[int], retained: list[int]) -> bool:
     first_count, second_count = counts[1] - counts[0], counts[2] - counts[1]
     first_bytes, second_bytes = retained[1] - retained[0], retained[2] - retained[1]
     return second_count * 3 < first_count and second_bytes * 3 < first_bytes
+
+
+def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> list[tuple[str, list[int]]]:
+    """Classes whose live bytes grow in every interval by ``min_bytes`` in all, biggest growth first.
+
+    Compiled code, object shapes and V8's system objects are left out: they follow what
+    runs, not what the program keeps.
+    """
+    per_snapshot: list[dict[str, int]] = []
+    for snapshot in snapshots:
+        live = snapshot.distances >= 0
+        totals = np.bincount(
+            snapshot.class_index[live],
+            weights=snapshot.self_size[live].astype(np.float64),
+            minlength=len(snapshot.class_names),
+        )
+        per_snapshot.append({name: int(totals[i]) for i, name in enumerate(snapshot.class_names)})
+    growing: list[tuple[str, list[int]]] = []
+    for name in per_snapshot[-1]:
+        if name.startswith(("(compiled code)", "(system)", "system /", "(object shape)")):
+            continue
+        sizes = [sizes_by_class.get(name, 0) for sizes_by_class in per_snapshot]
+        if (
+            all(later > earlier for earlier, later in itertools.pairwise(sizes))
+            and sizes[-1] - sizes[0] >= min_bytes
+        ):
+            growing.append((name, sizes))
+    growing.sort(key=lambda item: (item[0], 0))
+    growing.sort(key=lambda item: item[1][-1] - item[1][0], reverse=True)
+    return growing
 
 
 def summary(groups: list[LeakGroup]) -> list[dict[str, Any]]:

@@ -1,13 +1,13 @@
 """The analysis results as plain data: what every front end (CLI, SARIF, HTML, LSP) reads.
 
-``LeakReport.to_json()`` is the stable contract (issue 4's shape); everything else in
-this package produces these objects, and nothing here knows how they are displayed.
+``LeakReport.to_json()`` is the stable contract (``"version": 1``); everything else in this
+package produces these objects, and nothing here knows how they are displayed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 KINDS = ("event-listener", "closure", "collection", "timer", "global", "queue", "third-party", "other")
 SEVERITIES = ("error", "warning", "information")
@@ -45,6 +45,21 @@ class PathHop:
         }
 
 
+class FindingEvidence(Protocol):
+    """A kind rule's typed evidence (see :mod:`heapscope.analysis.kinds`)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def related(self) -> list[Location]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass
 class Finding:
     """One leak: what grows, where to fix it, why it stays alive."""
@@ -62,8 +77,29 @@ class Finding:
     """Short label for lenses and headings, e.g. ``'leak' listeners on EventEmitter``."""
     allocation_site: Location | None = None
     """Where the growing entries were allocated, when the snapshots carried allocation traces."""
-    details: dict[str, Any] = field(default_factory=dict)
-    """Kind-specific facts (event name, captured variables, package, ...)."""
+    evidence: FindingEvidence | None = None
+    """What the kind's rule found (event name, captured variables, package, names, ...)."""
+    labels: tuple[str, ...] = ()
+    """Short tags for the kind (``listener``, the event, the package)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Measurements beside the evidence (new objects and bytes, merged groups)."""
+
+    @property
+    def related(self) -> list[Location]:
+        """Further places worth opening (the line inside a package, for a call into it)."""
+        return list(self.evidence.related) if self.evidence is not None else []
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The evidence and measurements as one JSON object (the report's ``details``).
+
+        It is :attr:`extra` with the evidence's facts filled in, so a later stage that adds a
+        fact (the worker a finding came from) writes it where the report reads it.
+        """
+        if self.evidence is not None:
+            for key, value in self.evidence.to_json().items():
+                self.extra.setdefault(key, value)
+        return self.extra
 
     @property
     def severity_rank(self) -> int:
@@ -82,6 +118,7 @@ class Finding:
             "title": self.title,
             "allocation_site": self.allocation_site.to_json() if self.allocation_site else None,
             "details": self.details,
+            "labels": list(self.labels),
         }
 
 

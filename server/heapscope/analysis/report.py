@@ -60,6 +60,8 @@ def to_text(report: LeakReport) -> str:
         lines.append(f"  growth: {_growth_text(finding)}")
         if finding.allocation_site and finding.allocation_site != finding.location:
             lines.append(f"  allocated at: {finding.allocation_site}")
+        for related in finding.related:
+            lines.append(f"  see also: {related}")
         lines.append("  retainer path:")
         for hop in finding.retainer_path:
             edge = (hop.edge if hop.edge.startswith("[") else f".{hop.edge}") + " -> " if hop.edge else ""

@@ -40,11 +40,23 @@ function driveTraffic(port, nextRequest, { perSecond = 50, maxInFlight = 8 } = {
   return setInterval(() => { for (let i = 0; i < perTick; i++) send(); }, Math.max(everyMs, 10));
 }
 
-/** Collects a request body as one string. */
-function readBody(request, onBody) {
+/**
+ * Collects a request body as one string. A request that ends without a body (the client's
+ * socket was cut while the process sat paused in a heap snapshot) is answered 400 here, so
+ * the service code only ever sees complete bodies.
+ */
+function readBody(request, onBody, response) {
   const chunks = [];
   request.on('data', (chunk) => chunks.push(chunk));
-  request.on('end', () => onBody(Buffer.concat(chunks).toString('utf8')));
+  request.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (body.length > 0) {
+      onBody(body);
+    } else if (response) {
+      response.statusCode = 400;
+      response.end('empty body\n');
+    }
+  });
 }
 
 module.exports = { serve, driveTraffic, readBody };

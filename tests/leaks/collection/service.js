@@ -19,7 +19,7 @@ function startService({ memoize }) {
       const total = order.items.reduce((sum, item) => sum + item.qty * item.price, 0);
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ requestId: order.requestId, total }));
-    });
+    }, response);
   };
   serve(handler, (port) => {
     driveTraffic(port, (n) => ({ path: '/price', method: 'POST', body: orderPayload(n) }), { perSecond: 60 });

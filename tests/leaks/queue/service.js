@@ -16,7 +16,7 @@ function startService({ JobQueue }) {
       const id = queue.enqueue('thumbnail', body);
       response.statusCode = 202;
       response.end(JSON.stringify({ id }));
-    });
+    }, response);
   };
   serve(handler, (port) => driveTraffic(port, (n) => ({ path: '/upload', method: 'POST', body: upload(n) }), { perSecond: 50 }));
 }

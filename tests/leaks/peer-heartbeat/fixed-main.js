@@ -1,0 +1,2 @@
+'use strict';
+require('./service').startService(require('./fixed-peer'));
