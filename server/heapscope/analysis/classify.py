@@ -25,6 +25,7 @@ from .kinds import RULES, Evidence, Growth, Subject
 from .kinds.other import OtherEvidence, OtherRule
 from .kinds.policy import severity
 from .kinds.third_party import ThirdPartyEvidence
+from .kinds.timer import is_timer_holder, timers_of
 from .leaks import LeakGroup, class_growth, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .paths import GLOBAL_CLASS_PREFIXES, PathFinder
@@ -487,6 +488,11 @@ class Classifier:
             location = self.finder.package_call_in_files(files, package, holders)
         if inside is None:
             inside = self._insertion_in_package_code(path, anchor_hop, names, package)
+        if inside is None and is_timer_holder(subject):
+            # A package's own timer: its callback (the housekeeping function that re-arms it).
+            callbacks = [self.callback_of(int(node)) for node in timers_of(subject)[:100].tolist()]
+            callback = self.dominant_location([c for c in callbacks if c >= 0])
+            inside = callback if callback and package_of(callback.path) == package else None
         if location is None:
             location = fallback or inside or self._package_location(subject)
         evidence.location = location

@@ -15,7 +15,7 @@ function base64url(value) {
 }
 
 function issueToken(user, request) {
-  const claims = { sub: user, jti: randomUUID(), iat: Date.now(), scope: PERMISSIONS.slice(0, 8), path: request.url };
+  const claims = { sub: user, jti: randomUUID(), iat: Date.now(), scope: PERMISSIONS, path: request.url, client: { ...request.headers } };
   const body = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}`;
   return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
 }

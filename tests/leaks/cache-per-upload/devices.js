@@ -27,4 +27,4 @@ function closeSession(session) {
 }
 
 module.exports = { openSession, ingest, closeSession };
-// GROWS IN: node-cache/lib/node_cache.js this.checkTimeout = setTimeout(this._checkData
+// GROWS IN: node-cache/lib/node_cache.js _checkData(startPeriod = true) {
