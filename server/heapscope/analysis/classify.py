@@ -28,7 +28,7 @@ from .kinds.third_party import ThirdPartyEvidence
 from .kinds.timer import is_timer_holder, timers_of
 from .leaks import LeakGroup, class_growth, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
-from .paths import GLOBAL_CLASS_PREFIXES, PathFinder
+from .paths import GLOBAL_CLASS_PREFIXES, IDENTIFIER, PathFinder
 from .source import SourceResolver, is_user_path, package_of, package_version
 from .source.locate import LineFinder, queue_like_name, source_names
 
@@ -252,7 +252,8 @@ class Classifier:
                 snapshot.edge_type_name(hop.edge) == "internal" and not snapshot.edge_name(hop.edge).isdigit()
             ):
                 name = snapshot.edge_name(hop.edge)
-                if name in ("table", "elements", "properties", "context"):
+                # V8's own slots (a WeakMap's "part of key ... pair") are not names a program spells.
+                if name in ("table", "elements", "properties", "context") or not IDENTIFIER.fullmatch(name):
                     continue
                 holder = path[index - 1].node
                 if snapshot.class_name(holder) == "system / Context":
