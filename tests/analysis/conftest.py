@@ -81,8 +81,14 @@ def snapshot_program(
     steps: int = 60,
     harness: bool = True,
 ) -> Snapshotted:
-    """Write ``source`` (dedented) plus the harness, run it with node, return the three snapshots."""
+    """Write ``source`` (dedented) plus the harness, run it with node, return the three snapshots.
+
+    ``directory`` becomes a Node project (a package.json) with the snapshots inside it.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    # A Node project, as the analysis reads sources only inside the snapshots' project.
+    if not any((place / "package.json").exists() for place in (directory, *directory.parents)):
+        (directory / "package.json").write_text('{"private": true}\n')
     program = directory / name
     body = textwrap.dedent(source)
     if harness:

@@ -63,6 +63,7 @@ def test_findings_point_at_the_original_typescript_line(tmp_path: Path) -> None:
     """A compiled script with a source map: the finding names the .ts file and its line."""
     js_lines = COMPILED.splitlines()
     ts_lines = TS_HEADER + [line.replace("(tick) =>", "(tick: Tick) =>") for line in js_lines]
+    (tmp_path / "package.json").write_text("{}")  # the project: src/ and build/ inside it
     src = tmp_path / "src"
     src.mkdir()
     (src / "quotes.ts").write_text("\n".join(ts_lines) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -13,6 +14,7 @@ from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .paths import PathFinder
+from .project_files import ProjectFiles
 from .source import SourceResolver, sidecar_scripts
 
 AnalysisProgress = Callable[[str, float], None]
@@ -53,6 +55,38 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
             )
 
 
+def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
+    """Refuse one file given twice and snapshots out of order, each in one sentence.
+
+    V8 gives every new object a higher id than all before it, so a later snapshot of one
+    process always holds a higher id than an earlier one; a lower one means the files
+    were given newest first, which would report every freed object as a leak.
+    """
+    for index, later in enumerate(snapshots):
+        for earlier in snapshots[:index]:
+            if _same_file(str(earlier.path), str(later.path)):
+                raise AnalysisError(f"{later.path} is given twice: the snapshots must be different files")
+    for earlier, later in itertools.pairwise(snapshots):
+        newest_before, newest_after = int(earlier.node_id.max()), int(later.node_id.max())
+        if newest_after < newest_before:
+            raise AnalysisError(
+                f"{later.path} was taken before {earlier.path}: give the snapshots oldest first"
+            )
+        if (newest_after, later.node_count, later.total_size) == (
+            newest_before,
+            earlier.node_count,
+            earlier.total_size,
+        ):
+            raise AnalysisError(f"{later.path} is a copy of {earlier.path}: nothing happened between them")
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return os.path.abspath(first) == os.path.abspath(second)
+
+
 def _not_same(baseline: HeapSnapshot, later: HeapSnapshot, why: str) -> str:
     return (
         f"{later.path} is not a later snapshot of the same process and inspector session as "
@@ -67,10 +101,16 @@ def analyze_loaded(
     script_maps: Sequence[Mapping[str, Any] | None] | Mapping[str, Any] | None = None,
     min_bytes: int = DEFAULT_MIN_BYTES,
     progress: AnalysisProgress | None = None,
+    project: ProjectFiles | None = None,
 ) -> LeakReport:
+    """Find what leaks between loaded snapshots; source files are read only through ``project``.
+
+    ``project`` defaults to the projects the snapshot files belong to.
+    """
     if len(snapshots) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
     ordered = list(snapshots)
+    check_order(ordered)
     if progress:
         progress("checking the snapshots belong together", 0.3)
     check_same_process(ordered)
@@ -88,7 +128,8 @@ def analyze_loaded(
     if progress:
         progress("classifying", 0.8)
     final_map = _final_script_map(ordered[-1], script_maps)
-    resolver = SourceResolver(ordered[-1], final_map)
+    files = project if project is not None else ProjectFiles.around(str(s.path) for s in ordered)
+    resolver = SourceResolver(ordered[-1], final_map, files=files)
     findings = build_findings(ordered, groups, resolver, paths)
     report = LeakReport(
         target={},
@@ -99,6 +140,8 @@ def analyze_loaded(
     if len(ordered) == 2:
         report.notes.append("two snapshots only: growth could not be confirmed over a second interval")
     report.notes.extend(resolver.warnings)
+    report.notes.extend(files.notes())
+    report.project_roots = [str(root) for root in files.roots]
     report.sort()
     if progress:
         progress("done", 1.0)
@@ -123,6 +166,7 @@ def analyze_snapshots(
     script_maps: Sequence[Mapping[str, Any] | None] | Mapping[str, Any] | None = None,
     min_bytes: int = DEFAULT_MIN_BYTES,
     progress: AnalysisProgress | None = None,
+    project: ProjectFiles | None = None,
 ) -> LeakReport:
     """Load 2 or 3 snapshots of one process (baseline, target[, final]) and find what leaks.
 
@@ -135,7 +179,9 @@ def analyze_snapshots(
     snapshots = load_snapshots(paths)
     for earlier in snapshots[:-1]:
         earlier.release_sources()
-    return analyze_loaded(snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress)
+    return analyze_loaded(
+        snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress, project=project
+    )
 
 
 def load_snapshots(paths: Sequence[str | os.PathLike[str]]) -> list[HeapSnapshot]:

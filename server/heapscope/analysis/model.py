@@ -165,6 +165,8 @@ class LeakReport:
     snapshot_times: list[float] = field(default_factory=list)
     """When each snapshot was taken, on the samples' clock."""
     notes: list[str] = field(default_factory=list)
+    project_roots: list[str] = field(default_factory=list)
+    """The directories source files may be read from (the HTML report's excerpts)."""
 
     def sort(self) -> None:
         """Most severe first; within a severity, the biggest retained growth first."""

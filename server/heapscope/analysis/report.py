@@ -17,6 +17,7 @@ import orjson
 from .. import __version__
 from ..units import format_bytes
 from .model import KINDS, Finding, LeakReport, Location
+from .project_files import ProjectFiles
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "information": "note"}
@@ -231,12 +232,11 @@ def _chart(report: LeakReport) -> str:
     return "".join(parts)
 
 
-def _source_excerpt(location: Location, context: int = 2) -> str:
-    try:
-        with open(location.path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+def _source_excerpt(location: Location, files: ProjectFiles, context: int = 2) -> str:
+    text = files.read_text(location.path)
+    if text is None:
         return ""
+    lines = text.splitlines()
     first = max(location.line - 1 - context, 0)
     last = min(location.line + context, len(lines))
     rows = []
@@ -248,6 +248,8 @@ def _source_excerpt(location: Location, context: int = 2) -> str:
 
 def to_html(report: LeakReport) -> str:
     report.sort()
+    # Excerpts come only from the project the analysis read, never from a path a map named.
+    files = ProjectFiles(report.project_roots)
     target = report.target.get("argv") or report.target.get("target") or ""
     title = " ".join(target) if isinstance(target, list) else str(target)
     parts = [
@@ -272,7 +274,7 @@ def to_html(report: LeakReport) -> str:
         )
         parts.append(f"<p>{_esc(finding.message)}</p>")
         if finding.location:
-            parts.append(_source_excerpt(finding.location))
+            parts.append(_source_excerpt(finding.location, files))
         parts.append(f"<p class=muted>Growth: {_esc(_growth_text(finding))}</p>")
         parts.append("<div>Retainer path from the GC root:</div><ol class=path>")
         for hop in finding.retainer_path:

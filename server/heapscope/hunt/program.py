@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
+from ..analysis.project_files import ProjectFiles
 from ..inspector import (
     InspectorError,
     MemoryMonitor,
@@ -147,8 +148,12 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             with contextlib.suppress(Exception):
                 session.close()
     status("analysing")
+    # Sources are read in the projects of the workspace, the working directory and the
+    # files the command line names (the program's script), nowhere else.
+    cwd = options.cwd or os.getcwd()
+    named = [os.path.join(cwd, arg) for arg in argv[1:] if os.path.isfile(os.path.join(cwd, arg))]
     try:
-        report = analyze_loaded(loads.snapshots())
+        report = analyze_loaded(loads.snapshots(), project=ProjectFiles.around([workspace, cwd, *named]))
     except AnalysisError as error:
         raise RunError(str(error)) from None
     finally:

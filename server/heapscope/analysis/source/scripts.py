@@ -19,7 +19,8 @@ import orjson
 
 from ...snapshot import HeapSnapshot, SourceLocation
 from ..model import Location
-from .files import Reader, read_source, source_index
+from ..project_files import ProjectFiles
+from .files import Reader, source_index
 from .index import SourceIndex
 from .sourcemaps import SourceMap, SourceMapError, file_url_to_path, load_source_map
 
@@ -68,14 +69,24 @@ def normalise_script_map(scripts: Mapping[str, Any] | None) -> dict[str, tuple[s
 
 
 class SourceResolver:
-    """Script id -> file, position -> user-facing :class:`Location` (source-mapped), file text cache."""
+    """Script id -> file, position -> user-facing :class:`Location` (source-mapped), file text cache.
+
+    Files are read only through ``files`` (by default the project the snapshot belongs
+    to): a script, map or mapped source outside it is neither read nor reported as the
+    location, and ``files.notes()`` says which. ``read`` replaces the reader itself.
+    """
 
     def __init__(
-        self, snapshot: HeapSnapshot, script_map: Mapping[str, Any] | None = None, read: Reader = read_source
+        self,
+        snapshot: HeapSnapshot,
+        script_map: Mapping[str, Any] | None = None,
+        read: Reader | None = None,
+        files: ProjectFiles | None = None,
     ) -> None:
         self.snapshot = snapshot
+        self.files = files if files is not None else ProjectFiles.around([snapshot.path])
         self.live_scripts = normalise_script_map(script_map)
-        self.read = read
+        self.read = read if read is not None else self.files.read_bytes
         """Every source file and map of this analysis is read through this."""
         self._maps: dict[str, SourceMap | None] = {}
         self._texts: dict[str, bytes | None] = {}
@@ -123,7 +134,10 @@ class SourceResolver:
                 source = original.source
                 if not os.path.isabs(source) and "://" not in source:
                     source = os.path.normpath(os.path.join(os.path.dirname(path), source))
-                return Location(source, original.line + 1, original.column + 1)
+                if "://" in source or self.files.contains(source):
+                    return Location(source, original.line + 1, original.column + 1)
+                # A map that points outside the project: keep the generated position.
+                self.files.refused.setdefault(source, "outside the project")
         return Location(path, line0 + 1, column0 + 1)
 
     def node_location(self, node: int) -> Location | None:

@@ -17,7 +17,8 @@ from typing import Any
 
 import orjson
 
-from .files import Reader, read_source
+from ..project_files import ProjectFiles
+from .files import Reader
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _BASE64_VALUE = {char: value for value, char in enumerate(_BASE64)}
@@ -193,12 +194,16 @@ def find_mapping_url(source_text: str) -> str | None:
 
 
 def load_source_map(
-    script_path: str, mapping_url: str | None = None, read: Reader = read_source
+    script_path: str, mapping_url: str | None = None, read: Reader | None = None
 ) -> SourceMap | None:
     """A script's map, from its comment or the inspector's ``mapping_url``; None if it has none.
 
-    Raises :class:`SourceMapError` when a map is named but unreadable.
+    The script and its map are read only through ``read`` (by default only inside the
+    script's own project, see :class:`ProjectFiles`): a map it will not read (outside the
+    project, a special file) gives None. Raises :class:`SourceMapError` when a map is
+    named but missing or not a source map.
     """
+    read = read if read is not None else ProjectFiles.around([script_path]).read_bytes
     if mapping_url is None:
         raw_script = read(script_path)
         if raw_script is None:
@@ -209,20 +214,27 @@ def load_source_map(
     directory = os.path.dirname(script_path)
     if mapping_url.startswith("data:"):
         header, _, payload = mapping_url.partition(",")
-        raw = (
-            base64.b64decode(payload)
-            if header.endswith(";base64")
-            else urllib.parse.unquote(payload).encode()
-        )
+        try:
+            raw = (
+                base64.b64decode(payload)
+                if header.endswith(";base64")
+                else urllib.parse.unquote(payload).encode()
+            )
+        except ValueError as error:
+            raise SourceMapError(f"the inline source map of {script_path} is not base64: {error}") from None
         map_dir = directory
+    elif "://" in mapping_url and not mapping_url.startswith("file://"):
+        return None  # an http(s) map of a bundle: nothing on this machine to read
     else:
-        map_path = (
+        map_path = os.path.normpath(
             file_url_to_path(mapping_url)
             if mapping_url.startswith("file://")
             else os.path.join(directory, urllib.parse.unquote(mapping_url))
         )
         raw_map = read(map_path)
         if raw_map is None:
+            if os.path.lexists(map_path):  # there, but refused (outside the project) or unreadable
+                return None
             raise SourceMapError(f"cannot read source map {map_path}")
         raw = raw_map
         map_dir = os.path.dirname(map_path)
