@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 
@@ -24,8 +25,19 @@ _COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line (``heapscope run: argument --warmup: ...``).
+
+    argparse's default prints the whole usage first; the sub-commands pass this class on
+    to their own parsers, so every command reports bad options the same way.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="heapscope",
         description="Find Node.js memory leaks from heap snapshots.",
     )

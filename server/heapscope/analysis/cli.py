@@ -10,6 +10,7 @@ import os
 import sys
 from typing import Any
 
+from .. import limits
 from ..output import add_format_option, print_json
 from ..snapshot import SnapshotError, load_snapshot
 from .analyze import AnalysisError, analyze_snapshots, check_same_process
@@ -26,7 +27,9 @@ def register(subparsers: Any) -> None:
     )
     diff.add_argument("before", help="the earlier .heapsnapshot")
     diff.add_argument("after", help="the later .heapsnapshot")
-    diff.add_argument("--top", type=int, default=30, help="how many classes to list (default 30)")
+    diff.add_argument(
+        "--top", type=limits.whole(limits.COUNT), default=30, help="how many classes to list (default 30)"
+    )
     add_format_option(diff, "the per-class rows, largest change first")
     diff.set_defaults(func=run_diff)
 

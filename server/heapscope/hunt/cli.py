@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from .. import limits
 from ..analysis import AnalysisError, LeakReport
 from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
 from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
@@ -60,7 +61,7 @@ def register(subparsers: Any) -> None:
     _timing_options(run, warmup=DEFAULT_WARMUP, tracking=True)
     run.add_argument(
         "--keep",
-        type=int,
+        type=limits.whole(limits.COUNT),
         default=RUNS_KEPT,
         metavar="N",
         help=f"runs to keep under .heapscope/runs, the newest first; older ones are deleted "
@@ -81,16 +82,29 @@ def register(subparsers: Any) -> None:
     monitor.add_argument(
         "target", nargs="*", metavar="TARGET", help=f"{TARGET_HELP}; or -- node app.js to start one"
     )
-    monitor.add_argument("--interval", type=float, default=2.0, help="seconds between samples (default 2)")
-    monitor.add_argument("--count", type=int, default=0, help="stop after this many samples (default: never)")
+    monitor.add_argument(
+        "--interval",
+        type=limits.seconds(limits.INTERVAL),
+        default=2.0,
+        help="seconds between samples (default 2)",
+    )
+    monitor.add_argument(
+        "--count",
+        type=limits.whole(limits.COUNT),
+        default=0,
+        help="stop after this many samples (default: never)",
+    )
     monitor.add_argument(
         "--snapshot-every",
-        type=float,
+        type=limits.seconds(limits.INTERVAL),
         metavar="SECONDS",
         help="take a snapshot every SECONDS (default never)",
     )
     monitor.add_argument(
-        "--keep", type=int, default=DEFAULT_KEEP, help=f"periodic snapshots to keep (default {DEFAULT_KEEP})"
+        "--keep",
+        type=limits.whole(limits.COUNT),
+        default=DEFAULT_KEEP,
+        help=f"periodic snapshots to keep (default {DEFAULT_KEEP})",
     )
     monitor.add_argument(
         "--on-leak",
@@ -99,13 +113,13 @@ def register(subparsers: Any) -> None:
     )
     monitor.add_argument(
         "--hunt-interval",
-        type=float,
+        type=limits.seconds(limits.INTERVAL),
         default=DEFAULT_INTERVAL,
         help=f"seconds between the hunt's snapshots (default {DEFAULT_INTERVAL:g})",
     )
     monitor.add_argument(
         "--heapsnapshot-near-heap-limit",
-        type=int,
+        type=limits.whole(limits.COUNT),
         metavar="N",
         help="for a program started here: node writes up to N snapshots as its heap nears the limit",
     )
@@ -128,9 +142,15 @@ def register(subparsers: Any) -> None:
         metavar="TARGET",
         help=f"{TARGET_HELP}; or -- node app.js (default: the program the report's run started)",
     )
-    verify.add_argument("--interval", type=float, help="seconds between snapshots (default: the report's)")
     verify.add_argument(
-        "--warmup", type=float, help="seconds before the first snapshot (default: the report's)"
+        "--interval",
+        type=limits.seconds(limits.INTERVAL),
+        help="seconds between snapshots (default: the report's)",
+    )
+    verify.add_argument(
+        "--warmup",
+        type=limits.seconds(limits.WARMUP),
+        help="seconds before the first snapshot (default: the report's)",
     )
     verify.add_argument(
         "--workspace", help="where .heapscope/ with the snapshots goes (default: current directory)"
@@ -144,7 +164,11 @@ def register(subparsers: Any) -> None:
         "clean", help="delete the snapshots kept under .heapscope/runs (and, with --snapshots, single ones)"
     )
     clean_parser.add_argument(
-        "--keep", type=int, default=0, metavar="N", help="keep the newest N runs (default 0: none)"
+        "--keep",
+        type=limits.whole(limits.COUNT),
+        default=0,
+        metavar="N",
+        help="keep the newest N runs (default 0: none)",
     )
     clean_parser.add_argument(
         "--snapshots", action="store_true", help="also delete the snapshots under .heapscope/snapshots"
@@ -158,12 +182,15 @@ def register(subparsers: Any) -> None:
 def _timing_options(parser: argparse.ArgumentParser, *, warmup: float, tracking: bool) -> None:
     parser.add_argument(
         "--interval",
-        type=float,
+        type=limits.seconds(limits.INTERVAL),
         default=DEFAULT_INTERVAL,
         help=f"seconds between snapshots (default {DEFAULT_INTERVAL:g})",
     )
     parser.add_argument(
-        "--warmup", type=float, default=warmup, help=f"seconds before the first snapshot (default {warmup:g})"
+        "--warmup",
+        type=limits.seconds(limits.WARMUP),
+        default=warmup,
+        help=f"seconds before the first snapshot (default {warmup:g})",
     )
     parser.add_argument(
         "--track-allocations",

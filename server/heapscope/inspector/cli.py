@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from .. import limits
 from ..output import add_format_option, print_json
 from .client import connect
 from .errors import InspectorError
@@ -48,7 +49,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         help="allow a non-loopback inspector (it gives full control of that process)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=5.0, help="seconds to wait when attaching (default 5)"
+        "--timeout",
+        type=limits.seconds(limits.TIMEOUT),
+        default=5.0,
+        help="seconds to wait when attaching (default 5)",
     )
 
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from .. import __version__
+from .. import __version__, limits
 from ..snapshot import SnapshotError
 from . import translate
 from .options import SETTINGS_SECTION, parse_options
@@ -259,12 +259,24 @@ def _argument(args: tuple[Any, ...], key: str, *, required: bool = False) -> Any
 _POSITIONAL_KEYS = {"target", "path", "label", "findingId", "interval"}
 
 
-def _number(value: Any, name: str) -> float | None:
+def _whole(value: Any, name: str) -> int | None:
+    """A count argument within :data:`limits.COUNT` (None: the default)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise UserError(f"The {name!r} argument must be a positive number of seconds.")
-    return float(value)
+    try:
+        return limits.check_int(value, f"The {name!r} argument", limits.COUNT)
+    except limits.NumberError as error:
+        raise UserError(f"{error}.") from None
+
+
+def _seconds(value: Any, name: str) -> float | None:
+    """An interval argument within :data:`limits.INTERVAL` (None: the configured default)."""
+    if value is None:
+        return None
+    try:
+        return limits.check(value, f"The {name!r} argument", limits.INTERVAL)
+    except limits.NumberError as error:
+        raise UserError(f"{error}.") from None
 
 
 def _text(value: Any, name: str) -> str:
@@ -486,7 +498,7 @@ async def compare_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
 @server.command("heapscope.findLeaks")
 async def find_leaks(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
-        interval = _number(_argument(args, "interval"), "interval")
+        interval = _seconds(_argument(args, "interval"), "interval")
         first = args[0] if args else None
         track = bool(first.get("trackAllocations")) if isinstance(first, Mapping) else False
         ls.session.require_target()
@@ -591,9 +603,9 @@ async def go_to_leak(ls: HeapscopeServer, *args: Any) -> Any:
 @server.command("heapscope.startMonitor")
 async def start_monitor(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
-        interval = _number(_argument(args, "interval"), "interval")
-        every = _number(_argument(args, "snapshotEvery"), "snapshotEvery")
-        keep = _number(_argument(args, "keep"), "keep")
+        interval = _seconds(_argument(args, "interval"), "interval")
+        every = _seconds(_argument(args, "snapshotEvery"), "snapshotEvery")
+        keep = _whole(_argument(args, "keep"), "keep")
         on_leak = _argument(args, "onLeak")
 
         def on_sample(sample: dict[str, Any]) -> None:

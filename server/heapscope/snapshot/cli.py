@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..output import add_format_option, print_json
 from ..units import format_bytes
 from .errors import SnapshotError
@@ -17,7 +18,9 @@ from .model import HeapSnapshot, load_snapshot
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("inspect", help="summarise a .heapsnapshot file")
     parser.add_argument("file", help="a .heapsnapshot written by Node, the inspector or Chrome DevTools")
-    parser.add_argument("--top", type=int, default=20, help="how many classes to list (default 20)")
+    parser.add_argument(
+        "--top", type=limits.whole(limits.COUNT), default=20, help="how many classes to list (default 20)"
+    )
     add_format_option(parser, "totals and the top classes by count and by retained size")
     parser.set_defaults(func=run_inspect)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
+import stat
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -337,10 +338,19 @@ def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None
     path_str = str(path)
     report = progress or (lambda phase, fraction: None)
     try:
-        size = os.path.getsize(path_str)
-        handle = open(path_str, "rb")  # noqa: SIM115 - closed in finally, after the map
+        _refuse_special_file(path_str, os.stat(path_str).st_mode)
+        # O_NONBLOCK: a FIFO swapped in since the check must not make open wait for a writer.
+        descriptor = os.open(path_str, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise SnapshotError(path_str, f"cannot read the file ({error.strerror or error})") from error
+    info = os.fstat(descriptor)
+    try:
+        _refuse_special_file(path_str, info.st_mode)
+    except SnapshotError:
+        os.close(descriptor)
+        raise
+    handle = os.fdopen(descriptor, "rb")
+    size = info.st_size
     data: Any = None
     try:
         if size == 0:
@@ -352,6 +362,25 @@ def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None
             with contextlib.suppress(BufferError):  # a numpy view is still alive; GC closes it
                 data.close()
         handle.close()
+
+
+def _refuse_special_file(path: str, mode: int) -> None:
+    """FIFOs, devices, sockets and directories: refused before reading, which could block forever."""
+    if not stat.S_ISREG(mode):
+        raise SnapshotError(path, f"not a snapshot file: it is {_file_kind(mode)}")
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def _parse_members(
