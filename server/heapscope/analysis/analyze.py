@@ -55,19 +55,24 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
             )
 
 
-def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
-    """Refuse one file given twice and snapshots out of order, each in one sentence.
-
-    V8 gives every new object a higher id than all before it, so a later snapshot of one
-    process always holds a higher id than an earlier one; a lower one means the files
-    were given newest first, which would report every freed object as a leak.
-    """
+def check_distinct_files(snapshots: Sequence[HeapSnapshot]) -> None:
+    """Refuse one file given twice (by path, link or hard link), in one sentence."""
     for index, later in enumerate(snapshots):
         for earlier in snapshots[:index]:
             if _same_file(str(earlier.path), str(later.path)):
                 raise AnalysisError(f"{later.path} is given twice: the snapshots must be different files")
+
+
+def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
+    """Refuse snapshots out of order, or a copy of the one before, in one sentence.
+
+    V8 gives every new heap object a higher id than all before it, so a later snapshot of
+    one process always holds a higher id than an earlier one; a lower one means the files
+    were given newest first, which would report every freed object as a leak. (Native
+    and synthetic nodes are left out: Node numbers those by address.)
+    """
     for earlier, later in itertools.pairwise(snapshots):
-        newest_before, newest_after = int(earlier.node_id.max()), int(later.node_id.max())
+        newest_before, newest_after = _newest_heap_id(earlier), _newest_heap_id(later)
         if newest_after < newest_before:
             raise AnalysisError(
                 f"{later.path} was taken before {earlier.path}: give the snapshots oldest first"
@@ -78,6 +83,14 @@ def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
             earlier.total_size,
         ):
             raise AnalysisError(f"{later.path} is a copy of {earlier.path}: nothing happened between them")
+
+
+def _newest_heap_id(snapshot: HeapSnapshot) -> int:
+    import numpy as np
+
+    outside = [snapshot.node_type_id(name) for name in ("native", "synthetic")]
+    heap = ~np.isin(snapshot.node_type, [code for code in outside if code >= 0])
+    return int(snapshot.node_id[heap].max(initial=0))
 
 
 def _same_file(first: str, second: str) -> bool:
@@ -110,10 +123,11 @@ def analyze_loaded(
     if len(snapshots) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
     ordered = list(snapshots)
-    check_order(ordered)
+    check_distinct_files(ordered)
     if progress:
         progress("checking the snapshots belong together", 0.3)
     check_same_process(ordered)
+    check_order(ordered)
     # Indexes are computed on first use, so each snapshot gets only what the rules ask
     # of it: the final one its distances, dominators and (for paths) retainers; the
     # baseline and target their ids, classes and the dominator tree that measures the
