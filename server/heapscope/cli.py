@@ -56,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         code = int(args.func(args))
-        sys.stdout.flush()  # here, so that a closed pipe is caught below and not at exit
+        if not sys.stdout.closed:  # the language server's exit closes stdout itself
+            sys.stdout.flush()  # here, so that a closed pipe is caught below and not at exit
         return code
     except KeyboardInterrupt:
         print("heapscope: interrupted", file=sys.stderr)

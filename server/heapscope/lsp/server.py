@@ -18,6 +18,8 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import sys
+import threading
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
@@ -25,11 +27,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from .. import __version__, limits
 from ..snapshot import SnapshotError
-from . import translate
+from . import framing, translate
 from .options import SETTINGS_SECTION, parse_options
 from .progress import Cancelled, ProgressTracker
 from .state import Session, UserError, summary_sentence
@@ -40,6 +45,31 @@ log = logging.getLogger(__name__)
 MEMORY_NOTIFICATION = "heapscope/memory"
 FINDINGS_NOTIFICATION = "heapscope/findings"
 STATUS_NOTIFICATION = "heapscope/status"
+# Messages to the user and the log are cut here: an argument of megabytes must not come
+# back in them (the client already has it).
+_MESSAGE_LIMIT = 400
+# How long shutdown waits for a running step (a snapshot being written) to stop.
+_SHUTDOWN_WAIT = 30.0
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+class HeapscopeProtocol(LanguageServerProtocol):
+    """pygls' protocol, with a shutdown that survives requests finishing while it runs."""
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Any:
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current = self.msg_id
+        # A copy: cancelling a future runs callbacks that remove it from the mapping.
+        for message_id, future in list(self._request_futures.items()):
+            if message_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
@@ -60,8 +90,12 @@ class HeapscopeServer(LanguageServer):
     """A language server with one Heapscope session."""
 
     def __init__(self) -> None:
-        super().__init__("heapscope", __version__, max_workers=8)
+        super().__init__("heapscope", __version__, max_workers=8, protocol_cls=HeapscopeProtocol)
         self.session = Session()
+        # Running steps, so that shutdown can cancel them and wait for them to stop.
+        self.in_flight: dict[ProgressTracker, concurrent.futures.Future[Any]] = {}
+        # Set when the client's byte stream stopped being LSP framing and the server quit.
+        self.framing_failed = False
         self.loop: asyncio.AbstractEventLoop | None = None
         self.published_uris: set[str] = set()
         self.background: set[asyncio.Future[Any]] = set()
@@ -71,10 +105,61 @@ class HeapscopeServer(LanguageServer):
     # ------------------------------------------------------------ messages to the client
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
-        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        self.window_show_message(types.ShowMessageParams(type=kind, message=_clip(message)))
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
-        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        # A traceback keeps its lines (each cut to the limit); anything else is cut as a whole.
+        lines = message.splitlines() if "Traceback" in message else [message]
+        text = "\n".join(_clip(line) for line in lines[:200])
+        self.window_log_message(types.LogMessageParams(type=kind, message=text))
+
+    # ------------------------------------------------------------ transports
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """stdio, read with strict framing (see :mod:`.framing`)."""
+        self._stop_event = threading.Event()
+        reader = framing.StdinReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            self.framing_failed = not asyncio.run(framing.serve(self._stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("The connection to the client is lost; shutting down.")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """One TCP client, read with strict framing; OSError if the address cannot be bound."""
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)
+            self.framing_failed = not await framing.serve(stop, framing.StreamReader(reader), self.protocol)
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
+            asyncio.run(listen())
+
+    async def cancel_in_flight(self) -> None:
+        """Ask every running step to stop and wait (bounded) until they have."""
+        pending = list(self.in_flight.items())
+        for tracker, _ in pending:
+            tracker.cancel.set()
+        if pending:
+            waiting = [asyncio.wrap_future(future) for _, future in pending]
+            await asyncio.wait(waiting, timeout=_SHUTDOWN_WAIT)
+            for waited in waiting:  # their errors are run_step's to report, not the loop's
+                if waited.done() and not waited.cancelled():
+                    waited.exception()
+        # Let the requests those steps belonged to send their responses.
+        for _ in range(5):
+            await asyncio.sleep(0)
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
         """Run ``callback`` on the event loop (from any thread): the one place LSP writes happen."""
@@ -143,6 +228,8 @@ class HeapscopeServer(LanguageServer):
                 )
         outcome = "Done"
         future: concurrent.futures.Future[T] = self.thread_pool.submit(work, tracker)
+        self.in_flight[tracker] = future
+        future.add_done_callback(lambda _: self.in_flight.pop(tracker, None))
         try:
             result = await asyncio.shield(asyncio.wrap_future(future))
             tracker.report(1.0)
@@ -340,8 +427,13 @@ async def on_configuration_changed(ls: HeapscopeServer, params: types.DidChangeC
 
 
 @server.feature(types.SHUTDOWN)
-def on_shutdown(ls: HeapscopeServer, params: None) -> None:
-    ls.session.shutdown()
+async def on_shutdown(ls: HeapscopeServer, params: None) -> None:
+    """Stop what is running (a snapshot half written is removed), then detach."""
+    try:
+        await ls.cancel_in_flight()
+        await asyncio.to_thread(ls.session.shutdown)
+    except Exception as error:  # shutdown must answer; the details go to the log
+        log.warning("While shutting down: %s", error)
 
 
 # ---------------------------------------------------------------- editor features
