@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -48,17 +51,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl+C so that half-written files are removed the same way."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # Warnings from the library (a .heapscope/ made private) as one "heapscope:" line each.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="heapscope: %(message)s")
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if signum is not None:
+                signal.signal(signum, _terminate)
     try:
         code = int(args.func(args))
         if not sys.stdout.closed:  # the language server's exit closes stdout itself
             sys.stdout.flush()  # here, so that a closed pipe is caught below and not at exit
         return code
+    except Terminated as stop:
+        print(f"heapscope: stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("heapscope: interrupted", file=sys.stderr)
         return 130

@@ -164,6 +164,7 @@ def launch_node(
     """
     if not argv:
         raise InspectorError("no program to run: give the node executable and its arguments")
+    _refuse_waiting_for_debugger(argv, os.environ if env is None else env)
     command = [argv[0], INSPECT_FLAG, *argv[1:]]
     try:
         process = subprocess.Popen(
@@ -194,6 +195,28 @@ def launch_node(
         detail = f": {reason}" if reason else ""
         raise InspectorError(f"{argv[0]} did not open its inspector within {timeout:g} s{detail}", tail)
     raise _exit_error(" ".join(argv), exit_code, tail)
+
+
+# Flags that make node stop before the first line until a debugger says go: under
+# heapscope nobody would, and the program would wait forever.
+_WAITING_FLAGS = ("--inspect-brk", "--inspect-wait", "--debug-brk")
+
+
+def _refuse_waiting_for_debugger(argv: Sequence[str], env: Mapping[str, str]) -> None:
+    node_flags = []
+    for argument in argv[1:]:
+        if not argument.startswith("-") or argument == "--":
+            break  # the script: what follows is the program's own arguments
+        node_flags.append(argument)
+    sources = [("the command", node_flags), ("NODE_OPTIONS", env.get("NODE_OPTIONS", "").split())]
+    for where, flags in sources:
+        for flag in flags:
+            name = flag.split("=", 1)[0]
+            if name in _WAITING_FLAGS:
+                raise InspectorError(
+                    f"remove {name} from {where}: heapscope opens the inspector itself, and with "
+                    f"{name} node would wait for a debugger before running any code"
+                )
 
 
 def _exit_error(what: str, exit_code: int, tail: str) -> InspectorError:

@@ -11,9 +11,11 @@ bytes are exactly what the inspector sent, so Chrome DevTools' Memory tab opens 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import secrets
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +32,8 @@ from .session import CdpConnection, PendingReply, describe_os_error
 
 SnapshotProgress = Callable[[int, int], None]
 BytesProgress = Callable[[int], None]
+
+log = logging.getLogger(__name__)
 
 HEAPSCOPE_DIR = ".heapscope"
 SNAPSHOT_SUBDIR = "snapshots"
@@ -53,21 +57,50 @@ class SavedSnapshot:
 
 
 def heapscope_dir(workspace: str | os.PathLike[str]) -> Path:
-    """``<workspace>/.heapscope``, created private, with a ``.gitignore`` that ignores everything in it."""
+    """``<workspace>/.heapscope``, private (0700), with a ``.gitignore`` that ignores everything in it.
+
+    Snapshots hold the program's secrets: a directory found readable by others is made
+    private (with a warning), and no symbolic link inside it is followed.
+    """
     directory = Path(workspace) / HEAPSCOPE_DIR
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
+    if directory.is_symlink():
+        raise InspectorError(f"{directory} is a symbolic link; snapshots are kept only in a real directory")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(directory)
+    _write_gitignore(directory / ".gitignore")
     return directory
+
+
+def private_directory(directory: Path) -> Path:
+    """Create ``directory`` (mode 0700) or make an existing one private; never through a link."""
+    if directory.is_symlink():
+        raise InspectorError(f"{directory} is a symbolic link; heapscope does not write through links")
+    directory.mkdir(mode=0o700, exist_ok=True)
+    mode = stat.S_IMODE(directory.stat().st_mode)
+    if mode & 0o077:
+        os.chmod(directory, 0o700)
+        log.warning("%s was open to other users (mode %03o); made it private (0700)", directory, mode)
+    return directory
+
+
+def _write_gitignore(ignore: Path) -> None:
+    """``*`` in ``.heapscope/.gitignore``; a link there (even a dangling one) is replaced, not followed."""
+    if ignore.is_symlink():
+        ignore.unlink()
+    elif ignore.exists():
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(ignore, flags, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write("*\n")
 
 
 def default_snapshot_path(
     workspace: str | os.PathLike[str], label: str, when: datetime | None = None
 ) -> Path:
     """``<workspace>/.heapscope/snapshots/<timestamp>-<label>.heapsnapshot``; sortable by name."""
-    directory = heapscope_dir(workspace) / SNAPSHOT_SUBDIR
-    directory.mkdir(mode=0o700, exist_ok=True)
+    directory = private_directory(heapscope_dir(workspace) / SNAPSHOT_SUBDIR)
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")[:-3]
     safe_label = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60] or "snapshot"
     return directory / f"{stamp}-{safe_label}.heapsnapshot"
@@ -283,7 +316,8 @@ def write_sidecar(
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise InspectorError(
-            f"cannot write the snapshot's sidecar {path}: {describe_os_error(error)}"
+            f"cannot write the snapshot's sidecar {path}: {describe_os_error(error)}; "
+            f"the snapshot itself was saved to {snapshot}"
         ) from None
     return path
 
