@@ -26,14 +26,24 @@ from pygls.protocol import JsonRPCProtocol
 log = logging.getLogger(__name__)
 
 
-class _QuietDeserializeErrors(logging.Filter):
-    """pygls logs a full traceback for every message whose params do not fit; we answer instead."""
+class _QuietProtocolErrors(logging.Filter):
+    """pygls logs a full traceback for each request it answers with a protocol error.
+
+    A message whose params do not fit (answered by :func:`dispatch`) or an unknown
+    command name is the client's mistake, already answered; one line is enough.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Unable to deserialize message")
+        if str(record.msg).startswith("Unable to deserialize message"):
+            return False
+        if record.exc_info and isinstance(record.exc_info[1], JsonRpcException):
+            record.msg = f"{record.getMessage()}: {record.exc_info[1]}"
+            record.args = ()
+            record.exc_info = None
+        return True
 
 
-logging.getLogger("pygls.protocol.json_rpc").addFilter(_QuietDeserializeErrors())
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_QuietProtocolErrors())
 
 # Header lines are short ("Content-Length: 123", "Content-Type: ..."); a message body
 # (a 5 MB command argument, a large settings object) fits well within the body limit.
@@ -143,7 +153,12 @@ def dispatch(body: bytes, protocol: JsonRPCProtocol) -> None:
         _reply_error(protocol, None, _INVALID_REQUEST, "Invalid request: the message is not a JSON object.")
         return
     message_id = data.get("id")
-    is_request = "method" in data and isinstance(message_id, int | str) and not isinstance(message_id, bool)
+    valid_id = message_id is None or (isinstance(message_id, int | str) and not isinstance(message_id, bool))
+    if not valid_id or not any(key in data for key in ("method", "result", "error")):
+        log.error("Skipped a message that is neither a request, a notification nor a response.")
+        _reply_error(protocol, None, _INVALID_REQUEST, "Invalid request: not a JSON-RPC message.")
+        return
+    is_request = "method" in data and message_id is not None
     try:
         message = protocol.structure_message(data)
     except JsonRpcException as error:
