@@ -247,3 +247,38 @@ def test_serve_tcp_with_allow_remote_listens_on_every_interface() -> None:
     finally:
         server.kill()
         server.communicate(timeout=10)
+
+
+async def test_crafted_snapshots_are_one_sentence_in_the_editor(
+    client: LanguageClient, closure_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Edge counts that wrap to the right total, a location past the nodes: refused, server alive."""
+    _, source = closure_snapshot
+    document = json.loads(source.read_bytes())
+    fields = document["snapshot"]["meta"]["node_fields"]
+    wrapped = json.loads(json.dumps(document))
+    for node in (1, 2):
+        wrapped["nodes"][node * len(fields) + fields.index("edge_count")] += 2**63
+    (tmp_path / "wrapped.heapsnapshot").write_text(json.dumps(wrapped))
+    located = json.loads(json.dumps(document))
+    located["locations"][0] = document["snapshot"]["node_count"] * len(fields)
+    (tmp_path / "located.heapsnapshot").write_text(json.dumps(located))
+
+    assert (
+        await execute(client, "heapscope.openSnapshot", {"path": str(tmp_path / "wrapped.heapsnapshot")})
+        is None
+    )
+    assert errors_shown(client)[-1] == (
+        f"Heapscope could not open the snapshot: {tmp_path / 'wrapped.heapsnapshot'}: the nodes' edge counts "
+        "add up to more than any file can hold (corrupt snapshot)"
+    )
+    compared = await execute(
+        client,
+        "heapscope.compareSnapshots",
+        {"baseline": str(source), "target": str(tmp_path / "located.heapsnapshot")},
+    )
+    assert compared is None
+    assert errors_shown(client)[-1].endswith(
+        f"{tmp_path / 'located.heapsnapshot'}: corrupt snapshot: a location points past the last node"
+    )
+    assert isinstance(await execute(client, "heapscope.listSnapshots"), list)
