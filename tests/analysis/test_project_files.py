@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from heapscope.analysis.project_files import ProjectFiles, project_root
-from heapscope.analysis.sourcemaps import encode_vlq, load_source_map
+from heapscope.analysis.source.sourcemaps import encode_vlq, load_source_map
 from heapscope.cli import main
 
 from .conftest import snapshot_program
