@@ -66,7 +66,7 @@ def test_a_mapping_url_outside_the_project_is_not_opened(project: Path, url: str
     script = project / "src" / "app.js"
     script.write_text(f"x();\n//# sourceMappingURL={url}\n")
     files = ProjectFiles.around([script])
-    assert load_source_map(str(script), files=files) is None
+    assert load_source_map(str(script), read=files.read_bytes) is None
     assert list(files.refused.values()) == ["outside the project"]
 
 
@@ -78,7 +78,7 @@ def test_a_mapping_url_naming_a_fifo_is_not_opened(project: Path) -> None:
     done = threading.Event()
 
     def load() -> None:
-        assert load_source_map(str(script), files=files) is None
+        assert load_source_map(str(script), read=files.read_bytes) is None
         done.set()
 
     worker = threading.Thread(target=load, daemon=True)
