@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def test_monitor_exits_one_when_it_suspected_a_leak(
     service = start_service(program, "--expose-gc")
     assert main(["monitor", service.host_port, "--interval", "0.2", "--count", "25"]) == 1
     out = capsys.readouterr().out
-    assert "leak suspected: heap after GC grew at 5 consecutive full GCs" in out
+    # Several GCs may fall between two samples, so the first suspicious line may name more than five.
+    assert re.search(r"leak suspected: heap after GC grew at \d+ consecutive full GCs", out), out
     assert not (tmp_path / ".heapscope").exists()  # without capture options nothing is written
 
 
