@@ -47,8 +47,12 @@ def test_clean_command_removes_runs_and_on_request_snapshots(
     assert main(["clean", "--workspace", str(tmp_path), "--snapshots"]) == 0
     assert capsys.readouterr().out == "deleted 1 run and 1 snapshot (1.5 kB)\n"
     assert kept_runs(tmp_path) == [] and list(snapshots.iterdir()) == []
-    assert main(["clean", "--workspace", str(tmp_path), "--keep", "-1"]) == 2
-    assert "--keep must not be negative" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        main(["clean", "--workspace", str(tmp_path), "--keep", "-1"])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err == (
+        "heapscope clean: argument --keep: '-1' is not a whole number between 0 and 1,000,000,000\n"
+    )
     assert clean(tmp_path).runs == 0
 
 

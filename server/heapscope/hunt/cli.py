@@ -464,8 +464,6 @@ def _verify_live(
 
 
 def run_clean(args: argparse.Namespace) -> int:
-    if args.keep < 0:
-        return fail(f"--keep must not be negative, got {args.keep}")
     removed = clean(args.workspace, keep=args.keep, snapshots=args.snapshots)
     what = [f"{removed.runs} run{'' if removed.runs == 1 else 's'}"]
     if args.snapshots:
