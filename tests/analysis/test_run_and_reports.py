@@ -102,6 +102,21 @@ def test_json_has_the_issue_shape(run_report: LeakReport) -> None:
             assert isinstance(hop["node"], str) and isinstance(hop["edge"], str)
 
 
+def test_run_and_find_leaks_json_match_the_report_schema(
+    run_report: LeakReport, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "report.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    document = json.loads(render(run_report, "json"))
+    assert document["findings"] and document["comparison"]
+    validator.validate(document)
+    # The same snapshots through find-leaks: its target and findings take the other shape.
+    assert main(["find-leaks", "--format", "json", *run_report.snapshots]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found["target"] == {"snapshots": run_report.snapshots}
+    validator.validate(found)
+
+
 SARIF_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
 SARIF_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
 
