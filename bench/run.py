@@ -33,7 +33,7 @@ RESULTS = BENCH / "results"
 NODE_HEAP_MB = 16000  # memlab and the generator need far more than Node's default heap
 NO_BROWSER = {"PUPPETEER_SKIP_DOWNLOAD": "1", "PUPPETEER_SKIP_CHROMIUM_DOWNLOAD": "1"}
 
-# Targets from issue 2.
+# The targets the engine is held to.
 LOAD_VS_MEMLAB = 10.0
 DOMINATORS_VS_MEMLAB = 10.0
 LOAD_VS_ORJSON = 1.0

@@ -13,7 +13,7 @@ const commandsSource = fs.readFileSync(path.join(ROOT, 'src', 'commands.ts'), 'u
 const contributed: Array<{ command: string; title: string; category?: string }> = manifest.contributes.commands;
 
 describe('package.json', () => {
-  it('puts the palette commands of the issue under the Heapscope category', () => {
+  it('puts every palette command under the Heapscope category', () => {
     const titles = contributed.filter((c) => c.category === 'Heapscope').map((c) => c.title);
     for (const title of [
       'Attach to Process…',
@@ -69,7 +69,7 @@ describe('package.json', () => {
     }
   });
 
-  it('describes every setting, including the ones the issue names', () => {
+  it('describes every setting, including the documented ones', () => {
     const properties: Record<string, { markdownDescription?: string; description?: string }> = manifest.contributes.configuration.properties;
     for (const key of [
       'heapscope.python',

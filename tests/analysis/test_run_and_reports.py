@@ -66,7 +66,7 @@ def test_run_finds_the_listener_line(run_report: LeakReport, service: Path) -> N
     assert run_report.target["argv"] == ["node", str(service)]
 
 
-def test_json_has_the_issue_shape(run_report: LeakReport) -> None:
+def test_json_has_the_documented_shape(run_report: LeakReport) -> None:
     document = json.loads(render(run_report, "json"))
     assert document["version"] == 1
     assert isinstance(document["target"], dict)

@@ -116,7 +116,8 @@ def _exercise(snapshot: HeapSnapshot) -> None:
     for node in (0, snapshot.node_count // 2, snapshot.node_count - 1):
         snapshot.retainer_path(node)
         snapshot.location(node)
-        snapshot.describe(node)
+        snapshot.class_name(node)
+        snapshot.name(node)
         for edge, _ in snapshot.children(node):
             snapshot.edge_name(edge)
     assert isinstance(snapshot.script_names, dict)

@@ -4,7 +4,7 @@ Each node's ``trace_node_id`` points into the ``trace_tree``; each trace node na
 function (``trace_function_infos``) and has a parent, so walking parents gives the stack
 that allocated the object, innermost first. V8 writes the function infos' line and
 column 1-based (0 when unknown), unlike the 0-based ``locations`` array; see
-``tests/analysis/test_alloc.py`` which checks this against a real program.
+``tests/analysis/test_alloc_and_maps.py``, which checks this against a real program.
 """
 
 from __future__ import annotations

@@ -419,7 +419,7 @@ def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> l
 
 
 def summary(groups: list[LeakGroup]) -> list[dict[str, Any]]:
-    """Debug view of the groups (used by tests and ``--verbose``)."""
+    """The groups as plain rows (anchor, entry class, counts, retained), for comparing two analyses."""
     return [
         {
             "anchor_id": group.anchor_id,

@@ -176,10 +176,6 @@ class CdpConnection:
     def closed(self) -> bool:
         return self._closed is not None
 
-    @property
-    def close_error(self) -> InspectorError | None:
-        return self._closed
-
     # -- life cycle ---------------------------------------------------------------------------
 
     def close(self) -> None:

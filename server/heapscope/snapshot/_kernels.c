@@ -2,7 +2,7 @@
  * Compiled kernels for the heap snapshot engine.
  *
  * Why C: the parts below are inherently sequential (a JSON number scan, a DFS,
- * Lengauer-Tarjan with path compression, a BFS) and run over tens of millions of
+ * semi-NCA dominators, a BFS) and run over tens of millions of
  * nodes and edges; numpy cannot vectorise them and a Python loop is ~100x too slow.
  * The functions take raw pointers to numpy buffers and are called through ctypes,
  * so the module needs no numpy headers to build; PyInit exists only so that the

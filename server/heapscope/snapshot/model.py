@@ -268,9 +268,6 @@ class HeapSnapshot:
             return self.strings[value]
         return str(value)
 
-    def is_internal_edge(self, edge: int) -> bool:
-        return self.edge_type_name(edge) in _INTERNAL_EDGE_TYPES
-
     @cached_property
     def class_index(self) -> npt.NDArray[np.int32]:
         """Per node, an index into :attr:`class_names`: DevTools' Summary grouping."""
@@ -425,7 +422,7 @@ class HeapSnapshot:
 
     @property
     def dominators(self) -> npt.NDArray[np.uint32]:
-        """Immediate dominator per node (Lengauer-Tarjan over essential edges).
+        """Immediate dominator per node (semi-NCA over essential edges).
 
         Weak edges never retain, shortcut edges only from the root; unreachable nodes are
         given the root, as DevTools does.
@@ -638,10 +635,6 @@ class HeapSnapshot:
             "function_info_index": np.array(functions, dtype=np.int64),
             "parent_id": np.array(parents, dtype=np.int64),
         }
-
-    def describe(self, node: int) -> str:
-        """Short human label for logs and paths: ``Class @id``."""
-        return f"{self.class_name(node)} @{int(self.node_id[node])}"
 
 
 def load_snapshot(path: str | os.PathLike[str], progress: Progress | None = None) -> HeapSnapshot:
