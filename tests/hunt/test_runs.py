@@ -73,3 +73,19 @@ def test_run_keeps_only_the_newest_runs(tmp_path: Path, capsys: pytest.CaptureFi
     ]
     assert main(["run", "--keep", "0", "--", "node", str(program)]) == 2
     assert "--keep must be at least 1" in capsys.readouterr().err
+
+
+def test_run_refuses_a_runs_folder_that_is_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    workspace = tmp_path / "project"
+    (workspace / ".heapscope").mkdir(parents=True)
+    (workspace / ".heapscope" / "runs").symlink_to(elsewhere)
+    program = tmp_path / "idle.js"
+    program.write_text("setInterval(() => {}, 50);\n")
+    argv = ["run", "--quiet", "--warmup", "0.2", "--interval", "0.3", "--no-track-allocations"]
+    code = main([*argv, "--workspace", str(workspace), "--", "node", str(program)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "runs is a symbolic link" in err and "Traceback" not in err
+    assert list(elsewhere.iterdir()) == []

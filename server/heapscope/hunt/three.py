@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..inspector import InspectorError, InspectorSession, NodeProcess, heapscope_dir
+from ..inspector.snapshots import private_directory
 from .errors import Cancelled, RunError
 from .isolates import WorkerHunt
 
@@ -112,9 +113,10 @@ def wait(
 def run_directory(workspace: str | os.PathLike[str]) -> Path:
     """A new private folder ``<workspace>/.heapscope/runs/<timestamp>`` for one hunt's snapshots."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
-    directory = heapscope_dir(workspace) / "runs" / stamp
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+    try:
+        return private_directory(private_directory(heapscope_dir(workspace) / "runs") / stamp)
+    except InspectorError as error:
+        raise RunError(str(error)) from None
 
 
 def take_three(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..analysis import LeakReport
 from ..inspector import InspectorSession, MemorySample, default_snapshot_path, heapscope_dir, sidecar_path
-from ..inspector.snapshots import SNAPSHOT_SUBDIR
+from ..inspector.snapshots import SNAPSHOT_SUBDIR, private_directory
 from .live import find_leaks_live
 from .three import DEFAULT_INTERVAL
 
@@ -59,9 +59,7 @@ class CaptureOptions:
 
 def snapshot_directory(workspace: str | os.PathLike[str] | None) -> Path:
     """``<workspace>/.heapscope/snapshots``, private, where monitors write their snapshots."""
-    directory = heapscope_dir(workspace or os.getcwd()) / SNAPSHOT_SUBDIR
-    directory.mkdir(mode=0o700, exist_ok=True)
-    return directory
+    return private_directory(heapscope_dir(workspace or os.getcwd()) / SNAPSHOT_SUBDIR)
 
 
 def near_heap_limit_env(
