@@ -1,6 +1,6 @@
 'use strict';
 // One reminder task per account, stopped when the account is confirmed. node-cron 3.0.0 keeps
-// every task it ever created in a process-wide list that stop() does not shrink (its issue #348).
+// every task it ever created in a process-wide list that stop() does not shrink.
 const cron = require('node-cron');
 
 function scheduleReminder(account) {
