@@ -46,9 +46,12 @@ run(values.python, [path.join(CLIENT, 'scripts', 'bundle_wheels.py'), '--target'
 // vsce takes the licence from the extension's folder; the project has one, at the top.
 fs.copyFileSync(path.join(REPO, 'LICENSE'), path.join(CLIENT, 'LICENSE'));
 const output = `heapscope-${target}.vsix`;
+// The project has no public repository address, so the manifest names none (no made-up URL);
+// vsce needs to be told that this is on purpose.
 run(path.join(CLIENT, 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce'), [
   'package',
   '--no-dependencies',
+  '--allow-missing-repository',
   '--target',
   target,
   '--out',

@@ -89,6 +89,15 @@ describe('package.json', () => {
     assert.equal((properties['heapscope.allowRemoteHosts'] as { default?: boolean }).default, false);
   });
 
+  it('names no repository address (the project has no public one) and packages without it', () => {
+    assert.equal(manifest.repository, undefined);
+    assert.equal(manifest.bugs, undefined);
+    assert.equal(manifest.homepage, undefined);
+    // Without the flag vsce stops to ask whether to go on, which would hang `make vsix`.
+    const packaging = fs.readFileSync(path.join(ROOT, 'scripts', 'package.mjs'), 'utf8');
+    assert.match(packaging, /'--allow-missing-repository'/);
+  });
+
   it('declares a languageclient that fits its engines.vscode', () => {
     assert.equal(manifest.engines.vscode, '^1.82.0');
     assert.match(manifest.dependencies['vscode-languageclient'], /^\^9\./); // 9.x needs ^1.82
