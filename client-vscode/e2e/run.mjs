@@ -13,7 +13,6 @@
 // HEAPSCOPE_E2E_INTERVAL (seconds, 5).
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,21 +59,43 @@ function cleanup() {
   }
 }
 
-function freePort(low, high) {
-  const tryPort = (port) =>
-    new Promise((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+/**
+ * Start a server on the first port of `low`–`high` it can bind: the bind itself is the check
+ * (no probe that another process could beat). `start(port)` spawns it; the server is up when
+ * its output matches `ready`, and the port was taken when its output matches `taken` or it
+ * exits first, in which case it is stopped and the next port is tried.
+ */
+async function listenOnFreePort(what, low, high, start, { ready, taken, timeoutMs }) {
+  const attempts = [];
+  for (let port = low; port <= high; port++) {
+    const child = start(port);
+    children.push(child);
+    const outcome = await new Promise((resolve) => {
+      let output = '';
+      const timer = setTimeout(() => resolve({ up: false, output: `${output}\n(no answer in ${timeoutMs / 1000} s)` }), timeoutMs);
+      const settle = (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const read = (chunk) => {
+        output += chunk;
+        if (ready(port).test(output)) {
+          settle({ up: true, output });
+        } else if (taken.test(output)) {
+          settle({ up: false, output });
+        }
+      };
+      child.stdout?.on('data', read);
+      child.stderr?.on('data', read);
+      child.once('exit', (code) => settle({ up: false, output: `${output}\n(exited with ${code})` }));
     });
-  return (async () => {
-    for (let port = low; port <= high; port++) {
-      if (await tryPort(port)) {
-        return port;
-      }
+    if (outcome.up) {
+      return { child, port };
     }
-    throw new Error(`no free port in ${low}–${high}`);
-  })();
+    child.kill();
+    attempts.push(`${port}: ${outcome.output.trim().split('\n').slice(-2).join(' ')}`);
+  }
+  throw new Error(`${what} could bind none of the ports ${low}–${high}:\n${attempts.join('\n')}`);
 }
 
 async function waitForHttp(url, timeoutMs) {
@@ -152,19 +173,16 @@ function leakLineOf(file) {
   return index + 1;
 }
 
-function startInspectedProgram(program, port, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--inspect=127.0.0.1:${port}`, program], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('Debugger listening on')) {
-        resolve(child);
-      }
-    });
-    child.on('exit', () => reject(new Error(`the program exited: ${stderr}`)));
-  });
+/** The program under --inspect on a port of 9229–9239 (the ones the attach picker scans). */
+function startInspectedProgram(program, cwd) {
+  return listenOnFreePort(
+    'the inspector',
+    9229,
+    9239,
+    (port) => spawn(process.execPath, [`--inspect=127.0.0.1:${port}`, program], { cwd, stdio: ['ignore', 'ignore', 'pipe'] }),
+    // Node keeps running the program without an inspector when the port is taken.
+    { ready: (port) => new RegExp(`Debugger listening on ws://127\\.0\\.0\\.1:${port}/`), taken: /Starting inspector on .* failed/, timeoutMs: 20_000 },
+  );
 }
 
 /** Points on the chart's heap-used line; the webview is an iframe inside an iframe. */
@@ -241,17 +259,21 @@ async function main() {
   log(`installing ${path.relative(REPO, VSIX)} into code-server`);
   execFileSync(process.execPath, [CODE_SERVER, ...codeServerArgs, '--install-extension', VSIX], { stdio: 'inherit' });
 
-  const inspectorPort = await freePort(9229, 9239);
-  log(`starting ${path.basename(program)} with its inspector on 127.0.0.1:${inspectorPort} (leak line ${leakLine})`);
-  await startInspectedProgram(program, inspectorPort, workspace);
+  const { port: inspectorPort } = await startInspectedProgram(program, workspace);
+  log(`started ${path.basename(program)} with its inspector on 127.0.0.1:${inspectorPort} (leak line ${leakLine})`);
 
-  const port = await freePort(18080, 18180);
-  const server = spawn(
-    process.execPath,
-    [CODE_SERVER, ...codeServerArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-workspace-trust', '--disable-update-check', workspace],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: editorEnvironment() },
+  const { child: server, port } = await listenOnFreePort(
+    'code-server',
+    18080,
+    18180,
+    (candidate) =>
+      spawn(
+        process.execPath,
+        [CODE_SERVER, ...codeServerArgs, '--bind-addr', `127.0.0.1:${candidate}`, '--auth', 'none', '--disable-telemetry', '--disable-workspace-trust', '--disable-update-check', workspace],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: editorEnvironment() },
+      ),
+    { ready: (candidate) => new RegExp(`HTTP server listening on http://127\\.0\\.0\\.1:${candidate}/`), taken: /EADDRINUSE/, timeoutMs: 60_000 },
   );
-  children.push(server);
   const serverLog = fs.createWriteStream(path.join(OUTPUT, 'code-server.log'));
   server.stdout.pipe(serverLog);
   server.stderr.pipe(serverLog);

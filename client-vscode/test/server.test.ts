@@ -79,8 +79,13 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
   let serverStderr = '';
   const recorded: Recorded = { diagnostics: new Map(), messages: [], notifications: new Map(), shownDocuments: [], progress: [] };
 
+  /** Rejects, naming the exit status and the server's stderr, once the server process is gone. */
+  let serverGone: Promise<never>;
+  /** A request that fails with the server's own words when it died, instead of waiting forever. */
+  const request = (method: string, params?: unknown): Promise<unknown> =>
+    Promise.race([connection.sendRequest(method, params), serverGone]);
   const execute = (command: string, args?: Record<string, unknown>): Promise<unknown> =>
-    connection.sendRequest('workspace/executeCommand', { command, arguments: args ? [args] : [] });
+    request('workspace/executeCommand', { command, arguments: args ? [args] : [] });
   const notified = (method: string): unknown[] => recorded.notifications.get(method) ?? [];
   const errors = (): string[] => recorded.messages.filter((m) => m.type === 1).map((m) => m.message);
 
@@ -95,6 +100,13 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     const command = resolveServerCommand({ setting: USER_SETTINGS.python, workspaceFolder: workspace });
     server = spawn(command.command, command.args, { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
     server.stderr!.on('data', (chunk: Buffer) => (serverStderr += chunk.toString('utf8')));
+    serverGone = new Promise<never>((_, reject) => {
+      server.once('error', (error) => reject(new Error(`the language server did not start (${command.command}): ${error.message}`)));
+      server.once('exit', (code, signal) =>
+        reject(new Error(`the language server exited (${signal ?? `status ${code}`}); its stderr:\n${serverStderr.trim()}`)),
+      );
+    });
+    serverGone.catch(() => undefined); // a server that exits after the last request is no failure
     connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
       params.items.map((item) => (item.section === 'heapscope' ? toServerSettings(USER_SETTINGS) : null)),
@@ -116,7 +128,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     }
     connection.listen();
     const rootUri = pathToFileURL(workspace).href;
-    await connection.sendRequest('initialize', {
+    await request('initialize', {
       processId: process.pid,
       clientInfo: { name: 'Visual Studio Code', version: '1.82.0' },
       rootUri,
@@ -129,7 +141,8 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
       },
     });
     await connection.sendNotification('initialized', {});
-  });
+    // A guard against a server that neither answers nor exits; not a timing assertion.
+  }, { timeout: 120_000 });
 
   after(async () => {
     try {
@@ -214,7 +227,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'javascript', version: 1, text: fs.readFileSync(program, 'utf8') },
     });
-    const lenses = (await connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{
+    const lenses = (await request('textDocument/codeLens', { textDocument: { uri } })) as Array<{
       range: { start: { line: number } };
       command?: { title: string; command: string; arguments?: unknown[] };
     }>;
@@ -227,7 +240,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     // The lens (from the server) and the Leaks view row (from the client) give the same numbers.
     assert.equal(lens.command.title, `▲ ${growthText(leak)} · Show retainers`);
     assert.equal(lens.command.command, 'heapscope.showRetainers');
-    const hover = (await connection.sendRequest('textDocument/hover', {
+    const hover = (await request('textDocument/hover', {
       textDocument: { uri },
       position: { line: leakLine - 1, character: 4 },
     })) as { contents: { value: string } } | null;
