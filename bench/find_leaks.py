@@ -111,7 +111,7 @@ def ensure_snapshots(node: str, trees: int) -> list[Path]:
 
 
 def phases(paths: list[Path]) -> dict[str, Any]:
-    """One more Heapscope run in a fresh process, timed per phase from its progress messages."""
+    """One more Heapscope run in a fresh process, timed per phase from its progress events."""
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--phases-worker", *map(str, paths)],
         capture_output=True,
@@ -127,19 +127,24 @@ def phases_worker(paths: list[str]) -> None:
     import resource
 
     from heapscope.analysis import analyze_snapshots
+    from heapscope.progress import Progress
 
     rows: list[tuple[str, float, int]] = []
     started = time.perf_counter()
     state = {"name": "start", "at": started}
 
-    def progress(name: str, _fraction: float) -> None:
+    def phase_ends(name: str) -> None:
         now = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         rows.append((str(state["name"]), now - float(state["at"]), peak))
         state.update(name=name, at=now)
 
+    def progress(event: Progress) -> None:
+        if event.phase.value != state["name"]:
+            phase_ends(event.phase.value)
+
     analyze_snapshots(paths, progress=progress)
-    progress("end", 1.0)
+    phase_ends("end")
     print(json.dumps({"total": time.perf_counter() - started, "phases": rows[1:]}))
 
 

@@ -15,6 +15,7 @@ import orjson
 import pytest
 
 from heapscope.inspector import InspectorError, connect, read_sidecar
+from heapscope.progress import Phase, Progress
 from heapscope.snapshot import load_snapshot
 
 from .conftest import LISTENER_LINE, READY, NodeProgramFactory
@@ -45,15 +46,9 @@ def test_snapshot_to_workspace_maps_closures_to_the_program(
 ) -> None:
     program = node_program()
     workspace = tmp_path / "project"
-    progress: list[tuple[int, int]] = []
-    written: list[int] = []
+    events: list[Progress] = []
     with connect(program.host_port) as session:
-        saved = session.take_snapshot(
-            workspace=workspace,
-            label="first run",
-            progress=lambda d, t: progress.append((d, t)),
-            on_bytes=written.append,
-        )
+        saved = session.take_snapshot(workspace=workspace, label="first run", progress=events.append)
     # Where and how it is stored.
     assert saved.path.parent == workspace / ".heapscope" / "snapshots"
     assert saved.path.name.endswith("-first-run.heapsnapshot")
@@ -62,9 +57,18 @@ def test_snapshot_to_workspace_maps_closures_to_the_program(
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not [p for p in saved.path.parent.iterdir() if p.name.endswith(".part")]
     assert saved.path.read_bytes()[:12] == b'{"snapshot":'
-    # Progress: V8's object count ends at done == total; bytes grow to the file size.
-    assert progress and progress[-1][0] == progress[-1][1] > 0
-    assert written[-1] == saved.size == saved.path.stat().st_size
+    # Progress: V8 builds (its object count ends at done == total), then the bytes stream in.
+    phases = [event.phase for event in events]
+    assert phases[0] is Phase.SNAPSHOT_BUILD and phases[-1] is Phase.SNAPSHOT_TRANSFER
+    assert phases.index(Phase.SNAPSHOT_TRANSFER) > max(
+        i for i, p in enumerate(phases) if p is Phase.SNAPSHOT_BUILD
+    )
+    built = [event for event in events if event.phase is Phase.SNAPSHOT_BUILD]
+    assert all(event.total is not None and event.done <= event.total for event in built)
+    assert built[-1].done == built[-1].total > 0
+    written = [event.done for event in events if event.phase is Phase.SNAPSHOT_TRANSFER]
+    assert written == sorted(written) and written[-1] == saved.size == saved.path.stat().st_size
+    assert events[-1].total == saved.size
 
     # The engine reads it, and the test's closure maps to this program's file.
     snapshot = load_snapshot(saved.path)
@@ -103,11 +107,12 @@ def test_target_killed_mid_snapshot_leaves_no_partial_file(
         earlier = session.take_snapshot(dest=folder / "earlier.heapsnapshot", gc=False)
         earlier_bytes = earlier.path.read_bytes()
 
-        def kill_on_first_chunk(written: int) -> None:
-            program.kill()
+        def kill_on_first_chunk(event: Progress) -> None:
+            if event.phase is Phase.SNAPSHOT_TRANSFER:
+                program.kill()
 
         with pytest.raises(InspectorError, match="the target went away while taking the snapshot") as caught:
-            session.take_snapshot(dest=folder / "later.heapsnapshot", gc=False, on_bytes=kill_on_first_chunk)
+            session.take_snapshot(dest=folder / "later.heapsnapshot", gc=False, progress=kill_on_first_chunk)
         assert "\n" not in str(caught.value)
     assert sorted(p.name for p in folder.iterdir()) == ["earlier.heapsnapshot", "earlier.meta.json"]
     assert earlier.path.read_bytes() == earlier_bytes
@@ -124,7 +129,7 @@ def test_cancel_leaves_no_file_and_the_session_stays_usable(
                 dest=tmp_path / "cancelled.heapsnapshot",
                 gc=False,
                 cancel=cancel,
-                progress=lambda d, t: cancel.set(),
+                progress=lambda _event: cancel.set(),
             )
         assert list(tmp_path.glob("*cancelled*")) == []
         # The cancelled snapshot's chunks are drained, not mixed into the next one.

@@ -206,10 +206,31 @@ async def test_find_leaks_reported_progress(hunt: LeakHunt) -> None:
     ]
     (reports,) = runs
     assert reports[0].cancellable
-    percentages = [r.percentage for r in reports[1:-1] if isinstance(r, types.WorkDoneProgressReport)]
+    updates = [r for r in reports[1:-1] if isinstance(r, types.WorkDoneProgressReport)]
+    percentages = [r.percentage for r in updates]
     assert len(percentages) >= 3
     assert percentages == sorted(percentages) and percentages[-1] == 100
     assert isinstance(reports[-1], types.WorkDoneProgressEnd) and reports[-1].message == "Done"
+    # Each phase of the hunt is announced by its message, in order, and moves the bar on.
+    steps = [
+        "Taking the baseline snapshot",
+        "Waiting 1.5 s before the target snapshot",
+        "Taking the target snapshot",
+        "Waiting 1.5 s before the final snapshot",
+        "Taking the final snapshot",
+        "Checking the snapshots belong together",
+        "Classifying and locating the growing groups",
+    ]
+    first_percent = {}
+    for update in updates:
+        if update.message in steps:
+            first_percent.setdefault(update.message, update.percentage)
+    assert list(first_percent) == steps
+    assert sorted(first_percent.values()) == list(first_percent.values())
+    assert first_percent["Taking the baseline snapshot"] < 10 < first_percent["Taking the target snapshot"]
+    # A wait fills its share of the bar as the seconds pass: several reports with the same message.
+    waiting = [u.percentage for u in updates if u.message == "Waiting 1.5 s before the final snapshot"]
+    assert len(set(waiting)) >= 3
 
 
 async def test_show_retainers_opens_the_hop_with_a_source_line(hunt: LeakHunt) -> None:

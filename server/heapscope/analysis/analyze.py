@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
+from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from .classify import build_findings
 from .diff import diff_snapshots, present_in
@@ -16,8 +17,6 @@ from .model import LeakReport
 from .paths import PathFinder
 from .project_files import ProjectFiles
 from .source import SourceResolver, sidecar_scripts
-
-AnalysisProgress = Callable[[str, float], None]
 
 
 class AnalysisError(Exception):
@@ -120,7 +119,7 @@ def analyze_loaded(
     *,
     script_maps: Sequence[Mapping[str, Any] | None] | Mapping[str, Any] | None = None,
     min_bytes: int = DEFAULT_MIN_BYTES,
-    progress: AnalysisProgress | None = None,
+    progress: ProgressCallback | None = None,
     project: ProjectFiles | None = None,
 ) -> LeakReport:
     """Find what leaks between loaded snapshots; source files are read only through ``project``.
@@ -131,27 +130,24 @@ def analyze_loaded(
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
     ordered = list(snapshots)
     check_distinct_files(ordered)
-    if progress:
-        progress("checking the snapshots belong together", 0.3)
+    report_progress = progress or ignore
+    report_progress(Progress(Phase.MATCH, 0, 1))
     check_same_process(ordered)
     check_order(ordered)
+    report_progress(Progress(Phase.MATCH, 1, 1))
     # Indexes are computed on first use, so each snapshot gets only what the rules ask
     # of it: the final one its distances, dominators and (for paths) retainers; the
     # baseline and target their ids, classes and the dominator tree that measures the
     # few growing containers.
-    if progress:
-        progress("grouping survivors", 0.4)
     paths = PathFinder(ordered[-1])
-    groups = group_survivors(ordered, min_bytes=min_bytes, progress=progress, paths=paths)
-    if progress:
-        progress("comparing classes", 0.75)
+    groups = group_survivors(ordered, min_bytes=min_bytes, progress=report_progress, paths=paths)
+    report_progress(Progress(Phase.COMPARE, 0, 1))
     comparison = diff_snapshots(ordered[0], ordered[-1])
-    if progress:
-        progress("classifying", 0.8)
+    report_progress(Progress(Phase.COMPARE, 1, 1))
     final_map = _final_script_map(ordered[-1], script_maps)
     files = project if project is not None else ProjectFiles.around(str(s.path) for s in ordered)
     resolver = SourceResolver(ordered[-1], final_map, files=files)
-    findings = build_findings(ordered, groups, resolver, paths)
+    findings = build_findings(ordered, groups, resolver, paths, progress=report_progress)
     report = LeakReport(
         target={},
         snapshots=[os.path.abspath(str(s.path)) for s in ordered],
@@ -164,8 +160,6 @@ def analyze_loaded(
     report.notes.extend(files.notes())
     report.project_roots = [str(root) for root in files.roots]
     report.sort()
-    if progress:
-        progress("done", 1.0)
     return report
 
 
@@ -186,7 +180,7 @@ def analyze_snapshots(
     *,
     script_maps: Sequence[Mapping[str, Any] | None] | Mapping[str, Any] | None = None,
     min_bytes: int = DEFAULT_MIN_BYTES,
-    progress: AnalysisProgress | None = None,
+    progress: ProgressCallback | None = None,
     project: ProjectFiles | None = None,
 ) -> LeakReport:
     """Load 2 or 3 snapshots of one process (baseline, target[, final]) and find what leaks.
@@ -195,9 +189,7 @@ def analyze_snapshots(
     """
     if len(paths) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(paths)}")
-    if progress:
-        progress(f"loading {', '.join(os.path.basename(str(path)) for path in paths)}", 0.0)
-    snapshots = load_snapshots(paths)
+    snapshots = load_snapshots(paths, progress)
     for earlier in snapshots[:-1]:
         earlier.release_sources()
     return analyze_loaded(
@@ -205,18 +197,26 @@ def analyze_snapshots(
     )
 
 
-def load_snapshots(paths: Sequence[str | os.PathLike[str]]) -> list[HeapSnapshot]:
+def load_snapshots(
+    paths: Sequence[str | os.PathLike[str]], progress: ProgressCallback | None = None
+) -> list[HeapSnapshot]:
     """Load several snapshots at once, one thread each.
 
     The parser spends its time in the C scanner, which runs without the GIL, and each
     load leaves gaps (the strings table, building the model) another load fills. The
     first file that fails, in the given order, is the error reported.
     """
+    report = progress or ignore
+    names = ", ".join(os.path.basename(str(path)) for path in paths)
+    report(Progress(Phase.LOAD, 0, len(paths), f"loading {names}"))
     if len(paths) <= 1:
-        return [load_snapshot(path) for path in paths]
+        loaded = [load_snapshot(path) for path in paths]
+        report(Progress(Phase.LOAD, len(paths), len(paths), f"loading {names}"))
+        return loaded
     with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="heapscope-load") as pool:
         futures = [pool.submit(load_snapshot, path) for path in paths]
-        wait(futures)
+        for done, _ in enumerate(as_completed(futures), start=1):
+            report(Progress(Phase.LOAD, done, len(paths), f"loading {names}"))
     return [future.result() for future in futures]
 
 
@@ -237,9 +237,13 @@ class BackgroundLoads:
     def add(self, path: str | os.PathLike[str]) -> None:
         self._futures.append(self._pool.submit(load_snapshot, path))
 
-    def snapshots(self) -> list[HeapSnapshot]:
+    def snapshots(self, progress: ProgressCallback | None = None) -> list[HeapSnapshot]:
         """The loaded snapshots in the order added; the first failure is raised."""
-        wait(self._futures)
+        report = progress or ignore
+        total = len(self._futures)
+        report(Progress(Phase.LOAD, sum(future.done() for future in self._futures), total))
+        for done, _ in enumerate(as_completed(self._futures), start=1):
+            report(Progress(Phase.LOAD, done, total))
         snapshots = [future.result() for future in self._futures]
         for earlier in snapshots[:-1]:
             earlier.release_sources()

@@ -18,6 +18,7 @@ from collections import Counter
 import numpy as np
 import numpy.typing as npt
 
+from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, RetainerHop
 from ..units import format_bytes
 from .alloc import AllocationTraces, Frame
@@ -626,12 +627,15 @@ def build_findings(
     groups: list[LeakGroup],
     resolver: SourceResolver,
     paths: PathFinder | None = None,
+    progress: ProgressCallback | None = None,
 ) -> list[Finding]:
     """A finding per growing group, then one for growth no group explains."""
+    report = progress or ignore
     classifier = Classifier(snapshots, resolver, paths)
     findings: list[Finding] = []
     three = len(snapshots) >= 3
-    for group in groups:
+    for done, group in enumerate(groups):
+        report(Progress(Phase.CLASSIFY, done, len(groups)))
         if not keeps_growing(group.counts, group.retained):
             continue
         evidence = classifier.classify(group)
@@ -647,6 +651,7 @@ def build_findings(
             if not isinstance(evidence, OtherEvidence):
                 evidence = _as_other(classifier, group, evidence)
         findings.append(_finding(classifier, group, evidence, counts, three, located))
+    report(Progress(Phase.CLASSIFY, len(groups), len(groups)))
     findings = _merge_same_collection(findings)
     if not any(f.severity in ("error", "warning") for f in findings):
         extra = _unexplained_growth(classifier, snapshots)

@@ -14,13 +14,13 @@ keep growing are leaks; a warm-up cache that filled once and stopped is not.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import ROOT, HeapSnapshot
 from .diff import present_in
 from .paths import PathFinder
@@ -117,12 +117,16 @@ def _is_backing_store(snapshot: HeapSnapshot, nodes: IntArray) -> npt.NDArray[np
 def group_survivors(
     snapshots: list[HeapSnapshot],
     min_bytes: int = DEFAULT_MIN_BYTES,
-    progress: Callable[[str, float], None] | None = None,
+    progress: ProgressCallback | None = None,
     paths: PathFinder | None = None,
 ) -> list[LeakGroup]:
     """Survivors grouped by their nearest old holder, biggest first, measured across snapshots."""
+    report = progress or ignore
     final = snapshots[-1]
+    report(Progress(Phase.SURVIVORS, 0, 1))
     is_new, candidate = survivors(snapshots)
+    report(Progress(Phase.SURVIVORS, 1, 1))
+    report(Progress(Phase.GROUP, 0, 1))
     anchor_of = nearest_marked_dominator(final, ~is_new)
     seeds = np.flatnonzero(candidate).astype(np.int64)
     if not len(seeds):
@@ -188,9 +192,10 @@ def group_survivors(
                 by_path=by_path,
             )
         )
-    if progress:
-        progress("measuring containers in every snapshot", 0.6)
+    report(Progress(Phase.GROUP, 1, 1))
+    report(Progress(Phase.MEASURE, 0, 1))
     _measure(snapshots, groups, finder)
+    report(Progress(Phase.MEASURE, 1, 1))
     return groups
 
 

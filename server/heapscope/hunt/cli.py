@@ -21,6 +21,7 @@ from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
 from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
 from ..inspector.cli import add_common, format_sample
 from ..output import print_json
+from ..progress import HUNT_PHASES, Phase, ProgressCallback, announce
 from ..snapshot import SnapshotError
 from ..units import format_bytes
 from .errors import RunError
@@ -212,6 +213,14 @@ def _status_printer(args: argparse.Namespace) -> Any:
     return status
 
 
+# On a terminal the analysis is one step; the hunt's own steps are each a line.
+_ANALYSING = {phase: "analysing" for phase in Phase if phase not in HUNT_PHASES}
+
+
+def _progress_printer(args: argparse.Namespace) -> ProgressCallback:
+    return announce(_status_printer(args), summary=_ANALYSING)
+
+
 def is_live_target(sources: list[str]) -> bool:
     """One argument that is not a snapshot file names a running process."""
     only = sources[0] if len(sources) == 1 else ""
@@ -226,21 +235,15 @@ def run_find_leaks(args: argparse.Namespace) -> int:
         session = connect(args.sources[0], allow_remote=args.allow_remote, timeout=args.timeout)
     except InspectorError as error:
         return fail(str(error))
-    last: list[str] = []
-
-    def progress(text: str, _fraction: float) -> None:
-        if text.startswith("taking the "):
-            status(text)
-        elif not last:
-            status("analysing")
-        last[:] = [text]
-
     try:
         described = session.target_info.get("pid")
         status(f"attached to {args.sources[0]}" + (f" (pid {described})" if described else ""))
+        progress = _progress_printer(args)
         if args.warmup > 0:
-            status(f"warming up for {args.warmup:g} s")
-            wait(args.warmup, what="during the warm-up")
+            message = f"warming up for {args.warmup:g} s"
+            wait(
+                args.warmup, what="during the warm-up", progress=progress, phase=Phase.WARMUP, message=message
+            )
         report = find_leaks_live(
             session,
             interval=args.interval,
@@ -269,7 +272,7 @@ def run_run(args: argparse.Namespace) -> int:
         track_allocations=args.track_allocations,
         workspace=args.workspace,
         program_output=None if args.quiet else sys.stderr,
-        status=_status_printer(args),
+        progress=_progress_printer(args),
     )
     try:
         report = run_program(program, options)
@@ -405,10 +408,9 @@ def run_verify(args: argparse.Namespace) -> int:
         args.interval if args.interval is not None else float(earlier.get("interval") or DEFAULT_INTERVAL)
     )
     tracking = bool(earlier.get("allocation_tracking", False))
-    status = _status_printer(args)
     try:
         if len(sources) == 1:
-            report = _verify_live(sources[0], args, interval, tracking, status)
+            report = _verify_live(sources[0], args, interval, tracking)
         else:
             # A run report's target is the program it started; a live report's has the inspector "kind".
             argv = sources or ([] if "kind" in earlier else [str(part) for part in earlier.get("argv") or []])
@@ -425,7 +427,7 @@ def run_verify(args: argparse.Namespace) -> int:
                 workspace=args.workspace,
                 cwd=None if sources else earlier.get("cwd"),
                 program_output=None if args.quiet else sys.stderr,
-                status=status,
+                progress=_progress_printer(args),
             )
             report = run_program(argv, options)
     except (RunError, InspectorError, SnapshotError, AnalysisError) as error:
@@ -439,21 +441,20 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0 if verification.all_fixed else 1
 
 
-def _verify_live(
-    target: str, args: argparse.Namespace, interval: float, tracking: bool, status: Any
-) -> LeakReport:
+def _verify_live(target: str, args: argparse.Namespace, interval: float, tracking: bool) -> LeakReport:
     session = connect(target, allow_remote=args.allow_remote, timeout=args.timeout)
     try:
         warmup = args.warmup or 0.0
+        progress = _progress_printer(args)
         if warmup > 0:
-            status(f"warming up for {warmup:g} s")
-            wait(warmup, what="during the warm-up")
+            message = f"warming up for {warmup:g} s"
+            wait(warmup, what="during the warm-up", progress=progress, phase=Phase.WARMUP, message=message)
         return find_leaks_live(
             session,
             interval=interval,
             workspace=args.workspace,
             track_allocations=tracking,
-            progress=lambda text, _fraction: status(text) if text.startswith("taking") else None,
+            progress=progress,
         )
     finally:
         session.close()

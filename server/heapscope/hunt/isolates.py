@@ -9,12 +9,12 @@ exits during the hunt costs its own analysis only: the report says so in one not
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis import AnalysisError, LeakReport, analyze_snapshots
 from ..inspector import InspectorError, InspectorSession, WorkerInfo
+from ..progress import Phase, Progress, ProgressCallback
 from ..snapshot import SnapshotError
 
 
@@ -64,15 +64,17 @@ def label_findings(report: LeakReport, worker: WorkerInfo) -> None:
 def add_worker_findings(
     report: LeakReport,
     workers: list[WorkerHunt],
-    progress: Callable[[str, float], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Analyse each worker's three snapshots and merge the labelled findings into ``report``."""
     described = []
-    for hunt in workers:
+    for number, hunt in enumerate(workers):
         entry = {**hunt.worker.to_json(), "snapshots": list(hunt.paths)}
         if hunt.lost is None and len(hunt.paths) == 3:
             if progress:
-                progress(f"analysing {hunt.worker.label}", 0.95)
+                progress(
+                    Progress(Phase.WORKER_ANALYSIS, number, len(workers), f"analysing {hunt.worker.label}")
+                )
             try:
                 found = analyze_snapshots(hunt.paths)
             except (AnalysisError, SnapshotError) as error:
@@ -85,6 +87,8 @@ def add_worker_findings(
         if hunt.lost is not None:
             report.notes.append(hunt.lost)
         described.append(entry)
+    if described and progress:
+        progress(Progress(Phase.WORKER_ANALYSIS, len(workers), len(workers)))
     if described:
         report.target["workers"] = described
     report.sort()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable
 
 from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import InspectorSession, attach_workers
+from ..progress import ProgressCallback
 from .errors import RunError
 from .isolates import WorkerHunt, add_worker_findings
 from .three import DEFAULT_INTERVAL, run_directory, take_three
-
-ProgressCallback = Callable[[str, float], None]
 
 
 def find_leaks_live(
@@ -35,11 +33,6 @@ def find_leaks_live(
     if interval <= 0:
         raise RunError(f"the interval must be positive, not {interval:g}")
     directory = run_directory(workspace or os.getcwd())
-
-    def status(text: str) -> None:
-        if progress:
-            progress(text, 0.0)
-
     tracking = False
     group = attach_workers(session) if workers else None
     hunts = [WorkerHunt(info, worker) for info, worker in (group.workers if group else [])]
@@ -55,7 +48,7 @@ def find_leaks_live(
             directory,
             interval=interval,
             cancel=cancel,
-            status=status,
+            progress=progress,
             workers=hunts,
             on_saved=loads.add,
         )
@@ -69,7 +62,7 @@ def find_leaks_live(
         if group is not None:
             group.close()  # stops the workers' allocation tracking, then NodeWorker.disable
     try:
-        report = analyze_loaded(loads.snapshots(), progress=progress)
+        report = analyze_loaded(loads.snapshots(progress), progress=progress)
     except AnalysisError as error:
         raise RunError(str(error)) from None
     finally:

@@ -21,12 +21,12 @@ from ..inspector import (
     connect,
     launch_node,
 )
+from ..progress import Phase, Progress, ProgressCallback, ignore
 from .errors import RunError
 from .isolates import WorkerHunt, add_worker_findings
 from .three import (
     DEFAULT_INTERVAL,
     DEFAULT_WARMUP,
-    StatusCallback,
     finished_message,
     program_finished,
     run_directory,
@@ -46,7 +46,7 @@ class RunOptions:
     program_output: IO[str] | None = None
     """Where the program's stdout/stderr are echoed (None: discarded)."""
     sample_interval: float = 0.5
-    status: StatusCallback | None = None
+    progress: ProgressCallback | None = None
     env: dict[str, str] | None = field(default=None)
 
 
@@ -57,7 +57,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         raise RunError("no program given: use heapscope run -- node app.js")
     if options.interval <= 0 or options.warmup < 0:
         raise RunError("--interval must be positive and --warmup not negative")
-    status = options.status or (lambda _text: None)
+    progress = options.progress or ignore
     workspace = options.workspace or options.cwd or os.getcwd()
     directory = run_directory(workspace)
     output: Any = subprocess.DEVNULL
@@ -68,7 +68,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         except (OSError, ValueError, AttributeError):
             output = subprocess.DEVNULL
     samples: list[dict[str, Any]] = []
-    status(f"starting {shlex.join(argv)}")
+    progress(Progress(Phase.START, 0, 1, f"starting {shlex.join(argv)}"))
     try:
         node = launch_node(
             list(argv), cwd=options.cwd, env=options.env, stdout=output, echo_stderr=options.program_output
@@ -100,19 +100,22 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         with contextlib.suppress(InspectorError):
             monitor = MemoryMonitor(session, options.sample_interval, on_sample)
             monitor.start()
-        status(f"warming up for {options.warmup:g} s")
+        progress(Progress(Phase.START, 1, 1, f"starting {shlex.join(argv)}"))
         wait(
             options.warmup,
             node=node,
             session=session,
             what="during the warm-up, before the first snapshot",
+            progress=progress,
+            phase=Phase.WARMUP,
+            message=f"warming up for {options.warmup:g} s",
         )
         group = attach_workers(session)
         hunts = [WorkerHunt(info, worker) for info, worker in group.workers]
         if hunts:
-            status(
-                f"also hunting in {len(hunts)} worker thread(s): {', '.join(h.worker.label for h in hunts)}"
-            )
+            workers = ", ".join(h.worker.label for h in hunts)
+            message = f"also hunting in {len(hunts)} worker thread(s): {workers}"
+            progress(Progress(Phase.WORKER_SNAPSHOTS, 0, len(hunts), message))
         if options.track_allocations:
             try:
                 session.start_allocation_tracking()
@@ -125,15 +128,18 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             directory,
             interval=options.interval,
             node=node,
-            status=status,
+            progress=progress,
             workers=hunts,
             on_saved=loads.add,
         )
         if program_finished(session):
             raise RunError(finished_message(node, "while it was measured", session))
+        progress(Progress(Phase.STOP, 0, 1))
         children = node.node_children()
         for pid, command_line in children:
-            status(f"not hunted: child process {pid} ({shlex.join(command_line)})")
+            progress(
+                Progress(Phase.STOP, 0, 1, f"not hunted: child process {pid} ({shlex.join(command_line)})")
+            )
     except BaseException:
         loads.close()
         raise
@@ -147,13 +153,16 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         if session is not None:
             with contextlib.suppress(Exception):
                 session.close()
-    status("analysing")
     # Sources are read in the projects of the workspace, the working directory and the
     # files the command line names (the program's script), nowhere else.
     cwd = options.cwd or os.getcwd()
     named = [os.path.join(cwd, arg) for arg in argv[1:] if os.path.isfile(os.path.join(cwd, arg))]
     try:
-        report = analyze_loaded(loads.snapshots(), project=ProjectFiles.around([workspace, cwd, *named]))
+        report = analyze_loaded(
+            loads.snapshots(progress),
+            project=ProjectFiles.around([workspace, cwd, *named]),
+            progress=progress,
+        )
     except AnalysisError as error:
         raise RunError(str(error)) from None
     finally:
@@ -169,7 +178,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
     report.target["processes"] = describe_processes(node.pid, argv, children)
     if children:
         report.notes.append(children_note(node.pid, children))
-    add_worker_findings(report, hunts)
+    add_worker_findings(report, hunts, progress)
     report.samples = samples
     report.snapshot_times = times
     return report

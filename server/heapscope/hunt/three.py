@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..inspector import InspectorError, InspectorSession, NodeProcess, heapscope_dir
 from ..inspector.snapshots import private_directory
+from ..progress import SNAPSHOT_PHASES, Phase, Progress, ProgressCallback
 from .errors import Cancelled, RunError
 from .isolates import WorkerHunt
 
@@ -34,8 +35,6 @@ DEFAULT_INTERVAL = 3.0
 DEFAULT_WARMUP = 3.0
 SNAPSHOT_LABELS = ("baseline", "target", "final")
 _POLL = 0.1
-
-StatusCallback = Callable[[str], None]
 
 KEEP_RUNNING = (
     "heapscope run needs a program that keeps running while it is measured "
@@ -87,11 +86,20 @@ def wait(
     session: InspectorSession | None = None,
     cancel: threading.Event | None = None,
     what: str,
+    progress: ProgressCallback | None = None,
+    phase: Phase = Phase.INTERVAL,
+    message: str = "",
 ) -> None:
-    """Sleep ``seconds``, raising :class:`RunError` as soon as the program ends or the user cancels."""
-    deadline = time.monotonic() + seconds
-    next_check = time.monotonic()
+    """Sleep ``seconds``, raising :class:`RunError` as soon as the program ends or the user cancels.
+
+    ``progress`` hears ``phase`` with the seconds waited so far of ``seconds``.
+    """
+    started = time.monotonic()
+    deadline = started + seconds
+    next_check = started
     while True:
+        if progress is not None:
+            progress(Progress(phase, min(time.monotonic() - started, seconds), seconds, message))
         if node is not None:
             code = node.poll()
             if code is not None:
@@ -106,6 +114,8 @@ def wait(
             raise Cancelled("cancelled")
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            if progress is not None:
+                progress(Progress(phase, seconds, seconds, message))
             return
         time.sleep(min(_POLL, remaining))
 
@@ -126,7 +136,7 @@ def take_three(
     interval: float,
     node: NodeProcess | None = None,
     cancel: threading.Event | None = None,
-    status: StatusCallback | None = None,
+    progress: ProgressCallback | None = None,
     workers: Sequence[WorkerHunt] = (),
     on_saved: Callable[[str], None] | None = None,
 ) -> tuple[list[str], list[float]]:
@@ -134,19 +144,30 @@ def take_three(
 
     Each worker thread's snapshot follows the main thread's at every step (into the
     worker's :class:`WorkerHunt`). ``on_saved`` hears of each main-thread file as soon as
-    it is complete, so its analysis can start while the next one is taken.
+    it is complete, so its analysis can start while the next one is taken. ``progress``
+    hears :attr:`Phase.INTERVAL` while it waits and the snapshot's own phase (with V8's
+    object count) while it takes one.
     """
     paths: list[str] = []
     times: list[float] = []
-    for index, label in enumerate(SNAPSHOT_LABELS):
+    for index, (label, phase) in enumerate(zip(SNAPSHOT_LABELS, SNAPSHOT_PHASES, strict=True)):
         if index:
-            wait(interval, node=node, session=session, cancel=cancel, what=f"before the {label} snapshot")
-        if status:
-            status(f"taking the {label} snapshot")
+            wait(
+                interval,
+                node=node,
+                session=session,
+                cancel=cancel,
+                what=f"before the {label} snapshot",
+                progress=progress,
+                message=f"waiting {interval:g} s before the {label} snapshot",
+            )
         times.append(time.time())
         try:
             saved = session.take_snapshot(
-                dest=directory / f"{index + 1}-{label}.heapsnapshot", label=label, cancel=cancel
+                dest=directory / f"{index + 1}-{label}.heapsnapshot",
+                label=label,
+                cancel=cancel,
+                progress=_as_phase(phase, progress),
             )
         except InspectorError as error:
             if cancel is not None and cancel.is_set():
@@ -158,11 +179,30 @@ def take_three(
             raise RunError(f"{label} snapshot failed: {error}") from None
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
+        if progress is not None:
+            progress(Progress(phase, 1, 1))
         paths.append(str(saved.path))
         if on_saved:
             on_saved(str(saved.path))
-        for worker in workers:
+        for number, worker in enumerate(workers):
+            if progress is not None:
+                message = f"taking the {label} snapshot of {worker.worker.label}"
+                progress(Progress(Phase.WORKER_SNAPSHOTS, number, len(workers), message))
             worker.snapshot(directory, index, label)
             if cancel is not None and cancel.is_set():
                 raise Cancelled("cancelled")
     return paths, times
+
+
+def _as_phase(phase: Phase, progress: ProgressCallback | None) -> ProgressCallback | None:
+    """The inspector's count of objects walked, reported as the hunt's ``phase`` (one of its snapshots)."""
+    if progress is None:
+        return None
+    report = progress
+    report(Progress(phase, 0, None))
+
+    def forward(event: Progress) -> None:
+        if event.phase is Phase.SNAPSHOT_BUILD:
+            report(Progress(phase, event.done, event.total))
+
+    return forward

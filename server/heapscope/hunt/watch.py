@@ -26,6 +26,7 @@ from pathlib import Path
 from ..analysis import LeakReport
 from ..inspector import InspectorSession, MemorySample, default_snapshot_path, heapscope_dir, sidecar_path
 from ..inspector.snapshots import SNAPSHOT_SUBDIR, private_directory
+from ..progress import SNAPSHOT_PHASES, announce
 from .live import find_leaks_live
 from .three import DEFAULT_INTERVAL
 
@@ -110,11 +111,12 @@ class Capture:
             self.status(
                 f"{sample.verdict}; hunting with three snapshots {self.options.hunt_interval:g} s apart"
             )
+            say = announce(self.status)
             return find_leaks_live(
                 self.session,
                 interval=self.options.hunt_interval,
                 workspace=self.options.workspace,
-                progress=lambda text, _fraction: self.status(text) if text.startswith("taking") else None,
+                progress=lambda event: say(event) if event.phase in SNAPSHOT_PHASES else None,
                 cancel=self.cancel,
             )
         return None

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from .. import limits
 from ..output import add_format_option, print_json
+from ..progress import Phase, Progress
 from .client import connect
 from .errors import InspectorError
 from .monitor import MemorySample
@@ -81,13 +82,15 @@ class ProgressBar:
         self._lock = threading.Lock()
         self._last = 0.0
 
-    def building(self, done: int, total: int) -> None:
-        fraction = done / total if total else 0.0
-        filled = int(fraction * 30)
-        self._draw(f"building snapshot [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}", done >= total)
-
-    def writing(self, written: int) -> None:
-        self._draw(f"writing snapshot  {written / 1e6:,.1f} MB", False)
+    def __call__(self, event: Progress) -> None:
+        if event.phase is Phase.SNAPSHOT_BUILD:
+            fraction = event.fraction or 0.0
+            filled = int(fraction * 30)
+            self._draw(
+                f"building snapshot [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}", fraction >= 1
+            )
+        elif event.phase is Phase.SNAPSHOT_TRANSFER:
+            self._draw(f"writing snapshot  {event.done / 1e6:,.1f} MB", False)
 
     def _draw(self, text: str, force: bool) -> None:
         if not self.enabled:
@@ -120,8 +123,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
             dest=args.output,
             label=args.label,
             gc=args.gc,
-            progress=bar.building,
-            on_bytes=bar.writing,
+            progress=bar,
             cancel=cancel,
         )
     except InspectorError as error:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..progress import ProgressCallback
 from .errors import InspectorError
 from .scripts import ScriptInfo, ScriptRecorder
 from .session import CdpConnection, EventCallback, PendingReply
 from .snapshots import (
-    BytesProgress,
     SavedSnapshot,
-    SnapshotProgress,
     default_snapshot_path,
     stream_snapshot,
     write_sidecar,
@@ -200,16 +199,15 @@ class InspectorSession:
         dest: str | os.PathLike[str] | None = None,
         label: str = "snapshot",
         gc: bool = True,
-        progress: SnapshotProgress | None = None,
+        progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
-        on_bytes: BytesProgress | None = None,
         scripts: bool = True,
     ) -> SavedSnapshot:
         """Take a heap snapshot and save it with its sidecar; see :mod:`heapscope.inspector.snapshots`.
 
         ``dest`` wins over ``workspace``; with neither, the current directory is the
-        workspace. ``progress(done, total)`` follows V8's object count while it builds
-        the snapshot; ``on_bytes(n)`` follows the bytes written while it streams.
+        workspace. ``progress`` follows V8's object count while it builds the snapshot,
+        then the bytes written while it streams (see :func:`.snapshots.stream_snapshot`).
         """
         destination = (
             Path(dest) if dest is not None else default_snapshot_path(workspace or Path.cwd(), label)
@@ -241,7 +239,6 @@ class InspectorSession:
                 destination,
                 gc=gc,
                 progress=progress,
-                on_bytes=on_bytes,
                 cancel=cancel,
                 on_request=self._remember_snapshot_request,
             )

@@ -26,12 +26,10 @@ from typing import Any
 
 import orjson
 
+from ..progress import Phase, Progress, ProgressCallback
 from .errors import InspectorError
 from .scripts import ScriptInfo, scripts_to_json
 from .session import CdpConnection, PendingReply, describe_os_error
-
-SnapshotProgress = Callable[[int, int], None]
-BytesProgress = Callable[[int], None]
 
 log = logging.getLogger(__name__)
 
@@ -192,13 +190,16 @@ def stream_snapshot(
     destination: Path,
     *,
     gc: bool,
-    progress: SnapshotProgress | None,
-    on_bytes: BytesProgress | None,
+    progress: ProgressCallback | None,
     cancel: threading.Event | None,
     on_request: Callable[[PendingReply], None] | None = None,
     stall_timeout: float = STALL_TIMEOUT,
 ) -> int:
     """Take one snapshot into ``destination``; returns the bytes written.
+
+    ``progress`` hears :attr:`Phase.SNAPSHOT_BUILD` (V8's count of objects walked, of
+    all) while V8 builds the snapshot and :attr:`Phase.SNAPSHOT_TRANSFER` (bytes written
+    so far; the total is unknown until the end) while it streams, in the reader thread.
 
     ``on_request`` receives the ``takeHeapSnapshot`` request: after a cancel V8 goes on
     sending the rest of the chunks (it cannot be stopped), so the session must let that
@@ -217,13 +218,13 @@ def stream_snapshot(
     def on_chunk(params: dict[str, Any]) -> None:
         last_activity[0] = time.monotonic()
         writer.write(params.get("chunk", ""))
-        if on_bytes is not None and writer.error is None:
-            on_bytes(writer.bytes_written)
+        if progress is not None and writer.error is None:
+            progress(Progress(Phase.SNAPSHOT_TRANSFER, writer.bytes_written))
 
     def on_progress(params: dict[str, Any]) -> None:
         last_activity[0] = time.monotonic()
         if progress is not None:
-            progress(int(params.get("done", 0)), int(params.get("total", 0)))
+            progress(Progress(Phase.SNAPSHOT_BUILD, int(params.get("done", 0)), int(params.get("total", 0))))
 
     unsubscribers = [
         connection.subscribe("HeapProfiler.addHeapSnapshotChunk", on_chunk),
@@ -260,6 +261,8 @@ def stream_snapshot(
         except OSError as error:
             raise _write_error(destination, error) from None
         committed = True
+        if progress is not None:
+            progress(Progress(Phase.SNAPSHOT_TRANSFER, writer.bytes_written, writer.bytes_written))
         return writer.bytes_written
     finally:
         for unsubscribe in unsubscribers:

@@ -25,7 +25,7 @@ from ..snapshot import HeapSnapshot, load_snapshot
 from ..units import format_bytes
 from . import closures
 from .options import HeapscopeOptions
-from .progress import Cancelled, ProgressTracker
+from .progress import ANALYSIS_STEPS, HUNT_STEPS, OPEN_STEPS, SNAPSHOT_STEPS, Cancelled, ProgressTracker
 from .translate import ClosureHotspot, FindingJson, as_finding
 
 if TYPE_CHECKING:
@@ -283,7 +283,7 @@ class Session:
                 workspace=self.workspace_root,
                 dest=dest,
                 label=_safe_label(label),
-                progress=progress.counts,
+                progress=progress.follow(SNAPSHOT_STEPS),
                 cancel=progress.cancel,
             )
             progress.check()
@@ -291,11 +291,11 @@ class Session:
 
     def open_snapshot(self, reference: str, progress: ProgressTracker) -> SnapshotRecord:
         path = self.resolve_snapshot(reference)
-        progress.phase(0.0, 0.6, "Reading snapshot")
-        snapshot = load_snapshot(path, progress=progress.step)
+        progress.phase(0.0, 0.9, "Reading snapshot")
+        follow = progress.follow(OPEN_STEPS, 0.0, 0.9)
+        snapshot = load_snapshot(path, progress=follow)
         progress.check()
-        progress.phase(0.6, 0.9, "Indexing snapshot")
-        snapshot.initialize(progress=progress.step)
+        snapshot.initialize(progress=follow)
         progress.check()
         progress.phase(0.9, 1.0, "Counting live closures")
         summary = summarize(snapshot)
@@ -311,7 +311,9 @@ class Session:
 
         paths = [self.resolve_snapshot(reference) for reference in references]
         progress.phase(0.0, 0.9, "Comparing snapshots")
-        report = analyze_snapshots([str(path) for path in paths], progress=progress.step)
+        report = analyze_snapshots(
+            [str(path) for path in paths], progress=progress.follow(ANALYSIS_STEPS, 0.0, 0.9)
+        )
         progress.check()
         return self._accept_report(report.to_json(), progress)
 
@@ -338,14 +340,13 @@ class Session:
 
         session = self.require_target()
         seconds = interval if interval is not None else self.options.default_interval
-        with self.exclusive("finding leaks"), progress.ticking():
-            progress.phase(0.0, 0.3, "Taking the baseline snapshot", expected_seconds=seconds)
+        with self.exclusive("finding leaks"):
             report = find_leaks_live(
                 session,
                 interval=seconds,
                 workspace=self.workspace_root,
                 track_allocations=track_allocations,
-                progress=_LiveHuntProgress(progress, seconds),
+                progress=progress.follow(HUNT_STEPS, 0.0, 0.9),
                 cancel=progress.cancel,
             )
             progress.check()
@@ -460,37 +461,6 @@ class Session:
 
     def shutdown(self) -> None:
         self.detach()
-
-
-# Share of the bar for each snapshot and the wait after it (the final one has no wait).
-_SNAPSHOT_SLICES = {"baseline": (0.0, 0.3), "target": (0.3, 0.6), "final": (0.6, 0.65)}
-
-
-class _LiveHuntProgress:
-    """Spreads ``find_leaks_live``'s status lines and analysis fractions over one progress bar.
-
-    The live hunt says which snapshot it starts ("taking the target snapshot") and then
-    waits ``interval`` seconds without a word; the analysis that follows reports
-    fractions. Each snapshot-plus-wait gets a slice of the bar that fills with time.
-    """
-
-    _ANALYSIS_SLICE = (0.65, 0.9)
-
-    def __init__(self, tracker: ProgressTracker, interval: float) -> None:
-        self.tracker = tracker
-        self.interval = interval
-        self.analysing = False
-
-    def __call__(self, message: str, fraction: float) -> None:
-        for label, (start, end) in _SNAPSHOT_SLICES.items():
-            if message == f"taking the {label} snapshot":
-                expected = self.interval if label != "final" else 2.0
-                self.tracker.phase(start, end, message[:1].upper() + message[1:], expected_seconds=expected)
-                return
-        if not self.analysing:
-            self.analysing = True
-            self.tracker.phase(*self._ANALYSIS_SLICE, "Analysing the snapshots")
-        self.tracker.report(fraction, message[:1].upper() + message[1:] if message else None)
 
 
 def _safe_label(label: str) -> str:

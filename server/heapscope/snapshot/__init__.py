@@ -4,13 +4,12 @@ No LSP or websocket imports here: this package is the analysis core.
 """
 
 from .errors import SnapshotError
-from .loader import Progress, SnapshotMeta, read_snapshot
+from .loader import SnapshotMeta, read_snapshot
 from .model import ROOT, HeapSnapshot, RetainerHop, SourceLocation, load_snapshot
 
 __all__ = [
     "ROOT",
     "HeapSnapshot",
-    "Progress",
     "RetainerHop",
     "SnapshotError",
     "SnapshotMeta",

@@ -16,7 +16,6 @@ import contextlib
 import mmap
 import os
 import stat
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +24,9 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from ..progress import Phase, Progress, ProgressCallback, ignore
 from . import _native
 from .errors import SnapshotError
-
-Progress = Callable[[str, float], None]
 
 # Integer arrays that are parsed by the compiled scanner, and the count (in rows) the
 # header announces for them, when it does.
@@ -333,10 +331,10 @@ class _Reader:
             madvise(mmap.MADV_DONTNEED, first, length)
 
 
-def read_snapshot(path: str | os.PathLike[str], progress: Progress | None = None) -> RawSnapshot:
+def read_snapshot(path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> RawSnapshot:
     """Parse a snapshot file; raise :class:`SnapshotError` with a one-line reason when unusable."""
     path_str = str(path)
-    report = progress or (lambda phase, fraction: None)
+    report = progress or ignore
     try:
         _refuse_special_file(path_str, os.stat(path_str).st_mode)
         # O_NONBLOCK: a FIFO swapped in since the check must not make open wait for a writer.
@@ -388,7 +386,7 @@ def _parse_members(
     members: dict[str, Any],
     pool: ThreadPoolExecutor,
     pending: dict[str, Future[dict[str, npt.NDArray[Any]]]],
-    report: Progress,
+    report: ProgressCallback,
 ) -> SnapshotMeta | None:
     """Walk the top-level members into ``members``; big arrays may be left in ``pending``."""
     path = reader.path
@@ -409,7 +407,7 @@ def _parse_members(
                 raise SnapshotError(
                     path, f"not a V8 heap snapshot: '{name}' comes before the 'snapshot' header"
                 )
-            report(f"parse {name}", 0.0)
+            report(Progress(Phase.PARSE, reader.pos, len(reader.data), f"parsing the {name}"))
             node_width = len(meta.node_fields)
             parsed_nodes = members.get("nodes")
             node_count = meta.node_count or (
@@ -460,7 +458,7 @@ def _parse_members(
             }
             members[name] = reader.int_array(name, widths[name], None)
         elif name in ("strings", "trace_tree"):
-            report(f"parse {name}", 0.0)
+            report(Progress(Phase.PARSE, reader.pos, len(reader.data), f"parsing the {name}"))
             members[name] = reader.json_value()
         else:
             reader.value_span()  # unknown member: skip it, newer V8 versions add some
@@ -475,12 +473,13 @@ def _parse_members(
     return meta
 
 
-def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
+def _parse(path: str, size: int, data: Any, report: ProgressCallback) -> RawSnapshot:
     reader = _Reader(path, data)
     first = reader.peek()
     if first != b"{":
         raise SnapshotError(path, "not a heap snapshot: the file is not a JSON object")
     reader.expect(b"{")
+    report(Progress(Phase.PARSE, 0, size))
     members: dict[str, Any] = {}
     # The nodes and edges arrays go to worker threads (the C scanner drops the GIL)
     # while this thread reads on past them: strings, locations, traces.
@@ -497,7 +496,7 @@ def _parse(path: str, size: int, data: Any, report: Progress) -> RawSnapshot:
             raise
         for key, future in pending.items():
             members[key] = future.result()
-        report("parse nodes", 1.0)
+        report(Progress(Phase.PARSE, size, size))
     if meta is None:
         raise SnapshotError(
             path, "not a V8 heap snapshot: there is no 'snapshot' header with the field layout"

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..progress import Phase, Progress, ProgressCallback
 from . import _native
 from .errors import SnapshotError
-from .loader import Progress, RawSnapshot, SnapshotMeta, read_snapshot
+from .loader import RawSnapshot, SnapshotMeta, read_snapshot
 
 ROOT = 0
 # Ids are looked up through a flag table while the largest id is under this many times the
@@ -207,27 +208,30 @@ class HeapSnapshot:
     # ------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], progress: Progress | None = None) -> HeapSnapshot:
+    def load(cls, path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> HeapSnapshot:
         raw = read_snapshot(path, progress)
         if progress:
-            progress("build node and edge columns", 0.0)
-        return cls(raw)
-
-    def initialize(self, progress: Progress | None = None) -> None:
-        """Compute every derived index now, phase by phase, reporting each."""
-        phases: list[tuple[str, Callable[[], object]]] = [
-            ("retainers", lambda: self.retainers),
-            ("distances", lambda: self.distances),
-            ("dominators", lambda: self.dominators),
-            ("retained sizes", lambda: self.retained_sizes),
-            ("classes", lambda: self.class_index),
-        ]
-        for number, (name, compute) in enumerate(phases):
-            if progress:
-                progress(name, number / len(phases))
-            compute()
+            progress(Progress(Phase.COLUMNS, 0, 1))
+        snapshot = cls(raw)
         if progress:
-            progress("done", 1.0)
+            progress(Progress(Phase.COLUMNS, 1, 1))
+        return snapshot
+
+    def initialize(self, progress: ProgressCallback | None = None) -> None:
+        """Compute every derived index now, phase by phase, reporting the start and end of each."""
+        phases: list[tuple[Phase, Callable[[], object]]] = [
+            (Phase.RETAINERS, lambda: self.retainers),
+            (Phase.DISTANCES, lambda: self.distances),
+            (Phase.DOMINATORS, lambda: self.dominators),
+            (Phase.RETAINED_SIZES, lambda: self.retained_sizes),
+            (Phase.CLASSES, lambda: self.class_index),
+        ]
+        for phase, compute in phases:
+            if progress:
+                progress(Progress(phase, 0, 1))
+            compute()
+            if progress:
+                progress(Progress(phase, 1, 1))
 
     # ------------------------------------------------------------ types and names
 
@@ -637,6 +641,6 @@ class HeapSnapshot:
         }
 
 
-def load_snapshot(path: str | os.PathLike[str], progress: Progress | None = None) -> HeapSnapshot:
+def load_snapshot(path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> HeapSnapshot:
     """Load a ``.heapsnapshot`` file; raises :class:`SnapshotError` with a one-line reason."""
     return HeapSnapshot.load(path, progress)
