@@ -22,6 +22,7 @@ from snapshot.conftest import build_snapshot
 
 USER_SCRIPT = 7
 PACKAGE_SCRIPT = 8
+RUNTIME_SCRIPT = 9  # Node's own code (node:internal/timers)
 
 
 @dataclass
@@ -74,6 +75,7 @@ def classify(graph: Graph, project: Path, anchor: int, entries: list[int], entry
     scripts = {
         str(USER_SCRIPT): str(project / "app.js"),
         str(PACKAGE_SCRIPT): str(project / "node_modules/tiny-cache/index.js"),
+        str(RUNTIME_SCRIPT): "node:internal/timers",
     }
     classifier = Classifier([snapshot] * 3, SourceResolver(snapshot, scripts))
     members = np.array(entries, dtype=np.int64)
@@ -167,7 +169,7 @@ def test_listeners_behind_a_closure_scope_are_not_an_emitters_leak(project: Path
 
 def timer_graph(callback_script: int) -> tuple[Graph, int, list[int]]:
     graph = Graph()
-    timers_module = module_scope(graph, script=9)
+    timers_module = module_scope(graph, script=RUNTIME_SCRIPT)
     lists = graph.node("Object")
     timer_list = graph.node("TimersList")
     graph.edge(timers_module, lists, "timerListMap", "context")
@@ -192,6 +194,20 @@ def test_timer_is_a_timeout_in_nodes_timer_list_with_the_programs_callback(proje
     evidence = classifier.classify(classifier.group)  # type: ignore[attr-defined]
     assert evidence.kind == "timer"
     assert evidence.location is not None and evidence.location.line == 15
+    # Node's list has no name in the program: not its links' ``_idleNext``, not ``timerListMap``.
+    assert (evidence.name, evidence.owner, evidence.names) == ("", "", [])
+
+
+def test_a_variable_of_nodes_own_code_is_not_the_holders_name(project: Path) -> None:
+    graph = Graph()
+    runtime = module_scope(graph, script=RUNTIME_SCRIPT)
+    pending = graph.node("Map")
+    graph.edge(runtime, pending, "pendingRequests", "context")
+    entries = [graph.node("Object") for _ in range(4)]
+    for index, entry in enumerate(entries):
+        graph.edge(pending, entry, str(index), "internal")
+    classifier = classify(graph, project, pending, entries, "Object")
+    assert classifier.subject(classifier.group).name == ""  # type: ignore[attr-defined]
 
 
 def test_a_packages_own_timer_is_third_party_with_its_version(project: Path) -> None:
@@ -395,3 +411,56 @@ def test_a_container_made_after_the_baseline_is_the_holder_it_is(tmp_path: Path)
     groups = group_survivors(snapshots, min_bytes=1)
     assert [snapshots[-1].class_name(group.anchor) for group in groups] == ["TimersList"]
     assert groups[0].counts == [0, 4, 8] and groups[0].entry_class == "Timeout"
+
+
+def test_a_map_whose_table_predates_the_baseline_is_the_map(tmp_path: Path, project: Path) -> None:
+    """The new entries sit in the Map's old hash table: the holder is still the Map, by its name."""
+
+    def heap(entries: int) -> Graph:
+        graph = Graph()
+        scope = module_scope(graph)
+        cache = graph.node("Map")
+        table = graph.node("", "array")
+        graph.edge(scope, cache, "userCache", "context")
+        graph.edge(cache, table, "table", "internal")
+        for index in range(entries):
+            graph.edge(table, graph.node("Object", size=20_000), str(index), "internal")
+        return graph
+
+    snapshots = [heap(count).load(tmp_path, f"s{count}") for count in (2, 6, 10)]
+    groups = group_survivors(snapshots, min_bytes=1)
+    assert [snapshots[-1].class_name(group.anchor) for group in groups] == ["Map"]
+    assert groups[0].counts == [2, 6, 10] and groups[0].entry_class == "Object"
+    scripts = {str(USER_SCRIPT): str(project / "app.js")}
+    classifier = Classifier(snapshots, SourceResolver(snapshots[-1], scripts))
+    evidence = classifier.classify(groups[0])
+    assert (evidence.kind, evidence.name) == ("collection", "userCache")
+    assert evidence.to_json()["collection_class"] == "Map"
+
+
+def test_a_listener_leaks_path_enters_through_the_emitters_variable(project: Path) -> None:
+    """A queued warning that mentions the emitter is nearer the root than the emitter's own
+    variable: the path shown still goes through the variable."""
+    graph = Graph()
+    scope = module_scope(graph)
+    warning = graph.node("Error")
+    bus = graph.node("PriceBus")
+    events = graph.node("Object")
+    listeners = graph.node("Array")
+    graph.edge(1, warning, "pendingWarning")
+    graph.edge(warning, bus, "emitter")
+    graph.edge(scope, bus, "bus", "context")
+    graph.edge(bus, events, "_events")
+    graph.edge(events, listeners, "tick")
+    entries = [graph.node("", "closure", at=(USER_SCRIPT, 5)) for _ in range(4)]
+    for index, entry in enumerate(entries):
+        graph.edge(listeners, entry, str(index), "element")
+    classifier = classify(graph, project, listeners, entries, "(closure)")
+    assert [hop.node for hop in classifier.paths.retainer_path(bus)][-2] == warning
+    evidence = classifier.classify(classifier.group)  # type: ignore[attr-defined]
+    assert (evidence.kind, evidence.to_json()["emitter"]) == ("event-listener", "bus")
+    snapshot = classifier.final
+    assert warning not in [hop.node for hop in evidence.path]
+    assert [snapshot.edge_name(hop.edge) for hop in evidence.path[1:]] == [
+        "2", "handle", "context", "bus", "_events", "tick", "0",
+    ]  # fmt: skip

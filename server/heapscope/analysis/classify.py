@@ -155,6 +155,41 @@ class Classifier:
                 others.append((name.name, self.label(name.holder)))
         return declared + others
 
+    def path_by_name(self, path: list[RetainerHop], hop: int, name: str) -> tuple[list[RetainerHop], int]:
+        """``path`` with the part up to ``path[hop]`` replaced by the way in through ``name``.
+
+        The preferred path is the shortest readable one, and it may reach a holder through
+        whatever else points at it (a queued warning that mentions an emitter, a request that
+        refers to a cache). The path shown should enter through the name the finding uses: the
+        variable or property holding it. Returns (path, the holder's index in it), unchanged
+        when the path already enters by that name or no reachable holder has it.
+        """
+        snapshot = self.final
+        node = path[hop].node
+        if not name or (path[hop].edge >= 0 and snapshot.edge_name(path[hop].edge) == name):
+            return path, hop
+        distances = self.paths.distances
+        edges, sources = snapshot.retainers_of(node)
+        best: tuple[int, int, int, int] | None = None
+        for edge, source in zip(edges.tolist(), sources.tolist(), strict=True):
+            if (
+                snapshot.edge_type_name(edge) not in ("property", "context")
+                or snapshot.edge_name(edge) != name
+                or distances[source] < 0
+            ):
+                continue
+            candidate = (int(distances[source]), int(snapshot.node_id[source]), edge, source)
+            if best is None or candidate < best:
+                best = candidate
+        if best is None:
+            return path, hop
+        _, _, edge, holder = best
+        prefix = self.paths.retainer_path(holder)
+        tail = path[hop + 1 :]
+        if node in {h.node for h in prefix} or {h.node for h in prefix} & {h.node for h in tail}:
+            return path, hop
+        return [*prefix, RetainerHop(node=node, edge=edge), *tail], len(prefix)
+
     def context_script(self, context: int) -> str | None:
         """The file of a function context: the file of a closure that uses it."""
         snapshot = self.final
@@ -165,6 +200,18 @@ class Classifier:
                 if location:
                     return location.path
         return None
+
+    def is_runtime_scope(self, context: int) -> bool:
+        """A scope of Node's own code (``node:internal/timers``): its variables are not the program's."""
+        snapshot = self.final
+        edges, sources = snapshot.retainers_of(context)
+        for edge, source in zip(edges.tolist()[:64], sources.tolist()[:64], strict=True):
+            if int(snapshot.node_type[source]) == self.closure_type and snapshot.edge_name(edge) == "context":
+                where = snapshot.location(source)
+                url = self.resolver.script_url(where.script_id) if where else None
+                if url:
+                    return url.startswith("node:")
+        return False
 
     def context_owner(self, context: int) -> str:
         """The function a context belongs to, as "makeHandler()" or "module file.js".
@@ -257,6 +304,8 @@ class Classifier:
                 if name in ("table", "elements", "properties", "context") or not IDENTIFIER.fullmatch(name):
                     continue
                 holder = path[index - 1].node
+                if snapshot.name(holder) == "system / Context" and self.is_runtime_scope(holder):
+                    break  # held by Node's own state: no name the program spells
                 if snapshot.class_name(holder) == "system / Context":
                     owner = self.context_owner(holder)
                 elif snapshot.class_name(holder).startswith(GLOBAL_CLASS_PREFIXES):

@@ -31,6 +31,8 @@ IntArray = npt.NDArray[np.int64]
 DEFAULT_MIN_BYTES = 16 * 1024
 # At most this many containers are examined further (biggest first).
 MAX_GROUPS = 40
+# The internal edges from an object to its backing stores.
+_STORE_EDGE_NAMES = ("table", "properties", "elements")
 
 
 @dataclass
@@ -140,6 +142,7 @@ def group_survivors(
         # Kept alive from more than one root: the nearest old holder on the preferred path.
         holder_of = nearest_marked_ancestor(~is_new & _holder_types(final), finder.parents)
         anchors = np.where(rooted, holder_of[seeds], anchors)
+    anchors = _owners_of_stores(final, anchors, is_new)
     unique_anchors, inverse = np.unique(anchors, return_inverse=True)
     sizes = np.bincount(inverse, weights=final.self_size[seeds].astype(np.float64))
     order = np.argsort(-sizes, kind="stable")
@@ -199,6 +202,30 @@ def group_survivors(
     return groups
 
 
+def _owners_of_stores(final: HeapSnapshot, anchors: IntArray, is_new: npt.NDArray[np.bool_]) -> IntArray:
+    """Anchors that are an old object's backing store (a Map's hash table, an object's
+    properties or elements) replaced by that object.
+
+    Whether a Map's table was reallocated since the baseline depends on when its last resize
+    happened: the holder a developer knows is the Map either way, never its table.
+    """
+    unique = np.unique(anchors)
+    stores = unique[_is_backing_store(final, unique)]
+    if not len(stores):
+        return anchors
+    idom = final.dominators
+    lifted = np.arange(final.node_count, dtype=np.int64)
+    changed = False
+    for store in stores.tolist():
+        owner = int(idom[store])
+        if owner == ROOT or is_new[owner] or _is_backing_store(final, np.array([owner]))[0]:
+            continue
+        if any(final.find_edge(owner, name) == store for name in _STORE_EDGE_NAMES):
+            lifted[store] = owner
+            changed = True
+    return lifted[anchors] if changed else anchors
+
+
 def _entries_under(
     final: HeapSnapshot, tree: IntArray, anchor: int, is_new: npt.NDArray[np.bool_], members: IntArray
 ) -> IntArray:
@@ -226,20 +253,23 @@ def _entries(final: HeapSnapshot, anchors: IntArray, is_new: npt.NDArray[np.bool
     a chain, or a backing store reallocated after the target snapshot, is newer than the
     target but is what the container holds now. One pass over the dominator array serves
     every anchor: the new nodes dominated by one of them, then those dominated by one of
-    their backing stores, each split per anchor in ordinal order.
+    their backing stores (old or new), each split per anchor in ordinal order.
     """
     idom = final.dominators
     is_anchor = np.zeros(final.node_count, dtype=bool)
     is_anchor[anchors] = True
-    under = np.flatnonzero(is_anchor[idom] & is_new).astype(np.int64)
+    held = np.flatnonzero(is_anchor[idom]).astype(np.int64)
+    # Stores old or new: a Map whose table predates the baseline holds its new entries there.
+    stores = held[_is_backing_store(final, held)]
+    under = held[is_new[held]]
     under_owner = idom[under].astype(np.int64)
     is_store = _is_backing_store(final, under)
     store_flag = np.zeros(final.node_count, dtype=bool)
-    store_flag[under[is_store]] = True
+    store_flag[stores] = True
     behind = np.flatnonzero(store_flag[idom] & is_new).astype(np.int64)
     behind_owner = idom[idom[behind]].astype(np.int64)
     under_split = _split_by(under, under_owner, anchors)
-    store_split = _split_by(under[is_store], under_owner[is_store], anchors)
+    store_split = _split_by(stores, idom[stores].astype(np.int64), anchors)
     plain_split = _split_by(under[~is_store], under_owner[~is_store], anchors)
     behind_split = _split_by(behind, behind_owner, anchors)
     result: list[IntArray] = []

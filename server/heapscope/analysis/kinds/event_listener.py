@@ -60,6 +60,16 @@ class EventListenerRule:
             if any(source.is_code_scope(hop.node) for hop in between):
                 return None
             emitter = path[at - 1].node
+            first, _ = source.holder_name(path, at - 1, emitter)
+            if first in {name for name, _ in source.names_of(emitter)}:
+                # Shown through the emitter's own variable, not whatever reached it first.
+                path, emitter_hop = source.path_by_name(path, at - 1, first)
+                shift = emitter_hop + 1 - at
+                at += shift
+                edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
+                subject = replace(
+                    subject, path=path, edge_names=edge_names, anchor_hop=subject.anchor_hop + shift
+                )
             marker = edge_names[at]
             event = edge_names[at + 1] if at + 1 < len(edge_names) else ""
             if marker == "<symbol kEvents>":
@@ -67,7 +77,6 @@ class EventListenerRule:
             listeners = self._new_listeners(subject, path[at].node, event) if marker == "_events" else None
             if listeners is None or not len(listeners):
                 listeners = source.entries_of_class(subject.group)
-            first, _ = source.holder_name(path, at - 1, emitter)
             emitter_names = [first] if first else []
             emitter_names += [name for name, _ in source.names_of(emitter) if name not in emitter_names]
             return ListenerEvidence(

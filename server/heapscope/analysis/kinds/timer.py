@@ -60,12 +60,17 @@ class TimerRule:
         if location is None or not is_user_path(location.path):
             return None  # a package's own timer: third-party
         entry = subject.group.entry_class
+        snapshot = source.final
+        holder = subject.path[subject.anchor_hop].node if subject.path else subject.group.anchor
+        # Node's own timer list (or a link of it) has no name in the program: the list's
+        # plumbing (``_idleNext``) or the timers module's variables are not names to show.
+        in_node_list = snapshot.class_name(holder) in ("TimersList", *TIMER_CLASSES)
         return TimerEvidence(
             path=subject.path,
             anchor_hop=subject.anchor_hop,
-            name=subject.name,
-            owner=subject.owner,
-            names=subject.names,
+            name="" if in_node_list else subject.name,
+            owner="" if in_node_list else subject.owner,
+            names=[] if in_node_list else subject.names,
             timer_class=entry if entry in TIMER_CLASSES else "Timeout",
             callbacks=tuple(callbacks),
             location=location,
