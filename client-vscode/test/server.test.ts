@@ -19,20 +19,14 @@ import { resolveServerCommand } from '../src/logic/interpreter';
 import { parseSample, statusText } from '../src/logic/memory';
 import { positiveSeconds, toServerSettings } from '../src/logic/settings';
 import { buildAttachItems, buildProcessItems, discoverInspectors, parseProcessList } from '../src/logic/targets';
-import { startInspectedNode, type InspectedNode } from './helpers';
+import { findPython, NO_PYTHON, startInspectedNode, type InspectedNode } from './helpers';
 
 const CLIENT = path.resolve(__dirname, '..', '..');
-const REPO = path.dirname(CLIENT);
 /** The user guide's listener leak, sped up (see the file); the source dir, since tsc does not copy it. */
 const FIXTURE = path.join(CLIENT, 'test', 'fixtures', 'listener-leak.js');
 
-function findPython(): string | undefined {
-  const candidates = [process.env.HEAPSCOPE_PYTHON, path.join(REPO, '.venv', 'bin', 'python')];
-  return candidates.find((candidate): candidate is string => !!candidate && fs.existsSync(candidate));
-}
-
 const PYTHON = findPython();
-const SKIP = PYTHON ? false : 'no Python with heapscope: set HEAPSCOPE_PYTHON or run `make install` first';
+const SKIP = PYTHON ? false : NO_PYTHON;
 
 /** The settings a user would have in VS Code, nested the way getConfiguration('heapscope') gives them. */
 const USER_SETTINGS = {
