@@ -15,7 +15,6 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { explainStartFailure, probeServer, ProbeResult, ServerCommand } from './logic/interpreter';
-import { toServerSettings } from './logic/settings';
 import { resolveServer, ServerContext, ServerFailure } from './serverEnvironment';
 
 export const CLIENT_ID = 'heapscope';
@@ -47,6 +46,11 @@ export class HeapscopeClient implements vscode.Disposable {
 
   private workspaceFolder(): vscode.WorkspaceFolder | undefined {
     return vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** The `heapscope` settings, nested by their dots (`{findLeaks: {interval: 5}, …}`), untranslated. */
+  private settingsSection(): unknown {
+    return vscode.workspace.getConfiguration(undefined, this.workspaceFolder()).get(CLIENT_ID);
   }
 
   /** The command that starts the server; on first use this sets up its environment. */
@@ -94,19 +98,10 @@ export class HeapscopeClient implements vscode.Disposable {
       documentSelector: DOCUMENTS,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: { heapscope: toServerSettings(vscode.workspace.getConfiguration(CLIENT_ID, folder)) },
-      middleware: {
-        workspace: {
-          // The server asks for section "heapscope" under its own key names.
-          configuration: async (params, token, next) => {
-            const values = await next(params, token);
-            if (!Array.isArray(values)) {
-              return values;
-            }
-            return values.map((value, index) => (params.items[index]?.section === CLIENT_ID ? toServerSettings(value) : value));
-          },
-        },
-      },
+      // The `heapscope` section as the editor stores it: the server reads the settings' own
+      // names (server/heapscope/lsp/options.py); the client's default `workspace/configuration`
+      // answer passes the same section through.
+      initializationOptions: { [CLIENT_ID]: this.settingsSection() },
     };
     const client = new LanguageClient(CLIENT_ID, 'Heapscope', serverOptions, clientOptions);
     for (const [method, handler] of this.handlers) {
@@ -169,8 +164,7 @@ export class HeapscopeClient implements vscode.Disposable {
   /** Send the changed settings to the running server (it re-reads and re-publishes). */
   async sendSettings(): Promise<void> {
     if (this.running && this.client) {
-      const settings = toServerSettings(vscode.workspace.getConfiguration(CLIENT_ID, this.workspaceFolder()));
-      await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [CLIENT_ID]: settings } });
+      await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [CLIENT_ID]: this.settingsSection() } });
     }
   }
 

@@ -1,8 +1,8 @@
 /**
  * The closest real thing to the extension in VS Code without VS Code: the real language
  * server (`python -m heapscope serve` over stdio) driven with the JSON-RPC library the
- * extension uses, sending what the extension sends — settings translated by the same
- * module, the attach target chosen through the same discovery and quick-pick building, the
+ * extension uses, sending what the extension sends — the `heapscope` settings section as
+ * VS Code stores it, the attach target chosen through the same discovery and quick-pick building, the
  * report read into the same findings tree — against the leaky example program.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ import { checkAddress } from '../src/logic/address';
 import { buildFindingsTree, growthText, parseReport, type LeakReport } from '../src/logic/findings';
 import { resolveServerCommand } from '../src/logic/interpreter';
 import { parseSample, statusText } from '../src/logic/memory';
-import { positiveSeconds, toServerSettings } from '../src/logic/settings';
+import { positiveSeconds } from '../src/logic/settings';
 import { buildAttachItems, buildProcessItems, discoverInspectors, parseProcessList } from '../src/logic/targets';
 import { findPython, NO_PYTHON, startInspectedNode, type InspectedNode } from './helpers';
 
@@ -103,7 +103,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     serverGone.catch(() => undefined); // a server that exits after the last request is no failure
     connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) =>
-      params.items.map((item) => (item.section === 'heapscope' ? toServerSettings(USER_SETTINGS) : null)),
+      params.items.map((item) => (item.section === 'heapscope' ? USER_SETTINGS : null)),
     );
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
@@ -127,7 +127,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
       clientInfo: { name: 'Visual Studio Code', version: '1.82.0' },
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(workspace) }],
-      initializationOptions: { heapscope: toServerSettings(USER_SETTINGS) },
+      initializationOptions: { heapscope: USER_SETTINGS },
       capabilities: {
         workspace: { configuration: true, executeCommand: {}, codeLens: { refreshSupport: true } },
         window: { workDoneProgress: true, showDocument: { support: true }, showMessage: {} },

@@ -82,7 +82,7 @@ async def test_cancelled_snapshot_leaves_no_file(
     assert leftovers == []
     # Still attached and usable: the next snapshot works, in the folder the settings now name.
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"heapscope": {"snapshotFolder": "snaps"}})
+        types.DidChangeConfigurationParams(settings={"heapscope": {"snapshotDir": "snaps"}})
     )
     record = await execute(client, "heapscope.takeSnapshot", {"label": "after"})
     assert record is not None and Path(record["path"]).is_file()

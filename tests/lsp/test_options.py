@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields
 from pathlib import Path
 
-from heapscope.lsp.options import HeapscopeOptions, parse_options
+from heapscope.lsp.options import SETTINGS, HeapscopeOptions, parse_options
+
+MANIFEST = Path(__file__).resolve().parents[2] / "client-vscode" / "package.json"
+# Settings only the extension reads: which Python runs the server, debug-session offers, tracing.
+CLIENT_ONLY = {"python", "autoAttach", "trace.server"}
 
 
 def test_defaults_keep_remote_hosts_off() -> None:
@@ -14,59 +20,60 @@ def test_defaults_keep_remote_hosts_off() -> None:
     assert options.snapshot_directory(Path("/ws")) is None
 
 
-def test_values_from_the_client() -> None:
+def test_the_section_as_the_editor_stores_it() -> None:
     options = parse_options(
         {
-            "snapshotFolder": "snaps",
-            "defaultInterval": 2,
+            "python": "/usr/bin/python3",
+            "snapshotDir": " snaps ",
+            "findLeaks": {"interval": 2},
+            "monitor": {"interval": 0.5},
             "allowRemoteHosts": True,
             "maxSnapshots": 5,
-            "diagnosticSeverity": "warning",
+            "diagnostics": {"minimumSeverity": "warning"},
+            "autoAttach": "ask",
+            "trace": {"server": "off"},
             "somethingElse": 1,
         }
     )
     assert options.snapshot_directory(Path("/ws")) == Path("/ws/snaps")
-    assert options.default_interval == 2.0
+    assert (options.default_interval, options.monitor_interval) == (2.0, 0.5)
     assert options.allow_remote_hosts is True
     assert options.max_snapshots == 5
     assert options.warnings == ()
     assert options.shows("error") and options.shows("warning") and not options.shows("information")
 
 
-def test_bad_values_fall_back_with_a_sentence_each() -> None:
+def test_dotted_names_as_a_settings_file_spells_them() -> None:
+    options = parse_options({"findLeaks.interval": 3, "diagnostics.minimumSeverity": "error"})
+    assert (options.default_interval, options.diagnostic_severity) == (3.0, "error")
+
+
+def test_an_empty_folder_means_the_default_one() -> None:
+    assert parse_options({"snapshotDir": ""}).snapshot_directory(Path("/ws")) is None
+    assert parse_options({"snapshotDir": ""}).warnings == ()
+
+
+def test_bad_values_fall_back_with_a_sentence_naming_the_users_setting() -> None:
     options = parse_options(
         {
-            "defaultInterval": "soon",
+            "findLeaks": {"interval": "soon"},
             "allowRemoteHosts": "yes",
             "maxSnapshots": 1,
-            "diagnosticSeverity": "loud",
+            "diagnostics": {"minimumSeverity": "loud"},
+            "snapshotDir": 7,
         }
     )
-    assert options.default_interval == 5.0
-    assert options.allow_remote_hosts is False
-    assert options.max_snapshots == 20
-    assert options.diagnostic_severity == "information"
-    assert len(options.warnings) == 4
-    assert all(warning.startswith("Setting heapscope.") for warning in options.warnings)
+    assert options == HeapscopeOptions()
+    assert options.warnings == (
+        "Setting heapscope.snapshotDir must be a path; using .heapscope/snapshots.",
+        "Setting heapscope.findLeaks.interval must be a number from 0.1 to 3600; using 5.",
+        "Setting heapscope.allowRemoteHosts must be true or false; using false.",
+        "Setting heapscope.maxSnapshots must be a whole number from 3 to 10000; using 20.",
+        "Setting heapscope.diagnostics.minimumSeverity must be one of error, warning, information, hint; "
+        "using information.",
+    )
     not_an_object = parse_options(["not", "an", "object"])
     assert not_an_object.warnings == ("Heapscope settings must be an object, got a list.",)
-
-
-def test_the_editors_nested_names_are_understood() -> None:
-    options = parse_options(
-        {
-            "snapshotDir": "/tmp/snaps",
-            "findLeaks": {"interval": 2.5},
-            "monitor": {"interval": 0.5},
-            "diagnostics": {"minimumSeverity": "error"},
-            "python": "/usr/bin/python3",
-        }
-    )
-    assert options.snapshot_folder == "/tmp/snaps"
-    assert (options.default_interval, options.monitor_interval) == (2.5, 0.5)
-    assert options.diagnostic_severity == "error"
-    assert options.warnings == ()
-    assert parse_options({"defaultInterval": 1, "findLeaks": {"interval": 9}}).default_interval == 1.0
 
 
 def test_the_monitors_capture_settings() -> None:
@@ -77,7 +84,29 @@ def test_the_monitors_capture_settings() -> None:
         3,
         "find-leaks",
     )
-    bad = parse_options({"monitorSnapshotEvery": -1, "monitorKeep": 0, "monitorOnLeak": "panic"})
+    bad = parse_options({"monitor": {"snapshotEvery": -1, "keep": 0, "onLeak": "panic"}})
     assert (bad.monitor_snapshot_every, bad.monitor_keep, bad.monitor_on_leak) == (0.0, 5, "none")
     assert len(bad.warnings) == 3
-    assert any("heapscope.monitorOnLeak must be one of none, find-leaks" in w for w in bad.warnings)
+    assert "Setting heapscope.monitor.onLeak must be one of none, find-leaks; using none." in bad.warnings
+
+
+def test_every_option_has_one_setting() -> None:
+    options = sorted(f.name for f in fields(HeapscopeOptions) if f.name != "warnings")
+    assert sorted(setting.option for setting in SETTINGS) == options
+
+
+def test_the_extension_declares_the_same_settings_defaults_and_bounds() -> None:
+    """package.json is what users see; this table is what the server reads: they must agree."""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    properties = manifest["contributes"]["configuration"]["properties"]
+    declared = {key.removeprefix("heapscope."): value for key, value in properties.items()}
+    assert set(declared) == {setting.name for setting in SETTINGS} | CLIENT_ONLY
+    defaults = HeapscopeOptions()
+    for setting in SETTINGS:
+        entry = declared[setting.name]
+        default = getattr(defaults, setting.option)
+        assert entry["default"] == ("" if default is None else default), setting.name
+        assert entry["type"] == {"path": "string", "choice": "string"}.get(setting.kind, setting.kind)
+        assert entry.get("minimum") == setting.minimum, setting.name
+        assert entry.get("maximum") == setting.maximum, setting.name
+        assert tuple(entry.get("enum", ())) == setting.choices, setting.name

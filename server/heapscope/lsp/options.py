@@ -1,9 +1,11 @@
 """The ``heapscope`` settings section, read from the client into one typed, validated object.
 
 Settings arrive as untyped JSON from ``workspace/configuration`` (or the client's
-``initializationOptions``). Parsing them in one place means handlers never see a
-wrong type: a bad value falls back to its default and yields a one-line warning the
-server can show, instead of an exception in the middle of a command.
+``initializationOptions``), as the editor stores them: the client passes its section
+through untranslated. Parsing them in one place, from one table of names, means
+handlers never see a wrong type and the names in a warning are the ones the user set:
+a bad value falls back to its default and yields a one-line warning the server can
+show, instead of an exception in the middle of a command.
 """
 
 from __future__ import annotations
@@ -63,109 +65,119 @@ class HeapscopeOptions:
         return rank <= threshold
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One ``heapscope.*`` setting: its name as the editor shows it and what it may hold.
+
+    The names are the ones users see in the editor's settings (``heapscope.findLeaks.interval``);
+    a client passes its ``heapscope`` section through as it is, so this table is the only place
+    that ties a setting's name to an option. ``client-vscode/package.json`` declares the same
+    names, defaults and bounds (``tests/lsp/test_options.py`` holds the two together).
+    """
+
+    name: str
+    """Dotted path inside the ``heapscope`` section."""
+    option: str
+    """The :class:`HeapscopeOptions` field it sets."""
+    kind: str
+    """``number``, ``integer``, ``boolean``, ``path`` or ``choice``."""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("snapshotDir", "snapshot_folder", "path"),
+    Setting("findLeaks.interval", "default_interval", "number", 0.1, 3600),
+    Setting("monitor.interval", "monitor_interval", "number", 0.1, 3600),
+    Setting("monitor.snapshotEvery", "monitor_snapshot_every", "number", 0, 86400),
+    Setting("monitor.keep", "monitor_keep", "integer", 1, 1000),
+    Setting("monitor.onLeak", "monitor_on_leak", "choice", choices=MONITOR_ON_LEAK),
+    Setting("allowRemoteHosts", "allow_remote_hosts", "boolean"),
+    Setting("maxSnapshots", "max_snapshots", "integer", 3, 10_000),
+    Setting("diagnostics.minimumSeverity", "diagnostic_severity", "choice", choices=SEVERITY_ORDER),
+)
+
+
 def parse_options(raw: Any) -> HeapscopeOptions:
-    """Build options from the JSON the client sent; unknown keys are ignored, bad values reported."""
+    """Build options from the client's ``heapscope`` section; unknown keys are ignored, bad values reported.
+
+    The section comes nested as the editor stores it (``{"findLeaks": {"interval": 5}}``);
+    dotted keys (``{"findLeaks.interval": 5}``), as a settings file spells them, work too.
+    """
     if raw is None:
         return HeapscopeOptions()
     if not isinstance(raw, Mapping):
         return HeapscopeOptions(warnings=(f"Heapscope settings must be an object, got {_json_type(raw)}.",))
-    raw = _from_editor_shape(raw)
-    problems: list[str] = []
     defaults = HeapscopeOptions()
-
-    def number(key: str, default: float, minimum: float, maximum: float) -> float:
-        value = raw.get(key)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        value = _lookup(raw, setting.name)
         if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or not minimum <= value <= maximum:
-            problems.append(
-                f"Setting heapscope.{key} must be a number from {minimum:g} to {maximum:g}; "
-                f"using {default:g}."
-            )
-            return default
-        return float(value)
-
-    def integer(key: str, default: int, minimum: int, maximum: int) -> int:
-        value = raw.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            problems.append(
-                f"Setting heapscope.{key} must be a whole number from {minimum} to {maximum}; "
-                f"using {default}."
-            )
-            return default
-        return value
-
-    def boolean(key: str, default: bool) -> bool:
-        value = raw.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            problems.append(f"Setting heapscope.{key} must be true or false; using {str(default).lower()}.")
-            return default
-        return value
-
-    folder = raw.get("snapshotFolder")
-    if folder is not None and (not isinstance(folder, str)):
-        problems.append("Setting heapscope.snapshotFolder must be a path; using .heapscope/snapshots.")
-        folder = None
-    severity = raw.get("diagnosticSeverity", defaults.diagnostic_severity)
-    if severity not in SEVERITY_ORDER:
-        problems.append(
-            f"Setting heapscope.diagnosticSeverity must be one of {', '.join(SEVERITY_ORDER)}; "
-            f"using {defaults.diagnostic_severity}."
-        )
-        severity = defaults.diagnostic_severity
-    on_leak = raw.get("monitorOnLeak", defaults.monitor_on_leak)
-    if on_leak not in MONITOR_ON_LEAK:
-        problems.append(
-            f"Setting heapscope.monitorOnLeak must be one of {', '.join(MONITOR_ON_LEAK)}; "
-            f"using {defaults.monitor_on_leak}."
-        )
-        on_leak = defaults.monitor_on_leak
-    return HeapscopeOptions(
-        snapshot_folder=folder or None,
-        monitor_snapshot_every=number("monitorSnapshotEvery", defaults.monitor_snapshot_every, 0, 86400),
-        monitor_keep=integer("monitorKeep", defaults.monitor_keep, 1, 1000),
-        monitor_on_leak=on_leak,
-        default_interval=number("defaultInterval", defaults.default_interval, 0.1, 3600),
-        monitor_interval=number("monitorInterval", defaults.monitor_interval, 0.1, 3600),
-        allow_remote_hosts=boolean("allowRemoteHosts", defaults.allow_remote_hosts),
-        max_snapshots=integer("maxSnapshots", defaults.max_snapshots, 3, 10_000),
-        diagnostic_severity=severity,
-        warnings=tuple(problems),
-    )
-
-
-# The VS Code extension's setting names (package.json) -> the server's flat keys.
-_EDITOR_KEYS = {
-    "snapshotFolder": ("snapshotDir",),
-    "defaultInterval": ("findLeaks", "interval"),
-    "monitorInterval": ("monitor", "interval"),
-    "monitorSnapshotEvery": ("monitor", "snapshotEvery"),
-    "monitorKeep": ("monitor", "keep"),
-    "monitorOnLeak": ("monitor", "onLeak"),
-    "diagnosticSeverity": ("diagnostics", "minimumSeverity"),
-}
-
-
-def _from_editor_shape(raw: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Accept the editor's nested setting names too, for clients that pass the section unchanged.
-
-    The VS Code extension translates its settings to the flat keys; another client may
-    forward ``heapscope.findLeaks.interval`` as it is, and a flat key always wins.
-    """
-    result = dict(raw)
-    for flat, path in _EDITOR_KEYS.items():
-        if flat in result:
             continue
-        value: Any = raw
-        for key in path:
-            value = value.get(key) if isinstance(value, Mapping) else None
-        if value is not None and value != "":
-            result[flat] = value
-    return result
+        default = getattr(defaults, setting.option)
+        parsed = _parse(setting, value)
+        if parsed is _INVALID:
+            problems.append(
+                f"Setting heapscope.{setting.name} {_expected(setting)}; using {_shown(default)}."
+            )
+        elif parsed is not None:
+            values[setting.option] = parsed
+    return HeapscopeOptions(**values, warnings=tuple(problems))
+
+
+_INVALID = object()
+
+
+def _lookup(raw: Mapping[str, Any], name: str) -> Any:
+    if name in raw:
+        return raw[name]
+    value: Any = raw
+    for key in name.split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
+def _parse(setting: Setting, value: Any) -> Any:
+    """The option's value, ``None`` for "use the default", or ``_INVALID``."""
+    if setting.kind == "path":
+        if not isinstance(value, str):
+            return _INVALID
+        return value.strip() or None  # empty: the default folder
+    if setting.kind == "boolean":
+        return value if isinstance(value, bool) else _INVALID
+    if setting.kind == "choice":
+        return value if value in setting.choices else _INVALID
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _INVALID
+    if setting.kind == "integer" and not isinstance(value, int):
+        return _INVALID
+    assert setting.minimum is not None and setting.maximum is not None
+    if not setting.minimum <= value <= setting.maximum:
+        return _INVALID
+    return value if setting.kind == "integer" else float(value)
+
+
+def _expected(setting: Setting) -> str:
+    if setting.kind == "path":
+        return "must be a path"
+    if setting.kind == "boolean":
+        return "must be true or false"
+    if setting.kind == "choice":
+        return f"must be one of {', '.join(setting.choices)}"
+    noun = "a whole number" if setting.kind == "integer" else "a number"
+    return f"must be {noun} from {setting.minimum:g} to {setting.maximum:g}"
+
+
+def _shown(default: Any) -> str:
+    if default is None:
+        return ".heapscope/snapshots"
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, float):
+        return f"{default:g}"
+    return str(default)
 
 
 def _json_type(value: Any) -> str:
