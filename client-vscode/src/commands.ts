@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { chooseAttachTarget, DebugSessions } from './attach';
 import { HeapscopeClient } from './client';
 import { FindingsView, OPEN_LOCATION_COMMAND, openLocation } from './findingsView';
-import { findingsAt, Finding, kindLabel, locationLabel, parseReport, RetainerHop, SourceLocation } from './logic/findings';
+import { findingsAt, Finding, kindLabel, locationLabel, parseReport, reportStatus, RetainerHop, SourceLocation } from './logic/findings';
 import { MemoryHistory } from './logic/memory';
 import { positiveSeconds, USED_KEY } from './logic/settings';
 import { describeTarget } from './logic/targets';
@@ -168,13 +168,17 @@ export class Commands {
     }
     const interval = positiveSeconds(vscode.workspace.getConfiguration('heapscope').get('findLeaks.interval'));
     const report = await this.client.execute('heapscope.findLeaks', interval ? { interval } : {});
-    this.showReport(report);
+    this.showReport(report, true);
   }
 
-  showReport(raw: unknown): void {
+  /** Show a report in the Leaks view; `finished`: the user ran the analysis, say in the status bar that it is over. */
+  showReport(raw: unknown, finished = false): void {
     const report = parseReport(raw);
     if (report) {
       this.findings.show(report);
+      if (finished) {
+        vscode.window.setStatusBarMessage(reportStatus(report), 10_000);
+      }
     }
   }
 
@@ -210,7 +214,7 @@ export class Commands {
       return;
     }
     const report = await this.client.execute('heapscope.compareSnapshots', { baseline, target, ...(final ? { final } : {}) });
-    this.showReport(report);
+    this.showReport(report, true);
   }
 
   /** A snapshot of this session (by id) or a file; '' for "skip" when optional; undefined when cancelled. */

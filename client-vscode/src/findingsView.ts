@@ -1,6 +1,6 @@
 /** The "Leaks" tree: one row per finding (kind, place, growth); clicking a row opens its line. */
 import * as vscode from 'vscode';
-import { buildFindingsTree, FindingsRow, LeakReport, SourceLocation } from './logic/findings';
+import { buildFindingsTree, emptyReportMessage, FindingsRow, LeakReport, SourceLocation } from './logic/findings';
 
 export const OPEN_LOCATION_COMMAND = 'heapscope.ui.openLocation';
 
@@ -24,6 +24,7 @@ export class FindingsView implements vscode.TreeDataProvider<FindingsRow>, vscod
     this.rows = buildFindingsTree(report, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
     const leaks = report?.findings.length ?? 0;
     this.view.badge = leaks ? { value: leaks, tooltip: `${leaks} leak${leaks === 1 ? '' : 's'} found` } : undefined;
+    this.view.message = emptyReportMessage(report);
     void vscode.commands.executeCommand('setContext', 'heapscope.hasFindings', leaks > 0);
     this.changed.fire(undefined);
   }

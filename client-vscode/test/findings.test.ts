@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildFindingsTree, findingsAt, growthText, locationLabel, parseReport } from '../src/logic/findings';
+import { buildFindingsTree, emptyReportMessage, findingsAt, growthText, locationLabel, parseReport, reportStatus } from '../src/logic/findings';
 
 const report = {
   version: 1,
@@ -112,5 +112,15 @@ describe('helpers', () => {
     const parsed = parseReport(report);
     assert.deepEqual(findingsAt(parsed, '/w/src/app.js', 12).map((f) => f.id), ['F1']);
     assert.deepEqual(findingsAt(parsed, '/w/src/app.js', 13), []);
+  });
+
+  it('says in the status bar that a run is over, and in the Leaks view when it found nothing', () => {
+    const parsed = parseReport(report)!;
+    assert.equal(reportStatus(parsed), '$(warning) Heapscope found 2 leaks (Problems, Leaks view)');
+    assert.equal(emptyReportMessage(parsed), undefined);
+    const clean = parseReport({ ...report, findings: [] })!;
+    assert.equal(reportStatus(clean), '$(check) Heapscope found no leak');
+    assert.equal(emptyReportMessage(clean), 'No leak found: nothing kept growing across the 3 snapshots.');
+    assert.equal(emptyReportMessage(undefined), undefined);
   });
 });

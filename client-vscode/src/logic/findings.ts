@@ -265,3 +265,21 @@ export function buildFindingsTree(report: LeakReport | undefined, workspaceRoot?
 export function findingsAt(report: LeakReport | undefined, file: string, line: number): Finding[] {
   return (report?.findings ?? []).filter((finding) => finding.location && path.resolve(finding.location.path) === path.resolve(file) && finding.location.line === line);
 }
+
+/**
+ * One line for the status bar after an analysis the user started. The results themselves are
+ * in the Problems panel, the lenses and the Leaks view; this only says the run is over.
+ */
+export function reportStatus(report: LeakReport): string {
+  const leaks = report.findings.length;
+  return leaks
+    ? `$(warning) Heapscope found ${leaks} leak${leaks === 1 ? '' : 's'} (Problems, Leaks view)`
+    : '$(check) Heapscope found no leak';
+}
+
+/** The Leaks view's message: after a run that found nothing, say so instead of the welcome text. */
+export function emptyReportMessage(report: LeakReport | undefined): string | undefined {
+  return report && !report.findings.length
+    ? `No leak found: nothing kept growing across the ${report.snapshots.length} snapshots.`
+    : undefined;
+}

@@ -207,8 +207,17 @@ class HeapscopeServer(LanguageServer):
 
     # ------------------------------------------------------------ long steps
 
-    async def run_step(self, title: str, what: str, work: Callable[[ProgressTracker], T]) -> T | None:
-        """Run ``work`` in a worker thread with cancellable work-done progress; None if it failed."""
+    async def run_step(
+        self,
+        title: str,
+        what: str,
+        work: Callable[[ProgressTracker], T],
+        outcome_of: Callable[[T], str] | None = None,
+    ) -> T | None:
+        """Run ``work`` in a worker thread with cancellable work-done progress; None if it failed.
+
+        The progress ends with ``outcome_of(result)`` (what the step found), else "Done".
+        """
         token: str | None = None
         if self.supports_progress():
             token = f"heapscope-{uuid.uuid4()}"
@@ -233,6 +242,8 @@ class HeapscopeServer(LanguageServer):
         try:
             result = await asyncio.shield(asyncio.wrap_future(future))
             tracker.report(1.0)
+            if outcome_of is not None:
+                outcome = outcome_of(result)
             return result
         except asyncio.CancelledError:
             tracker.cancel.set()
@@ -552,19 +563,30 @@ async def list_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
 # ---------------------------------------------------------------- commands: analysis
 
 
-def _announce(ls: HeapscopeServer, report: Mapping[str, Any]) -> None:
+def _findings_sentence(ls: HeapscopeServer) -> str:
+    findings = ls.session.findings
+    if not findings:
+        return "No leak found: nothing kept growing across the snapshots."
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    plural = "s" if len(findings) > 1 else ""
+    return f"Found {len(findings)} leak{plural}: {translate.leak_summary(findings[0])}{more}"
+
+
+def _announce(ls: HeapscopeServer, report: Mapping[str, Any], *, notify: bool = False) -> None:
+    """Publish a new report: diagnostics, lenses and the client's Leaks view show it.
+
+    The user who asked for the analysis watches its progress, which ends with the same
+    sentence, so it only goes to the log; a notification is for a hunt nobody asked for
+    (the monitor's alarm), whose findings would otherwise arrive unnoticed.
+    """
     ls.publish_findings()
     ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": report})
-    count = len(ls.session.findings)
-    if count:
-        top = translate.leak_summary(ls.session.findings[0])
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        ls.show(
-            f"Heapscope found {count} leak{'s' if count > 1 else ''}: {top}{more}",
-            translate.message_type(ls.session.findings[0]["severity"]),
-        )
-    else:
-        ls.show("Heapscope found no leak.", types.MessageType.Info)
+    sentence = f"Heapscope: {_findings_sentence(ls)}"
+    ls.log(sentence, types.MessageType.Info)
+    if notify:
+        findings = ls.session.findings
+        kind = translate.message_type(findings[0]["severity"]) if findings else types.MessageType.Info
+        ls.show(sentence, kind)
 
 
 @server.command("heapscope.compareSnapshots")
@@ -579,6 +601,7 @@ async def compare_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
             "Heapscope: comparing snapshots",
             "compare the snapshots",
             lambda p: ls.session.compare(references, p),
+            lambda _: _findings_sentence(ls),
         )
         if report is not None:
             _announce(ls, report)
@@ -589,16 +612,23 @@ async def compare_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
 
 @server.command("heapscope.findLeaks")
 async def find_leaks(ls: HeapscopeServer, *args: Any) -> Any:
+    return await _find_leaks(ls, args, notify=False)
+
+
+async def _find_leaks(ls: HeapscopeServer, args: tuple[Any, ...], *, notify: bool) -> Any:
     async def body() -> Any:
         interval = _seconds(_argument(args, "interval"), "interval")
         first = args[0] if args else None
         track = bool(first.get("trackAllocations")) if isinstance(first, Mapping) else False
         ls.session.require_target()
         report = await ls.run_step(
-            "Heapscope: finding leaks", "find leaks", lambda p: ls.session.find_leaks(interval, track, p)
+            "Heapscope: finding leaks",
+            "find leaks",
+            lambda p: ls.session.find_leaks(interval, track, p),
+            lambda _: _findings_sentence(ls),
         )
         if report is not None:
-            _announce(ls, report)
+            _announce(ls, report, notify=notify)
         return report
 
     return await _guard(ls, "find leaks", body)
@@ -724,7 +754,7 @@ async def start_monitor(ls: HeapscopeServer, *args: Any) -> Any:
 def _hunt_on_alarm(ls: HeapscopeServer, verdict: str) -> None:
     """The monitor suspects a leak and the user asked for a hunt then: run Find Leaks by itself."""
     ls.show(f"Heapscope: {verdict}; finding leaks with three snapshots.", types.MessageType.Info)
-    task = asyncio.ensure_future(find_leaks(ls))
+    task = asyncio.ensure_future(_find_leaks(ls, (), notify=True))
     ls.background.add(task)
     task.add_done_callback(ls.background.discard)
 
