@@ -13,8 +13,8 @@ three phases:
 Preferred edges are non-weak edges into nodes that are not code, feedback or per-run roots,
 and not named after deoptimization data. Within one BFS level a node takes the edge of the
 best kind (property, context variable or element from a user object first, internal edges
-last). Each node keeps the edge that reached it, so a path is a walk up that tree. All of it
-is numpy over the CSR arrays; no Python object per node.
+last). Each node keeps the edge that reached it, so a path is a walk up that tree. The levels
+are walked by a compiled kernel over the CSR arrays; no Python object per node.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from ..snapshot import ROOT, HeapSnapshot, RetainerHop
+from ..snapshot import ROOT, EdgeRules, HeapSnapshot, RetainerHop
 
 IntArray = npt.NDArray[np.int64]
 
@@ -61,26 +61,23 @@ class PathFinder:
     def __init__(self, snapshot: HeapSnapshot) -> None:
         self.snapshot = snapshot
 
-    # ------------------------------------------------------------ masks
+    # ------------------------------------------------------------ edge rules
 
     @cached_property
-    def _edge_is_preferred(self) -> npt.NDArray[np.bool_]:
+    def _bad_names(self) -> npt.NDArray[np.uint8]:
+        """Per string: an internal edge of that name leads into compiled code's internals.
+
+        Only V8's internal edges are tested by name: a program's own property may be called
+        "code". Each distinct name of an internal edge is tested once.
+        """
         snapshot = self.snapshot
-        ok = snapshot.edge_type != snapshot.edge_type_id("weak")
-        # Only V8's internal edges are tested by name: a program's own property may be called "code".
-        named = snapshot.edge_type == snapshot.edge_type_id("internal")
-        # Each distinct edge name is tested once (a presence table, no sort of the edges).
         present = np.zeros(len(snapshot.strings), dtype=bool)
-        names = snapshot.edge_name_or_index[named]
+        names = snapshot.edge_name_or_index[snapshot.edge_type == snapshot.edge_type_id("internal")]
         present[names[names < len(snapshot.strings)]] = True
-        bad = np.zeros(len(snapshot.strings), dtype=bool)
+        bad = np.zeros(len(snapshot.strings), dtype=np.uint8)
         for index in np.flatnonzero(present).tolist():
             bad[index] = bool(_INTERNAL_EDGE_NAME.search(snapshot.strings[index]))
-        in_range = snapshot.edge_name_or_index < len(snapshot.strings)
-        clipped = np.where(in_range, snapshot.edge_name_or_index, 0)
-        ok &= ~(named & in_range & bad[clipped])
-        result: npt.NDArray[np.bool_] = ok & self._node_is_preferred[snapshot.edge_to]
-        return result
+        return bad
 
     @cached_property
     def _node_is_preferred(self) -> npt.NDArray[np.bool_]:
@@ -96,15 +93,45 @@ class PathFinder:
         result: npt.NDArray[np.bool_] = ok
         return result
 
-    @cached_property
-    def _edge_rank(self) -> npt.NDArray[np.uint8]:
+    def _rules(self, preferred: bool) -> EdgeRules:
+        """Preferred edges (non-weak, into preferred nodes, internal ones not named after
+        compiled code's internals), or every non-weak edge; ranked the same either way.
+
+        Within a level an edge of the best kind wins, and edges out of V8's internal nodes
+        rank below the same kind of edge out of user objects.
+        """
         snapshot = self.snapshot
-        by_type = np.full(len(snapshot.meta.edge_types), 4, dtype=np.uint8)
-        for name, rank in _EDGE_RANK.items():
+        follow = np.full(len(snapshot.meta.edge_types), EdgeRules.ALWAYS, dtype=np.uint8)
+        rank = np.full(len(snapshot.meta.edge_types), 4, dtype=np.uint8)
+        for name, value in _EDGE_RANK.items():
             if snapshot.edge_type_id(name) >= 0:
-                by_type[snapshot.edge_type_id(name)] = rank
-        ranks: npt.NDArray[np.uint8] = by_type[snapshot.edge_type]
-        return ranks
+                rank[snapshot.edge_type_id(name)] = value
+        internal = snapshot.edge_type_id("internal")
+        if preferred and internal >= 0:
+            follow[internal] = EdgeRules.UNLESS_BAD_NAME
+        if snapshot.edge_type_id("weak") >= 0:
+            follow[snapshot.edge_type_id("weak")] = EdgeRules.NEVER
+        penalty = np.zeros(len(snapshot.meta.node_types), dtype=np.uint8)
+        for name in ("hidden", "array", "synthetic", "code"):
+            if snapshot.node_type_id(name) >= 0:
+                penalty[snapshot.node_type_id(name)] = 2
+        if preferred:
+            bad_name, target_ok = self._bad_names, self._node_is_preferred.view(np.uint8)
+        else:
+            bad_name, target_ok = np.zeros(0, dtype=np.uint8), np.ones(snapshot.node_count, dtype=np.uint8)
+        return EdgeRules(follow=follow, rank=rank, penalty=penalty, bad_name=bad_name, target_ok=target_ok)
+
+    def _follows(self, rules: EdgeRules, edges: IntArray) -> npt.NDArray[np.bool_]:
+        """Which of ``edges`` the rules follow (for the root's few edges; the kernel does the rest)."""
+        snapshot = self.snapshot
+        follow = rules.follow[snapshot.edge_type[edges]]
+        names = snapshot.edge_name_or_index[edges]
+        in_range = names < len(rules.bad_name)
+        bad = np.zeros(len(edges), dtype=bool)
+        bad[in_range] = rules.bad_name[names[in_range]] != 0
+        ok = (follow == EdgeRules.ALWAYS) | ((follow == EdgeRules.UNLESS_BAD_NAME) & ~bad)
+        result: npt.NDArray[np.bool_] = ok & (rules.target_ok[snapshot.edge_to[edges]] != 0)
+        return result
 
     # ------------------------------------------------------------ the BFS tree
 
@@ -124,31 +151,32 @@ class PathFinder:
             [snapshot.class_name(int(t)).startswith(GLOBAL_CLASS_PREFIXES) for t in root_targets.tolist()],
             dtype=bool,
         )
-        preferred = self._edge_is_preferred
+        preferred = self._rules(preferred=True)
         # Phase 1: the global object(s) first, over preferred edges.
         self._seed(root_edges[is_global], distance, parent, parent_edge, 1)
-        self._bfs(root_targets[is_global], preferred, distance, parent, parent_edge)
+        snapshot.ranked_bfs(preferred, root_targets[is_global], distance, parent, parent_edge)
         # Phase 2: every other root, still over preferred edges.
         base = int(distance.max()) + 1
         rest = root_edges[~is_global]
-        rest = rest[preferred[rest]]
+        rest = rest[self._follows(preferred, rest)]
         self._seed(rest, distance, parent, parent_edge, base)
-        self._bfs(snapshot.edge_to[rest].astype(np.int64), preferred, distance, parent, parent_edge)
-        # Phase 3: whatever is left, over any non-weak edge, from the reached nodes that
-        # point at it (found through the retainer index, not by expanding every node again).
-        left = np.flatnonzero((distance < 0) & (snapshot.distances >= 0))
-        if len(left):
-            first, retainer_edges = snapshot.retainers
-            starts = first[left]
-            counts = first[left + 1] - starts
-            offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
-            edges = retainer_edges[offsets + np.arange(int(counts.sum()), dtype=np.int64)]
-            holders = (np.searchsorted(snapshot.first_edge, edges, side="right") - 1).astype(np.int64)
-            holders = np.unique(holders[distance[holders] >= 0])
+        snapshot.ranked_bfs(preferred, snapshot.edge_to[rest].astype(np.int64), distance, parent, parent_edge)
+        # Phase 3: whatever is left, over any non-weak edge, from the reached nodes that point
+        # at it, nearest first. Everything reached so far is reachable from the root over
+        # non-weak edges unless the root's edge to a global object is weak, so only then do
+        # the unreached nodes need telling apart from the ones nothing reaches: from the
+        # others, no non-weak edge leads to those.
+        left = distance < 0
+        weak = snapshot.edge_type_id("weak")
+        if np.any(snapshot.edge_type[root_edges[is_global]] == weak):
+            left &= snapshot.distances >= 0
+        if np.any(left):
+            holders = np.flatnonzero(snapshot.sources_into(distance >= 0, left)).astype(np.int64)
             holders = holders[np.argsort(distance[holders], kind="stable")]
-            any_edge = snapshot.edge_type != snapshot.edge_type_id("weak")
             base = int(distance.max()) + 1
-            self._bfs(holders, any_edge, distance, parent, parent_edge, level_distance=base)
+            snapshot.ranked_bfs(
+                self._rules(preferred=False), holders, distance, parent, parent_edge, level_base=base
+            )
         return distance, parent, parent_edge
 
     def _seed(
@@ -166,66 +194,6 @@ class PathFinder:
         distance[targets] = at
         parent[targets] = ROOT
         parent_edge[targets] = edges[first]
-
-    def _bfs(
-        self,
-        frontier: IntArray,
-        edge_ok: npt.NDArray[np.bool_],
-        distance: npt.NDArray[np.int32],
-        parent: IntArray,
-        parent_edge: IntArray,
-        level_distance: int | None = None,
-    ) -> None:
-        """Level-synchronous BFS: each level gathers the frontier's edges in one numpy pass."""
-        snapshot = self.snapshot
-        first_edge = snapshot.first_edge
-        rank = self._edge_rank
-        node_penalty = self._source_penalty
-        level = level_distance
-        while len(frontier):
-            starts = first_edge[frontier]
-            counts = first_edge[frontier + 1] - starts
-            total = int(counts.sum())
-            if not total:
-                return
-            sources = np.repeat(frontier, counts)
-            edges = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total, dtype=np.int64)
-            keep = edge_ok[edges]
-            edges, sources = edges[keep], sources[keep]
-            targets = snapshot.edge_to[edges].astype(np.int64)
-            fresh = distance[targets] < 0
-            edges, sources, targets = edges[fresh], sources[fresh], targets[fresh]
-            if not len(targets):
-                return
-            order = np.lexsort((rank[edges] + node_penalty[sources], targets))
-            targets, edges, sources = targets[order], edges[order], sources[order]
-            first = np.ones(len(targets), dtype=bool)
-            first[1:] = targets[1:] != targets[:-1]
-            targets, edges, sources = targets[first], edges[first], sources[first]
-            if level_distance is None:
-                distance[targets] = distance[sources] + 1
-            else:
-                assert level is not None
-                level += 1
-                distance[targets] = level
-            parent[targets] = sources
-            parent_edge[targets] = edges
-            frontier = targets
-
-    @cached_property
-    def _source_penalty(self) -> npt.NDArray[np.uint8]:
-        """Edges out of V8's internal nodes rank below the same kind of edge out of user objects."""
-        snapshot = self.snapshot
-        internal = np.isin(
-            snapshot.node_type,
-            [
-                snapshot.node_type_id(t)
-                for t in ("hidden", "array", "synthetic", "code")
-                if snapshot.node_type_id(t) >= 0
-            ],
-        )
-        penalty: npt.NDArray[np.uint8] = internal.astype(np.uint8) * 2
-        return penalty
 
     @property
     def distances(self) -> npt.NDArray[np.int32]:

@@ -372,6 +372,179 @@ HS_EXPORT int hs_distances(int64_t node_count, int64_t edge_count, int64_t root,
 }
 
 /*
+ * A breadth-first tree that picks, for every node, the best-ranked edge among those that
+ * reach it in the same level. One call runs one phase from `frontier_in` (nodes already
+ * given a distance) until nothing new is reached, filling distance/parent/parent_edge of
+ * the nodes it reaches; nodes reached before keep theirs.
+ *
+ * Which edges are followed: `edge_rule` per edge type, 0 never, 1 always, 2 unless the
+ * edge's name is marked in `bad_name` (names past `name_count` are not); and only into
+ * nodes with `node_ok` set. Among the edges reaching one node in one level the lowest
+ * rank wins, rank = edge_rank[edge type] + node_penalty[source node type] (8-bit), and
+ * of equal ranks the first in level order: the frontier in ascending node order, each
+ * node's edges in order. A node reached gets its source's distance + 1, or, when
+ * `level_base` is not negative, level_base + its level (1 for the first).
+ *
+ * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph, a
+ * type past a table, a frontier node that is not a node or has no distance yet.
+ */
+static void sort_nodes(uint32_t *keys, uint32_t *scratch, int64_t count, uint32_t highest) {
+    if (count < 64) {
+        for (int64_t i = 1; i < count; i++) {
+            uint32_t key = keys[i];
+            int64_t j = i;
+            while (j > 0 && keys[j - 1] > key) { keys[j] = keys[j - 1]; j--; }
+            keys[j] = key;
+        }
+        return;
+    }
+    /* LSD radix sort, one byte per pass, as many passes as the highest key has bytes. */
+    uint32_t *from = keys, *to = scratch;
+    for (int shift = 0; shift < 32 && (highest >> shift) != 0; shift += 8) {
+        int64_t start[257] = {0};
+        for (int64_t i = 0; i < count; i++) start[((from[i] >> shift) & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++) start[b + 1] += start[b];
+        for (int64_t i = 0; i < count; i++) to[start[(from[i] >> shift) & 0xFF]++] = from[i];
+        uint32_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != keys) memcpy(keys, from, sizeof(uint32_t) * (size_t)count);
+}
+
+HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                            const uint32_t *edge_to, const uint8_t *edge_type, const uint32_t *edge_name,
+                            const uint8_t *node_type, const uint8_t *edge_rule, const uint8_t *edge_rank,
+                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
+                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
+                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
+                            int32_t *distance, int64_t *parent, int64_t *parent_edge) {
+    if (check_graph(node_count, edge_count, 0, first_edge, edge_to)) return HS_CORRUPT;
+    if (edge_type_count <= 0 || node_type_count <= 0 || name_count < 0 || frontier_count < 0) return HS_CORRUPT;
+    for (int64_t i = 0; i < frontier_count; i++)
+        if ((int64_t)frontier_in[i] >= node_count || distance[frontier_in[i]] < 0) return HS_CORRUPT;
+    size_t n = (size_t)node_count;
+    /* The first frontier may name a node twice; every later one is a set of new nodes. */
+    size_t room = n > (size_t)frontier_count ? n : (size_t)frontier_count;
+    uint32_t *frontier = (uint32_t *)malloc(sizeof(uint32_t) * room);
+    uint32_t *reached = (uint32_t *)malloc(sizeof(uint32_t) * n);
+    uint32_t *scratch = (uint32_t *)malloc(sizeof(uint32_t) * n);
+    uint8_t *rank = (uint8_t *)malloc(n);
+    /* Per node, one byte the edge loop reads instead of three arrays: CLOSED (has a
+       distance, or not a target), OPEN, or CLAIMED by an edge of the current level. */
+    uint8_t *state = (uint8_t *)malloc(n);
+    int32_t *found = (int32_t *)malloc(sizeof(int32_t) * n); /* the distance a node gets, once claimed */
+    if (!frontier || !reached || !scratch || !rank || !state || !found) {
+        free(frontier); free(reached); free(scratch); free(rank); free(state); free(found);
+        return -1;
+    }
+    enum { OPEN = 0, CLAIMED = 1, CLOSED = 2 };
+    for (size_t v = 0; v < n; v++) state[v] = (distance[v] >= 0 || !node_ok[v]) ? CLOSED : OPEN;
+    int status = 0;
+    memcpy(frontier, frontier_in, sizeof(uint32_t) * (size_t)frontier_count);
+    int64_t width = frontier_count;
+    int64_t level = level_base;
+    while (width > 0) {
+        int64_t count = 0;
+        uint32_t highest = 0;
+        if (level >= 0) level++;
+        for (int64_t f = 0; f < width; f++) {
+            uint32_t source = frontier[f];
+            uint8_t source_type = node_type[source];
+            if (source_type >= node_type_count) { status = HS_CORRUPT; goto done; }
+            uint8_t penalty = node_penalty[source_type];
+            int32_t next = level >= 0 ? (int32_t)level : distance[source] + 1;
+            int64_t end = first_edge[source + 1];
+            for (int64_t e = first_edge[source]; e < end; e++) {
+                if (e + 8 < end) HS_PREFETCH(&state[edge_to[e + 8]]);
+                uint8_t type = edge_type[e];
+                if (type >= edge_type_count) { status = HS_CORRUPT; goto done; }
+                uint8_t rule = edge_rule[type];
+                if (rule == 0) continue;
+                uint32_t target = edge_to[e];
+                uint8_t seen = state[target];
+                if (seen == CLOSED) continue;
+                if (rule == 2 && edge_name[e] < (uint64_t)name_count && bad_name[edge_name[e]]) continue;
+                uint8_t r = (uint8_t)(edge_rank[type] + penalty);
+                if (seen == OPEN) {
+                    state[target] = CLAIMED;
+                    reached[count++] = target;
+                    highest = target > highest ? target : highest;
+                } else if (r >= rank[target]) {
+                    continue;
+                }
+                rank[target] = r;
+                found[target] = next;
+                parent[target] = (int64_t)source;
+                parent_edge[target] = e;
+            }
+        }
+        sort_nodes(reached, scratch, count, highest);
+        for (int64_t i = 0; i < count; i++) {
+            uint32_t target = reached[i];
+            distance[target] = found[target];
+            state[target] = CLOSED;
+        }
+        uint32_t *swap = frontier;
+        frontier = reached;
+        reached = swap;
+        width = count;
+    }
+done:
+    free(frontier); free(reached); free(scratch); free(rank); free(state); free(found);
+    return status;
+}
+
+/*
+ * Per node: whether `source_ok` is set for it and one of its edges (of any type) points at
+ * a node with `target_mark` set. Returns 0 or HS_CORRUPT for an invalid graph.
+ */
+HS_EXPORT int hs_sources_into(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                              const uint32_t *edge_to, const uint8_t *source_ok, const uint8_t *target_mark,
+                              uint8_t *out) {
+    if (check_graph(node_count, edge_count, 0, first_edge, edge_to)) return HS_CORRUPT;
+    for (int64_t v = 0; v < node_count; v++) {
+        uint8_t hit = 0;
+        if (source_ok[v])
+            for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) hit |= target_mark[edge_to[e]];
+        out[v] = hit != 0;
+    }
+    return 0;
+}
+
+/*
+ * Per node, the nearest node up a tree (itself included) that is marked; the root counts as
+ * marked, and a negative parent stands for the root. Each node is walked up once: the walk
+ * stops at a marked node or one already settled, and settles every node it passed.
+ * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for a parent past the nodes
+ * or a cycle.
+ */
+HS_EXPORT int hs_nearest_marked_up(int64_t node_count, int64_t root, const int64_t *parent, const uint8_t *marked,
+                                   int64_t *owner) {
+    if (node_count <= 0 || root < 0 || root >= node_count) return HS_CORRUPT;
+    uint32_t *stack = (uint32_t *)malloc(sizeof(uint32_t) * (size_t)node_count);
+    if (!stack) return -1;
+    for (int64_t v = 0; v < node_count; v++) owner[v] = marked[v] ? v : -1;
+    owner[root] = root;
+    int status = 0;
+    for (int64_t v = 0; v < node_count && !status; v++) {
+        int64_t sp = 0, x = v;
+        while (owner[x] < 0) {
+            if (sp >= node_count) { status = HS_CORRUPT; break; } /* walked in a circle */
+            stack[sp++] = (uint32_t)x;
+            int64_t up = parent[x] < 0 ? root : parent[x];
+            if (up >= node_count) { status = HS_CORRUPT; break; }
+            x = up;
+        }
+        if (status) break;
+        int64_t found = owner[x];
+        while (sp > 0) owner[stack[--sp]] = found;
+    }
+    free(stack);
+    return status;
+}
+
+/*
  * Dominators by semi-NCA (Lengauer-Tarjan's semidominators with path compression,
  * then immediate dominators as nearest common ancestors on the DFS tree), fully
  * iterative so a 10M-node chain cannot overflow the C stack.

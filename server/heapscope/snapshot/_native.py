@@ -11,7 +11,8 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -80,6 +81,16 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_build_retainers": (_int, [_i64, _i64, _I64, _U32, _I64_OUT, _U32_OUT, _U32_OUT]),
     "hs_build_retainer_edges": (_int, [_i64, _i64, _I64, _U32, _I64_OUT, _U32_OUT]),
     "hs_distances": (_int, [_i64, _i64, _i64, _I64, _U32, _U8, _int, _I32_OUT]),
+    "hs_ranked_bfs": (
+        _int,
+        [
+            *[_i64, _i64, _I64, _U32, _U8, _U32, _U8],  # the graph, edge names, node types
+            *[_U8, _U8, _i64, _U8, _i64, _U8, _i64, _U8],  # the rules' tables and their lengths
+            *[_U32, _i64, _i64, _I32_OUT, _I64_OUT, _I64_OUT],  # the frontier, the tree
+        ],
+    ),
+    "hs_sources_into": (_int, [_i64, _i64, _I64, _U32, _U8, _U8, _U8_OUT]),
+    "hs_nearest_marked_up": (_int, [_i64, _i64, _I64, _U8, _I64_OUT]),
     "hs_dominators": (
         _i64,
         [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U32_OUT, _U32_OUT, _U64, _U64_OUT],
@@ -311,6 +322,128 @@ def distances(
     if failed:
         raise MemoryError("not enough memory for the distances from the root")
     return dist
+
+
+@dataclass(frozen=True)
+class EdgeRules:
+    """What :func:`ranked_bfs` follows and how it ranks, as tables.
+
+    ``follow`` per edge type: NEVER, ALWAYS or UNLESS_BAD_NAME (the edge's name is marked in
+    ``bad_name``; names past its end are not); ``target_ok`` per node (edges into other nodes
+    are not followed); ``rank`` per edge type plus ``penalty`` per type of the source node
+    (added as 8-bit numbers) orders the edges that reach one node in one level, lowest first.
+    """
+
+    NEVER: ClassVar[int] = 0
+    ALWAYS: ClassVar[int] = 1
+    UNLESS_BAD_NAME: ClassVar[int] = 2
+
+    follow: npt.NDArray[np.uint8]
+    rank: npt.NDArray[np.uint8]
+    penalty: npt.NDArray[np.uint8]
+    bad_name: npt.NDArray[np.uint8]
+    target_ok: npt.NDArray[np.uint8]
+
+
+def ranked_bfs(
+    first_edge: npt.NDArray[np.int64],
+    edge_to: npt.NDArray[np.uint32],
+    edge_type: npt.NDArray[np.uint8],
+    edge_name: npt.NDArray[np.uint32],
+    node_type: npt.NDArray[np.uint8],
+    rules: EdgeRules,
+    frontier: npt.NDArray[Any],
+    distance: npt.NDArray[np.int32],
+    parent: npt.NDArray[np.int64],
+    parent_edge: npt.NDArray[np.int64],
+    level_base: int = -1,
+) -> None:
+    """Grow a breadth-first tree from ``frontier`` (nodes that have a distance) in place.
+
+    Each node reached takes the lowest-ranked edge of its level that reaches it (the first
+    such edge in ascending frontier order, then edge order, on a tie) as ``parent`` and
+    ``parent_edge``, and its source's distance + 1 (or ``level_base`` + its level when
+    ``level_base`` is not negative). Nodes that already have a distance are left alone.
+    """
+    node_count, edge_count = _require_graph(first_edge, edge_to)
+    _require(edge_type, np.uint8, edge_count, "edge_type")
+    _require(edge_name, np.uint32, edge_count, "edge_name")
+    _require(node_type, np.uint8, node_count, "node_type")
+    type_count = len(rules.follow)
+    _require(rules.follow, np.uint8, type_count, "follow")
+    _require(rules.rank, np.uint8, type_count, "rank")
+    _require(rules.penalty, np.uint8, len(rules.penalty), "penalty")
+    _require(rules.bad_name, np.uint8, len(rules.bad_name), "bad_name")
+    _require(rules.target_ok, np.uint8, node_count, "target_ok")
+    _require(distance, np.int32, node_count, "distance")
+    _require(parent, np.int64, node_count, "parent")
+    _require(parent_edge, np.int64, node_count, "parent_edge")
+    starts = np.ascontiguousarray(frontier, dtype=np.uint32)
+    if len(frontier) and (int(np.min(frontier)) < 0 or int(np.max(frontier)) >= node_count):
+        raise GraphError("the frontier names a node that does not exist")
+    failed = _lib.hs_ranked_bfs(
+        node_count,
+        edge_count,
+        first_edge,
+        edge_to,
+        edge_type,
+        edge_name,
+        node_type,
+        rules.follow,
+        rules.rank,
+        type_count,
+        rules.penalty,
+        len(rules.penalty),
+        rules.bad_name,
+        len(rules.bad_name),
+        rules.target_ok,
+        starts,
+        len(starts),
+        level_base,
+        distance,
+        parent,
+        parent_edge,
+    )
+    if failed == _CORRUPT:
+        raise GraphError("the graph, a type table or the frontier does not fit the nodes")
+    if failed:
+        raise MemoryError("not enough memory for the breadth-first tree")
+
+
+def sources_into(
+    first_edge: npt.NDArray[np.int64],
+    edge_to: npt.NDArray[np.uint32],
+    source_ok: npt.NDArray[np.bool_],
+    target_mark: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Per node: ``source_ok`` and one of its edges (of any type) points at a marked node."""
+    node_count, edge_count = _require_graph(first_edge, edge_to)
+    sources = np.ascontiguousarray(source_ok, dtype=np.uint8)
+    targets = np.ascontiguousarray(target_mark, dtype=np.uint8)
+    _require(sources, np.uint8, node_count, "source_ok")
+    _require(targets, np.uint8, node_count, "target_mark")
+    out = fresh_array(node_count, np.uint8)
+    if _lib.hs_sources_into(node_count, edge_count, first_edge, edge_to, sources, targets, out) == _CORRUPT:
+        raise GraphError("the edge index is not a graph over its nodes")
+    return out.view(bool)
+
+
+def nearest_marked_up(
+    root: int, parent: npt.NDArray[np.int64], marked: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Per node, the closest marked node up the tree ``parent`` (itself included; the root
+    counts as marked and stands for every negative parent)."""
+    node_count = len(parent)
+    _require(parent, np.int64, node_count, "parent")
+    flags = np.ascontiguousarray(marked, dtype=np.uint8)
+    _require(flags, np.uint8, node_count, "marked")
+    owner = fresh_array(node_count, np.int64)
+    failed = _lib.hs_nearest_marked_up(node_count, root, parent, flags, owner)
+    if failed == _CORRUPT:
+        raise GraphError("the tree names a parent past the last node, or goes round in a circle")
+    if failed:
+        raise MemoryError("not enough memory for the walk up the tree")
+    return owner
 
 
 def dominators_and_retained_sizes(

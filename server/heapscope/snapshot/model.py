@@ -401,6 +401,37 @@ class HeapSnapshot:
 
     # ------------------------------------------------------------ graph algorithms
 
+    def ranked_bfs(
+        self,
+        rules: _native.EdgeRules,
+        frontier: npt.NDArray[np.int64],
+        distance: npt.NDArray[np.int32],
+        parent: npt.NDArray[np.int64],
+        parent_edge: npt.NDArray[np.int64],
+        level_base: int = -1,
+    ) -> None:
+        """Grow a breadth-first tree in place from ``frontier``, best-ranked edge first: see
+        :func:`heapscope.snapshot._native.ranked_bfs`."""
+        _native.ranked_bfs(
+            self.first_edge,
+            self.edge_to,
+            self.edge_type,
+            self.edge_name_or_index,
+            self.node_type,
+            rules,
+            frontier,
+            distance,
+            parent,
+            parent_edge,
+            level_base,
+        )
+
+    def sources_into(
+        self, source_ok: npt.NDArray[np.bool_], target_mark: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.bool_]:
+        """Per node: ``source_ok`` and an edge of it (of any type) points at a ``target_mark`` node."""
+        return _native.sources_into(self.first_edge, self.edge_to, source_ok, target_mark)
+
     @cached_property
     def distances(self) -> npt.NDArray[np.int32]:
         """Hops from the root along non-weak edges; -1 for unreachable nodes."""

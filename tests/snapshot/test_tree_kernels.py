@@ -1,0 +1,244 @@
+"""Tree kernels: the ranked breadth-first tree and the nearest marked node up a tree, on hand-built
+cases, random graphs against plain references, and bad input."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from heapscope.snapshot import EdgeRules, _native
+
+Arrays = tuple[np.ndarray[Any, Any], ...]
+
+
+def csr(node_count: int, edges: list[tuple[int, int, int, int]]) -> Arrays:
+    """(first_edge, edge_to, edge_type, edge_name) from (source, target, type, name) in source order."""
+    edges = sorted(edges, key=lambda edge: edge[0])
+    first = np.zeros(node_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount([e[0] for e in edges], minlength=node_count), out=first[1:])
+    return (
+        first,
+        np.array([e[1] for e in edges], dtype=np.uint32),
+        np.array([e[2] for e in edges], dtype=np.uint8),
+        np.array([e[3] for e in edges], dtype=np.uint32),
+    )
+
+
+def rules(
+    follow: list[int], rank: list[int], penalty: list[int], bad: list[int], target_ok: list[int]
+) -> EdgeRules:
+    return EdgeRules(
+        follow=np.array(follow, dtype=np.uint8),
+        rank=np.array(rank, dtype=np.uint8),
+        penalty=np.array(penalty, dtype=np.uint8),
+        bad_name=np.array(bad, dtype=np.uint8),
+        target_ok=np.array(target_ok, dtype=np.uint8),
+    )
+
+
+def start(node_count: int, seeds: dict[int, int]) -> Arrays:
+    distance = np.full(node_count, -1, dtype=np.int32)
+    parent = np.full(node_count, -1, dtype=np.int64)
+    parent_edge = np.full(node_count, -1, dtype=np.int64)
+    for node, at in seeds.items():
+        distance[node] = at
+        parent[node] = 0
+    return distance, parent, parent_edge
+
+
+def reference(
+    graph: Arrays, node_type: Any, rule: EdgeRules, frontier: list[int], state: Arrays, level_base: int
+) -> None:
+    """The same tree level by level in plain Python: each level's candidate edges sorted by
+    (target, rank), stably, and the first per target kept."""
+    first, edge_to, edge_type, edge_name = graph
+    distance, parent, parent_edge = state
+    level = level_base
+    while frontier:
+        candidates = []
+        for source in frontier:
+            for edge in range(int(first[source]), int(first[source + 1])):
+                follow = int(rule.follow[edge_type[edge]])
+                name = int(edge_name[edge])
+                bad = name < len(rule.bad_name) and rule.bad_name[name]
+                target = int(edge_to[edge])
+                if follow == 0 or (follow == 2 and bad) or not rule.target_ok[target]:
+                    continue
+                if distance[target] >= 0:
+                    continue
+                key = (int(rule.rank[edge_type[edge]]) + int(rule.penalty[node_type[source]])) % 256
+                candidates.append((target, key, source, edge))
+        candidates.sort(key=lambda item: (item[0], item[1]))
+        chosen = {}
+        for target, _, source, edge in candidates:
+            chosen.setdefault(target, (source, edge))
+        if level_base >= 0 and chosen:
+            level += 1
+        for target, (source, edge) in chosen.items():
+            distance[target] = level if level_base >= 0 else distance[source] + 1
+            parent[target] = source
+            parent_edge[target] = edge
+        frontier = sorted(chosen)
+
+
+def test_lowest_rank_wins_and_ties_go_to_the_first_source_in_node_order() -> None:
+    # Types: 0 property (rank 0), 1 internal (rank 3, checked by name), 2 weak (never).
+    # Node 4 is reached in level 2 from 2 (internal) and from 3 (property): the property wins
+    # although 2 comes first. Node 5 is reached from 2 and 3 by properties: 2 comes first.
+    # Node 6 only by a weak edge, node 7 only by an internal edge with a bad name, node 8 is
+    # not a target at all: none of the three is reached.
+    graph = csr(
+        9,
+        [
+            (1, 2, 0, 0),
+            (1, 3, 0, 0),
+            (2, 4, 1, 1),
+            (3, 4, 0, 0),
+            (3, 5, 0, 0),
+            (2, 5, 0, 0),
+            (3, 6, 2, 0),
+            (2, 7, 1, 2),
+            (3, 8, 0, 0),
+        ],
+    )
+    node_type = np.zeros(9, dtype=np.uint8)
+    rule = rules([1, 2, 0], [0, 3, 4], [0], [0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    distance, parent, parent_edge = start(9, {1: 1})
+    _native.ranked_bfs(*graph, node_type, rule, np.array([1]), distance, parent, parent_edge)
+    assert distance.tolist() == [-1, 1, 2, 2, 3, 3, -1, -1, -1]
+    assert parent.tolist() == [-1, 0, 1, 1, 3, 2, -1, -1, -1]
+    # Edges in source order: 0: 1->2, 1: 1->3, 2: 2->4, 3: 2->5, 4: 2->7, 5: 3->4, 6: 3->5, ...
+    assert parent_edge.tolist() == [-1, -1, 0, 1, 5, 3, -1, -1, -1]
+
+
+def test_a_source_of_an_internal_type_ranks_below_a_user_object() -> None:
+    # 1 (node type 1, penalty 2) and 2 (type 0) both reach 3 by a property in one level.
+    graph = csr(4, [(1, 3, 0, 0), (2, 3, 0, 0)])
+    node_type = np.array([0, 1, 0, 0], dtype=np.uint8)
+    rule = rules([1], [0], [0, 2], [], [1, 1, 1, 1])
+    distance, parent, parent_edge = start(4, {1: 1, 2: 1})
+    _native.ranked_bfs(*graph, node_type, rule, np.array([1, 2]), distance, parent, parent_edge)
+    assert int(parent[3]) == 2
+
+
+def test_level_base_numbers_levels_instead_of_adding_to_the_source() -> None:
+    graph = csr(5, [(1, 3, 0, 0), (2, 4, 0, 0), (3, 0, 0, 0)])
+    distance, parent, parent_edge = start(5, {0: 0, 1: 7, 2: 2})
+    node_type = np.zeros(5, dtype=np.uint8)
+    rule = rules([1], [0], [0], [], [1] * 5)
+    frontier = np.array([2, 1])
+    _native.ranked_bfs(*graph, node_type, rule, frontier, distance, parent, parent_edge, level_base=10)
+    assert distance.tolist() == [0, 7, 2, 11, 11]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_graphs_match_the_plain_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(2, 120)
+    types = 4
+    edges = [
+        (rng.randrange(count), rng.randrange(count), rng.randrange(types), rng.randrange(6))
+        for _ in range(rng.randint(0, 5 * count))
+    ]
+    graph = csr(count, edges)
+    node_type = np.array([rng.randrange(3) for _ in range(count)], dtype=np.uint8)
+    rule = rules(
+        [rng.choice([0, 1, 1, 2]) for _ in range(types)],
+        [rng.choice([0, 1, 3, 200]) for _ in range(types)],  # 200 + 100 wraps around, as 8 bits do
+        [rng.choice([0, 2, 100]) for _ in range(3)],
+        [rng.randrange(2) for _ in range(rng.randint(0, 6))],
+        [int(rng.random() < 0.9) for _ in range(count)],
+    )
+    seeds = {node: rng.randint(0, 3) for node in rng.sample(range(count), rng.randint(1, min(count, 4)))}
+    frontier = [rng.choice(sorted(seeds)) for _ in range(rng.randint(1, 6))]  # repeats allowed
+    level_base = rng.choice([-1, 5])
+    expected = start(count, seeds)
+    reference(graph, node_type, rule, frontier, expected, level_base)
+    got = start(count, seeds)
+    _native.ranked_bfs(*graph, node_type, rule, np.array(frontier), *got, level_base=level_base)
+    assert [array.tolist() for array in got] == [array.tolist() for array in expected]
+
+
+def test_sources_into_marks_reached_nodes_with_an_edge_into_the_marked_ones() -> None:
+    first, edge_to, _, _ = csr(5, [(0, 1, 0, 0), (1, 4, 0, 0), (2, 4, 0, 0), (3, 2, 0, 0)])
+    source_ok = np.array([1, 1, 0, 1, 1], dtype=bool)
+    marked = np.array([0, 0, 0, 0, 1], dtype=bool)
+    assert _native.sources_into(first, edge_to, source_ok, marked).tolist() == [0, 1, 0, 0, 0]
+
+
+def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
+    graph = csr(3, [(0, 1, 0, 0), (1, 2, 1, 5)])
+    node_type = np.zeros(3, dtype=np.uint8)
+    good = rules([1, 2], [0, 1], [0], [0, 0], [1, 1, 1])
+
+    def run(
+        rule: EdgeRules = good,
+        frontier: list[int] | None = None,
+        types: Any = node_type,
+        arrays: Arrays = graph,
+    ) -> None:
+        state = start(3, {0: 0})
+        _native.ranked_bfs(*arrays, types, rule, np.array(frontier or [0]), *state)
+
+    run()
+    with pytest.raises(_native.GraphError):  # an edge type past the tables
+        run(rules([1], [0], [0], [], [1, 1, 1]))
+    with pytest.raises(_native.GraphError):  # a node type past the penalties
+        run(types=np.array([1, 0, 0], dtype=np.uint8))
+    with pytest.raises(_native.GraphError):  # a frontier node that does not exist
+        run(frontier=[3])
+    with pytest.raises(_native.GraphError):  # a frontier node without a distance
+        run(frontier=[1])
+    with pytest.raises(_native.GraphError):  # targets past the nodes
+        run(arrays=(graph[0], np.array([1, 9], dtype=np.uint32), graph[2], graph[3]))
+    with pytest.raises(_native.GraphError):  # a table of the wrong length
+        run(rules([1, 2], [0, 1], [0], [0, 0], [1, 1]))
+    with pytest.raises(_native.GraphError):
+        _native.sources_into(graph[0], np.array([1, 9], dtype=np.uint32), np.ones(3, bool), np.ones(3, bool))
+
+
+def doubling(parent: np.ndarray[Any, Any], marked: np.ndarray[Any, Any]) -> list[int]:
+    """The nearest marked node up the tree by pointer doubling, the root (0) marked."""
+    tree = np.where(parent < 0, 0, parent)
+    marks = marked.copy()
+    marks[0] = True
+    up = np.where(marks, np.arange(len(parent)), tree)
+    while not np.array_equal(up[up], up):
+        up = up[up]
+    return [int(node) for node in up]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_nearest_marked_up_matches_pointer_doubling(seed: int) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(1, 300)
+    # Parents come before their children in a shuffled numbering, or are -1 (the root's).
+    numbering = list(range(1, count))
+    rng.shuffle(numbering)
+    numbering = [0, *numbering]
+    parent = np.full(count, -1, dtype=np.int64)
+    for position in range(1, count):
+        if rng.random() < 0.95:
+            parent[numbering[position]] = numbering[rng.randrange(position)]
+    marked = np.array([rng.random() < 0.2 for _ in range(count)], dtype=bool)
+    assert _native.nearest_marked_up(0, parent, marked).tolist() == doubling(parent, marked)
+
+
+def test_nearest_marked_up_refuses_a_circle_or_a_parent_past_the_nodes() -> None:
+    nothing = np.zeros(4, dtype=bool)
+    with pytest.raises(_native.GraphError):
+        _native.nearest_marked_up(0, np.array([0, 2, 3, 1], dtype=np.int64), nothing)
+    with pytest.raises(_native.GraphError):
+        _native.nearest_marked_up(0, np.array([0, 0, 9, 0], dtype=np.int64), nothing)
+    with pytest.raises(_native.GraphError):
+        _native.nearest_marked_up(4, np.array([0, 0, 0, 0], dtype=np.int64), nothing)
+    marked = np.array([0, 0, 1, 0], dtype=bool)  # a marked node stops the walk into the circle
+    assert _native.nearest_marked_up(0, np.array([0, 2, 3, 2], dtype=np.int64), marked).tolist() == [
+        0,
+        2,
+        2,
+        2,
+    ]
