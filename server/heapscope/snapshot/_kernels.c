@@ -944,7 +944,6 @@ HS_EXPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_
     return 0;
 }
 
-#ifndef HS_KERNEL_ONLY
 /*
  * Per node, the nearest node on its dominator chain (itself included) that is marked; the
  * root counts as marked. One pass in DFS preorder, where every node's immediate dominator
@@ -1021,8 +1020,10 @@ HS_EXPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root
     return 0;
 }
 
-static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
-                                            "Compiled heap-graph kernels, called through ctypes.", -1, NULL};
+#ifndef HS_KERNEL_ONLY
+static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, .m_name = "_kernels",
+                                            .m_doc = "Compiled heap-graph kernels, called through ctypes.",
+                                            .m_size = -1};
 
 PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&kernels_module); }
 #endif
