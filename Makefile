@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest test-kernel-sanitizers check-kernel-windows client-test test-node22 test-node24 test-stability test-pythons wheel vsix e2e bench install clean
+.PHONY: demo test lint typecheck pytest test-kernel-sanitizers check-kernel-windows check-kernel-cross client-test test-node22 test-node24 test-stability test-pythons wheel vsix e2e bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,22 @@ check-kernel-windows:
 	x86_64-w64-mingw32-gcc -O2 -std=c99 -Wall -Wextra -Werror -shared -DHS_KERNEL_ONLY \
 	  server/heapscope/snapshot/_kernels.c -o build/windows/_kernels.dll
 	x86_64-w64-mingw32-objdump -p build/windows/_kernels.dll | grep -o 'hs_[a-z_]*' | sort
+
+# The kernel cross-compiled with zig (PyPI's ziglang: clang, linkers and libc headers for every
+# target, no SDK needed) for macOS x86_64 and arm64, Windows x86_64 and Linux aarch64 and x86_64,
+# -Wall -Wextra -Werror, as a plain library and, where this Python's headers fit, as the module;
+# tests/kernel/driver.c, linked against each build, runs every kernel function over a real
+# snapshot natively, under wine (Debian: wine64) and qemu-user (qemu-user-static) when they are
+# installed, and must write the engine's own results byte for byte (tests/kernel/cross.py).
+# Not part of make test: on a fresh machine zig first builds each target's C library (minutes).
+ZIG_VENV := .venv-zig
+$(ZIG_VENV)/.installed:
+	$(PYTHON) -m venv $(ZIG_VENV)
+	$(ZIG_VENV)/bin/pip install --quiet 'ziglang~=0.17.0'
+	touch $@
+
+check-kernel-cross: $(STAMP) $(ZIG_VENV)/.installed
+	$(BIN)/python tests/kernel/cross.py --zig '$(CURDIR)/$(ZIG_VENV)/bin/python -m ziglang' --node node
 
 test: lint typecheck pytest test-kernel-sanitizers client-test
 
@@ -148,4 +164,4 @@ bench: $(STAMP) $(NODE22)
 	$(BIN)/python bench/source_index.py
 
 clean:
-	rm -rf $(VENV) .venv-3.* .node22 .node24 build dist server/*.egg-info
+	rm -rf $(VENV) .venv-3.* $(ZIG_VENV) .node22 .node24 build dist server/*.egg-info

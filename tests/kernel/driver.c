@@ -1,0 +1,236 @@
+/*
+ * Runs every function the C kernel exports over one real heap snapshot, the way the engine
+ * calls them, and writes every output array to one file, so that a build for another platform
+ * (run under an emulator) can be compared byte for byte with the engine's own results.
+ *
+ *   driver SNAPSHOT OUTPUT NODE_KINDS EDGE_KINDS WEAK_TYPE SHORTCUT_TYPE
+ *
+ * NODE_KINDS and EDGE_KINDS give the hs_parse_columns kind of each field, comma-separated, in
+ * the order of snapshot.meta (tests/kernel/cross.py reads the meta with the engine); the node
+ * kinds must hold one OFFSETS (edge_count), a U8 (type) and a U64 (self_size), the edge kinds
+ * one ORDINAL (to_node) and a U8 (type). The members are found with the kernel's own
+ * hs_skip_value; the arrays are parsed with hs_parse_columns, once more with
+ * hs_parse_uint_array, and checked against each other.
+ *
+ * OUTPUT holds, in this order and in the machine's (little-endian) byte order: first_edge
+ * (int64, N+1), edge_to (uint32, E), edge_type (uint8, E), self_size (uint64, N), distances
+ * (int32, N), idom (uint32, N), the DFS order (uint32, N; past `reached` it stays 0), retained
+ * (uint64, N), retainer_first (int64, N+1), retainer_edge (uint32, E), retainer_node (uint32,
+ * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N). stdout
+ * gets one line: nodes, edges and reached.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(_WIN32)
+#define HS_IMPORT __declspec(dllimport)
+#else
+#define HS_IMPORT
+#endif
+
+HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
+                                      int64_t *end_pos);
+HS_IMPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
+                                   void **outs, const int *kinds, int64_t node_width, int64_t node_count,
+                                   int release, int64_t *end_pos, int64_t *bad_column);
+HS_IMPORT int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte);
+HS_IMPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos);
+HS_IMPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                             const uint32_t *edge_to);
+HS_IMPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                 const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
+                                 uint32_t *retainer_node);
+HS_IMPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                      const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge);
+HS_IMPORT int hs_distances(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                           const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int32_t *dist);
+HS_IMPORT int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                                const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
+                                uint32_t *idom, uint32_t *order, const uint64_t *self_size, uint64_t *retained);
+HS_IMPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
+                                 int64_t class_count, uint8_t *top_level);
+HS_IMPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t *order, int64_t order_count,
+                                const uint32_t *idom, const uint8_t *marked, uint32_t *owner);
+HS_IMPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                            const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
+                            const uint8_t *blocked, uint8_t *state);
+
+enum { SKIP = 0, U8 = 1, U32 = 2, U64 = 3, OFFSETS = 4, ORDINAL = 5 };
+
+static int fail(const char *what) {
+    fprintf(stderr, "driver: %s\n", what);
+    return 1;
+}
+
+static void *zeroed(size_t count, size_t size) { return calloc(count ? count : 1, size); }
+
+/* Up to 16 field kinds from "1,0,0,3,4". */
+static int64_t read_kinds(const char *text, int *kinds) {
+    int64_t width = 0;
+    for (const char *p = text; *p && width < 16; p++) {
+        if (*p == ',') continue;
+        if (*p < '0' || *p > '5') return -1;
+        kinds[width++] = *p - '0';
+    }
+    return width;
+}
+
+/* Offset of the value of top-level member `name`, or -1; walks members with hs_skip_value. */
+static int64_t member(const char *buf, int64_t len, const char *name) {
+    size_t name_len = strlen(name);
+    int64_t pos = hs_find_byte(buf, len, 0, '{');
+    if (pos < 0) return -1;
+    pos++;
+    for (;;) {
+        int64_t key = hs_find_byte(buf, len, pos, '"');
+        if (key < 0) return -1;
+        int64_t key_end = hs_skip_value(buf, len, key);
+        if (key_end < 0) return -1;
+        int64_t colon = hs_find_byte(buf, len, key_end, ':');
+        if (colon < 0) return -1;
+        if ((size_t)(key_end - key - 2) == name_len && memcmp(buf + key + 1, name, name_len) == 0) return colon + 1;
+        int64_t value_end = hs_skip_value(buf, len, colon + 1);
+        if (value_end < 0) return -1;
+        int64_t comma = hs_find_byte(buf, len, value_end, ',');
+        if (comma < 0) return -1;
+        pos = comma + 1;
+    }
+}
+
+/* Counts the values of the integer array at pos: the row counts come from the data itself. */
+static int64_t count_values(const char *buf, int64_t len, int64_t pos) {
+    int64_t end = hs_skip_value(buf, len, pos);
+    if (end < 0) return -1;
+    int64_t count = 0, digits = 0;
+    for (int64_t i = pos; i < end; i++) {
+        int digit = buf[i] >= '0' && buf[i] <= '9';
+        if (digit && !digits) count++;
+        digits = digit;
+    }
+    return count;
+}
+
+static int write_all(FILE *out, const void *data, size_t size, size_t count) {
+    return count == 0 || fwrite(data, size, count, out) == count;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 7) return fail("usage: driver SNAPSHOT OUTPUT NODE_KINDS EDGE_KINDS WEAK_TYPE SHORTCUT_TYPE");
+    int node_kinds[16], edge_kinds[16];
+    int64_t node_width = read_kinds(argv[3], node_kinds), edge_width = read_kinds(argv[4], edge_kinds);
+    int weak_type = atoi(argv[5]), shortcut_type = atoi(argv[6]);
+    if (node_width <= 0 || edge_width <= 0) return fail("bad field kinds");
+
+    FILE *file = fopen(argv[1], "rb");
+    if (!file) return fail("cannot open the snapshot");
+    if (fseek(file, 0, SEEK_END) != 0) return fail("cannot seek in the snapshot");
+    long size = ftell(file);
+    if (size <= 0 || fseek(file, 0, SEEK_SET) != 0) return fail("cannot size the snapshot");
+    int64_t len = (int64_t)size;
+    char *buf = (char *)malloc((size_t)len);
+    if (!buf || fread(buf, 1, (size_t)len, file) != (size_t)len) return fail("cannot read the snapshot");
+    fclose(file);
+
+    int64_t nodes_pos = member(buf, len, "nodes"), edges_pos = member(buf, len, "edges");
+    if (nodes_pos < 0 || edges_pos < 0) return fail("no nodes or edges member");
+    int64_t node_values = count_values(buf, len, nodes_pos), edge_values = count_values(buf, len, edges_pos);
+    if (node_values < 0 || edge_values < 0 || node_values % node_width || edge_values % edge_width)
+        return fail("the nodes or edges array does not hold whole rows");
+    int64_t n = node_values / node_width, e = edge_values / edge_width;
+    if (n == 0) return fail("no nodes");
+
+    /* The node columns, then the edge columns (edge targets as node ordinals). */
+    void *node_outs[16] = {0}, *edge_outs[16] = {0};
+    int64_t *first_edge = NULL;
+    uint8_t *node_type = NULL, *edge_type = NULL;
+    uint64_t *self_size = NULL;
+    uint32_t *edge_to = NULL;
+    for (int64_t c = 0; c < node_width; c++) {
+        switch (node_kinds[c]) {
+        case U8: node_outs[c] = node_type = (uint8_t *)zeroed((size_t)n, 1); break;
+        case U64: node_outs[c] = self_size = (uint64_t *)zeroed((size_t)n, 8); break;
+        case OFFSETS: node_outs[c] = first_edge = (int64_t *)zeroed((size_t)n + 1, 8); break;
+        case SKIP: break;
+        default: return fail("node kinds other than SKIP, U8, U64 and OFFSETS are not driven");
+        }
+    }
+    for (int64_t c = 0; c < edge_width; c++) {
+        switch (edge_kinds[c]) {
+        case U8: edge_outs[c] = edge_type = (uint8_t *)zeroed((size_t)e, 1); break;
+        case ORDINAL: edge_outs[c] = edge_to = (uint32_t *)zeroed((size_t)e, 4); break;
+        case SKIP: break;
+        default: return fail("edge kinds other than SKIP, U8 and ORDINAL are not driven");
+        }
+    }
+    if (!first_edge || !node_type || !self_size || !edge_type || !edge_to) return fail("a needed column is missing");
+    int64_t end = 0, bad = -1;
+    if (hs_parse_columns(buf, len, nodes_pos, n, node_width, node_outs, node_kinds, 1, 0, 0, &end, &bad) !=
+        node_values)
+        return fail("hs_parse_columns refused the nodes");
+    if (end != hs_skip_value(buf, len, nodes_pos)) return fail("hs_parse_columns ended the nodes elsewhere");
+    if (hs_parse_columns(buf, len, edges_pos, e, edge_width, edge_outs, edge_kinds, node_width, n, 0, &end, &bad) !=
+        edge_values)
+        return fail("hs_parse_columns refused the edges");
+
+    /* The whole nodes array as rows, wide: each column must agree with its row values. */
+    uint64_t *rows = (uint64_t *)zeroed((size_t)node_values, 8);
+    if (hs_parse_uint_array(buf, len, nodes_pos, rows, 1, node_values, &end) != node_values)
+        return fail("hs_parse_uint_array refused the nodes");
+    for (int64_t c = 0; c < node_width; c++) {
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t value = rows[i * node_width + c];
+            if ((node_kinds[c] == U8 && node_type[i] != value) || (node_kinds[c] == U64 && self_size[i] != value) ||
+                (node_kinds[c] == OFFSETS && (uint64_t)(first_edge[i + 1] - first_edge[i]) != value))
+                return fail("hs_parse_uint_array and hs_parse_columns disagree");
+        }
+    }
+    free(rows);
+    if (first_edge[n] != e) return fail("the edge counts do not add up to the edges");
+
+    if (hs_check_graph(n, e, first_edge, edge_to) != 0) return fail("hs_check_graph refused the graph");
+    int32_t *dist = (int32_t *)zeroed((size_t)n, 4);
+    if (hs_distances(n, e, 0, first_edge, edge_to, edge_type, weak_type, dist) != 0) return fail("hs_distances");
+    uint32_t *idom = (uint32_t *)zeroed((size_t)n, 4), *order = (uint32_t *)zeroed((size_t)n, 4);
+    uint64_t *retained = (uint64_t *)zeroed((size_t)n, 8);
+    int64_t reached =
+        hs_dominators(n, e, 0, first_edge, edge_to, edge_type, weak_type, shortcut_type, idom, order, self_size, retained);
+    if (reached <= 0) return fail("hs_dominators");
+    int64_t *retainer_first = (int64_t *)zeroed((size_t)n + 1, 8), *again_first = (int64_t *)zeroed((size_t)n + 1, 8);
+    uint32_t *retainer_edge = (uint32_t *)zeroed((size_t)e, 4), *again_edge = (uint32_t *)zeroed((size_t)e, 4);
+    uint32_t *retainer_node = (uint32_t *)zeroed((size_t)e, 4);
+    if (hs_build_retainers(n, e, first_edge, edge_to, retainer_first, retainer_edge, retainer_node) != 0 ||
+        hs_build_retainer_edges(n, e, first_edge, edge_to, again_first, again_edge) != 0)
+        return fail("hs_build_retainers");
+    if (memcmp(retainer_first, again_first, sizeof(int64_t) * (size_t)(n + 1)) != 0 ||
+        (e > 0 && memcmp(retainer_edge, again_edge, sizeof(uint32_t) * (size_t)e) != 0))
+        return fail("hs_build_retainer_edges differs from hs_build_retainers");
+
+    /* Node types stand in for classes; the marked and blocked nodes are the larger ones. */
+    int32_t *classes = (int32_t *)zeroed((size_t)n, 4);
+    uint8_t *marked = (uint8_t *)zeroed((size_t)n, 1), *top_level = (uint8_t *)zeroed((size_t)n, 1);
+    uint8_t *state = (uint8_t *)zeroed((size_t)n, 1);
+    uint32_t *owner = (uint32_t *)zeroed((size_t)n, 4);
+    for (int64_t i = 0; i < n; i++) {
+        classes[i] = node_type[i];
+        marked[i] = self_size[i] >= 64;
+    }
+    if (hs_class_top_level(n, 0, idom, classes, 256, top_level) != 0) return fail("hs_class_top_level");
+    if (hs_nearest_marked(n, 0, order, reached, idom, marked, owner) != 0) return fail("hs_nearest_marked");
+    if (hs_reach_past(n, e, 0, first_edge, edge_to, edge_type, weak_type, shortcut_type, marked, state) != 0)
+        return fail("hs_reach_past");
+
+    FILE *out = fopen(argv[2], "wb");
+    if (!out) return fail("cannot write the output");
+    int written = write_all(out, first_edge, 8, (size_t)n + 1) && write_all(out, edge_to, 4, (size_t)e) &&
+                  write_all(out, edge_type, 1, (size_t)e) && write_all(out, self_size, 8, (size_t)n) &&
+                  write_all(out, dist, 4, (size_t)n) && write_all(out, idom, 4, (size_t)n) &&
+                  write_all(out, order, 4, (size_t)n) && write_all(out, retained, 8, (size_t)n) &&
+                  write_all(out, retainer_first, 8, (size_t)n + 1) && write_all(out, retainer_edge, 4, (size_t)e) &&
+                  write_all(out, retainer_node, 4, (size_t)e) && write_all(out, top_level, 1, (size_t)n) &&
+                  write_all(out, owner, 4, (size_t)n) && write_all(out, state, 1, (size_t)n);
+    if (fclose(out) != 0 || !written) return fail("cannot write the output");
+    printf("%lld nodes, %lld edges, %lld reached\n", (long long)n, (long long)e, (long long)reached);
+    return 0;
+}
