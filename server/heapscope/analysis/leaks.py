@@ -124,7 +124,7 @@ def group_survivors(
     anchor_of = nearest_marked_dominator(final, ~is_new)
     seeds = np.flatnonzero(candidate).astype(np.int64)
     if not len(seeds):
-        return []
+        return _nothing_grouped(report)
     anchors = anchor_of[seeds]
     del anchor_of
     synthetic = final.node_type_id("synthetic")
@@ -148,7 +148,7 @@ def group_survivors(
         and int(final.node_type[int(unique_anchors[i])]) != synthetic
     ]
     if not chosen:
-        return []
+        return _nothing_grouped(report)
     chosen_anchors = unique_anchors[chosen]
     entries_of = _entries(final, chosen_anchors, is_new)
     idom = final.dominators.astype(np.int64)
@@ -216,6 +216,13 @@ def _owners_of_stores(final: HeapSnapshot, anchors: IntArray, is_new: npt.NDArra
             lifted[store] = owner
             changed = True
     return lifted[anchors] if changed else anchors
+
+
+def _nothing_grouped(report: ProgressCallback) -> list[LeakGroup]:
+    """No group to measure: the grouping and measuring phases still report as done."""
+    report(Progress(Phase.GROUP, 1, 1))
+    report(Progress(Phase.MEASURE, 0, 0))
+    return []
 
 
 def _entries_under(
