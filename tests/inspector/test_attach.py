@@ -8,11 +8,13 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from heapscope.inspector import InspectorError, connect, resolve_target
+from heapscope.inspector import InspectorError, InspectorErrorKind, connect, launch_node, resolve_target
 
 from .conftest import NodeProgramFactory
 
@@ -70,10 +72,12 @@ def _free_port() -> int:
 
 def test_closed_port() -> None:
     port = _free_port()
-    with pytest.raises(InspectorError, match=rf"nothing is listening on 127\.0\.0\.1:{port}"):
+    with pytest.raises(InspectorError, match=rf"nothing is listening on 127\.0\.0\.1:{port}") as caught:
         connect(f"127.0.0.1:{port}", timeout=2)
-    with pytest.raises(InspectorError, match="nothing is listening at ws://"):
+    assert (caught.value.kind, caught.value.target) == (InspectorErrorKind.NOT_LISTENING, f"127.0.0.1:{port}")
+    with pytest.raises(InspectorError, match="nothing is listening at ws://") as caught:
         connect(f"ws://127.0.0.1:{port}/abc", timeout=2)
+    assert caught.value.kind is InspectorErrorKind.NOT_LISTENING
 
 
 @pytest.fixture
@@ -93,8 +97,10 @@ def test_http_server_that_is_not_an_inspector(http_server: int) -> None:
     with pytest.raises(InspectorError, match=r"is an HTTP server but not a Node\.js inspector") as caught:
         connect(f"127.0.0.1:{http_server}", timeout=2)
     assert "\n" not in str(caught.value)
-    with pytest.raises(InspectorError, match="refused the websocket handshake"):
+    assert caught.value.kind is InspectorErrorKind.NOT_INSPECTOR
+    with pytest.raises(InspectorError, match="refused the websocket handshake") as caught:
         connect(f"ws://127.0.0.1:{http_server}/abc", timeout=2)
+    assert caught.value.kind is InspectorErrorKind.NOT_INSPECTOR
 
 
 def test_port_that_accepts_but_never_answers() -> None:
@@ -102,18 +108,23 @@ def test_port_that_accepts_but_never_answers() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
-        with pytest.raises(InspectorError, match="did not answer an inspector request within 1 s"):
+        with pytest.raises(InspectorError, match="did not answer an inspector request within 1 s") as caught:
             connect(f"127.0.0.1:{port}", timeout=1)
-        with pytest.raises(InspectorError, match="did not complete the websocket handshake within 1 s"):
+        assert caught.value.kind is InspectorErrorKind.TIMEOUT
+        with pytest.raises(
+            InspectorError, match="did not complete the websocket handshake within 1 s"
+        ) as caught:
             connect(f"ws://127.0.0.1:{port}/abc", timeout=1)
+        assert caught.value.kind is InspectorErrorKind.TIMEOUT
 
 
 def test_stopped_target_is_an_error_not_a_hang(node_program: NodeProgramFactory) -> None:
     program = node_program()
     os.kill(program.pid, signal.SIGSTOP)
     try:
-        with pytest.raises(InspectorError, match="within 1 s"):
+        with pytest.raises(InspectorError, match="within 1 s") as caught:
             connect(program.host_port, timeout=1)
+        assert caught.value.kind is InspectorErrorKind.TIMEOUT
     finally:
         os.kill(program.pid, signal.SIGCONT)
 
@@ -122,10 +133,15 @@ def test_exited_target(node_program: NodeProgramFactory) -> None:
     program = node_program()
     assert program.ws_url is not None
     program.kill()
-    with pytest.raises(InspectorError, match="nothing is listening"):
+    with pytest.raises(InspectorError, match="nothing is listening") as caught:
         connect(program.ws_url, timeout=2)
-    with pytest.raises(InspectorError, match="there is no process with PID"):
+    assert caught.value.kind is InspectorErrorKind.NOT_LISTENING
+    with pytest.raises(InspectorError, match="there is no process with PID") as caught:
         connect(str(program.pid), timeout=2)
+    assert (caught.value.kind, caught.value.target) == (
+        InspectorErrorKind.NO_PROCESS,
+        f"process {program.pid}",
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,8 +156,10 @@ def test_exited_target(node_program: NodeProgramFactory) -> None:
 def test_remote_hosts_need_explicit_permission(target: str) -> None:
     with pytest.raises(
         InspectorError, match=r"refusing to attach to .*not a loopback address.*--allow-remote"
-    ):
+    ) as caught:
         connect(target, timeout=1)
+    assert caught.value.kind is InspectorErrorKind.NOT_LOOPBACK
+    assert caught.value.target is not None and caught.value.target in target
 
 
 def test_remote_host_allowed_goes_on_to_connect() -> None:
@@ -149,6 +167,7 @@ def test_remote_host_allowed_goes_on_to_connect() -> None:
     with pytest.raises(InspectorError) as caught:
         connect("192.0.2.1:9229", allow_remote=True, timeout=1)
     assert "refusing" not in str(caught.value)
+    assert caught.value.kind is not InspectorErrorKind.NOT_LOOPBACK
 
 
 @pytest.mark.parametrize("target", ["", "not a target", "localhost:99999", "ws://"])
@@ -156,13 +175,15 @@ def test_garbage_targets(target: str) -> None:
     with pytest.raises(InspectorError) as caught:
         connect(target, timeout=1)
     assert "\n" not in str(caught.value)
+    assert caught.value.kind is InspectorErrorKind.BAD_TARGET
 
 
 def test_pid_of_something_that_is_not_node() -> None:
     sleeper = subprocess.Popen(["sleep", "30"])
     try:
-        with pytest.raises(InspectorError, match="not node; Heapscope only sends SIGUSR1"):
+        with pytest.raises(InspectorError, match="not node; Heapscope only sends SIGUSR1") as caught:
             connect(str(sleeper.pid), timeout=1)
+        assert caught.value.kind is InspectorErrorKind.NO_PROCESS
         assert sleeper.poll() is None  # it was not signalled
     finally:
         sleeper.kill()
@@ -175,10 +196,41 @@ def test_requests_fail_once_the_target_exits(node_program: NodeProgramFactory) -
     lost: list[InspectorError] = []
     session.connection.on_close(lost.append)
     program.kill()
-    with pytest.raises(InspectorError, match=r"connection to .* was lost"):
+    with pytest.raises(InspectorError, match=r"connection to .* was lost") as caught:
         for _ in range(100):  # the reader may not have seen the close yet
             session.call("Runtime.getHeapUsage", timeout=5)
-    assert len(lost) == 1
+    assert caught.value.kind is InspectorErrorKind.TARGET_EXITED
+    assert len(lost) == 1 and lost[0].kind is InspectorErrorKind.TARGET_EXITED
     with pytest.raises(InspectorError, match="was lost"):
         session.memory_usage()
     session.close()
+
+
+def test_requests_after_close_say_the_session_was_closed(node_program: NodeProgramFactory) -> None:
+    program = node_program()
+    session = connect(program.host_port)
+    session.close()
+    with pytest.raises(InspectorError, match="was closed") as caught:
+        session.call("Runtime.getHeapUsage", timeout=5)
+    assert caught.value.kind is InspectorErrorKind.CLOSED
+    assert caught.value.target == program.host_port
+
+
+def test_a_program_whose_script_ended_has_no_context(tmp_path: Path) -> None:
+    # Node waits for the attached debugger after the script ends; nothing is left to evaluate in.
+    program = tmp_path / "short.js"
+    program.write_text("setTimeout(() => {}, 300);\n")
+    node = launch_node(["node", str(program)])
+    try:
+        with connect(node.ws_url or "") as session:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    session.evaluate_fixed("1", timeout=5)
+                except InspectorError as error:
+                    assert error.kind is InspectorErrorKind.NO_CONTEXT
+                    break
+                assert time.monotonic() < deadline, "the script never ended"
+                time.sleep(0.1)
+    finally:
+        node.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from heapscope.inspector import InspectorError, connect, launch_node
+from heapscope.inspector import InspectorError, InspectorErrorKind, connect, launch_node
 from heapscope.inspector.launch import INSPECT_FLAG
 
 pytestmark = pytest.mark.timeout(60)
@@ -69,6 +69,8 @@ def test_node_that_exits_before_listening_reports_why() -> None:
     ) as caught:
         launch_node(["node", "--no-such-node-option", "x.js"])
     assert "\n" not in str(caught.value)
+    assert (caught.value.kind, caught.value.exit_code) == (InspectorErrorKind.TARGET_EXITED, 9)
+    assert "bad option" in caught.value.reason
 
 
 def test_program_that_dies_right_after_the_inspector_opened(tmp_path: Path) -> None:
@@ -87,11 +89,14 @@ def test_program_that_dies_right_after_the_inspector_opened(tmp_path: Path) -> N
         f"node {program} exited with code 1 before it could be attached: SyntaxError"
     )
     assert "broken.js" in failure.details
+    assert (failure.kind, failure.exit_code) == (InspectorErrorKind.TARGET_EXITED, 1)
+    assert failure.reason.startswith("SyntaxError")
 
 
 def test_unknown_executable(tmp_path: Path) -> None:
-    with pytest.raises(InspectorError, match="cannot run no-such-node: not found"):
+    with pytest.raises(InspectorError, match="cannot run no-such-node: not found") as caught:
         launch_node(["no-such-node", "x.js"])
+    assert (caught.value.kind, caught.value.target) == (InspectorErrorKind.LAUNCH, "no-such-node")
 
 
 def test_program_output_stays_available(tmp_path: Path) -> None:

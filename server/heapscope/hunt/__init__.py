@@ -5,7 +5,7 @@ A layer above both :mod:`heapscope.inspector` (the target) and :mod:`heapscope.a
 Leaks all come through here, so the analysis core never touches a live process.
 """
 
-from .errors import Cancelled, RunError
+from .errors import Cancelled, RunError, RunErrorKind
 from .live import find_leaks_live
 from .program import RunOptions, run_program
 from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP
@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_WARMUP",
     "Cancelled",
     "RunError",
+    "RunErrorKind",
     "RunOptions",
     "find_leaks_live",
     "run_program",

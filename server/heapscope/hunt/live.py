@@ -9,7 +9,7 @@ import threading
 from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import InspectorSession, attach_workers
 from ..progress import ProgressCallback
-from .errors import RunError
+from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
 from .three import DEFAULT_INTERVAL, run_directory, take_three
 
@@ -31,7 +31,7 @@ def find_leaks_live(
     happens; the workers are detached again too. Raises :class:`RunError`.
     """
     if interval <= 0:
-        raise RunError(f"the interval must be positive, not {interval:g}")
+        raise RunError(f"the interval must be positive, not {interval:g}", kind=RunErrorKind.INVALID)
     directory = run_directory(workspace or os.getcwd())
     tracking = False
     group = attach_workers(session) if workers else None
@@ -64,7 +64,7 @@ def find_leaks_live(
     try:
         report = analyze_loaded(loads.snapshots(progress), progress=progress)
     except AnalysisError as error:
-        raise RunError(str(error)) from None
+        raise RunError(str(error), kind=RunErrorKind.ANALYSIS) from None
     finally:
         loads.close()
     report.target = {

@@ -14,6 +14,7 @@ from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loade
 from ..analysis.project_files import ProjectFiles
 from ..inspector import (
     InspectorError,
+    InspectorErrorKind,
     MemoryMonitor,
     MemorySample,
     WorkerGroup,
@@ -22,12 +23,12 @@ from ..inspector import (
     launch_node,
 )
 from ..progress import Phase, Progress, ProgressCallback, ignore
-from .errors import RunError
+from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
 from .three import (
     DEFAULT_INTERVAL,
     DEFAULT_WARMUP,
-    finished_message,
+    finished_error,
     program_finished,
     run_directory,
     take_three,
@@ -54,9 +55,9 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
     """``heapscope run``: start, warm up, snapshot three times, stop, analyse. Raises :class:`RunError`."""
     options = options or RunOptions()
     if not argv:
-        raise RunError("no program given: use heapscope run -- node app.js")
+        raise RunError("no program given: use heapscope run -- node app.js", kind=RunErrorKind.INVALID)
     if options.interval <= 0 or options.warmup < 0:
-        raise RunError("--interval must be positive and --warmup not negative")
+        raise RunError("--interval must be positive and --warmup not negative", kind=RunErrorKind.INVALID)
     progress = options.progress or ignore
     workspace = options.workspace or options.cwd or os.getcwd()
     directory = run_directory(workspace)
@@ -74,7 +75,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             list(argv), cwd=options.cwd, env=options.env, stdout=output, echo_stderr=options.program_output
         )
     except InspectorError as error:
-        raise RunError(str(error)) from None
+        raise RunError(str(error), kind=RunErrorKind.LAUNCH, inspector_kind=error.kind) from None
     session = None
     monitor = None
     group: WorkerGroup | None = None
@@ -89,10 +90,12 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
                 node.wait(1.0)  # a program that crashed on start is exiting now
             failure = node.failure()
             if failure is not None:
-                raise RunError(str(failure)) from None
-            if "context" in str(error).lower():
-                raise RunError(finished_message(node, "before it could be measured", None)) from None
-            raise RunError(f"cannot attach to the program: {error}") from None
+                raise RunError(str(failure), kind=RunErrorKind.LAUNCH, inspector_kind=failure.kind) from None
+            if error.kind is InspectorErrorKind.NO_CONTEXT:
+                raise finished_error(node, "before it could be measured", None) from None
+            raise RunError(
+                f"cannot attach to the program: {error}", kind=RunErrorKind.ATTACH, inspector_kind=error.kind
+            ) from None
 
         def on_sample(sample: MemorySample) -> None:
             samples.append(sample.to_json())
@@ -120,7 +123,11 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             try:
                 session.start_allocation_tracking()
             except InspectorError as error:
-                raise RunError(f"cannot turn on allocation tracking: {error}") from None
+                raise RunError(
+                    f"cannot turn on allocation tracking: {error}",
+                    kind=RunErrorKind.INSPECTOR,
+                    inspector_kind=error.kind,
+                ) from None
             for hunt in hunts:
                 hunt.start_tracking()
         _paths, times = take_three(
@@ -133,7 +140,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             on_saved=loads.add,
         )
         if program_finished(session):
-            raise RunError(finished_message(node, "while it was measured", session))
+            raise finished_error(node, "while it was measured", session)
         progress(Progress(Phase.STOP, 0, 1))
         children = node.node_children()
         for pid, command_line in children:
@@ -164,7 +171,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
             progress=progress,
         )
     except AnalysisError as error:
-        raise RunError(str(error)) from None
+        raise RunError(str(error), kind=RunErrorKind.ANALYSIS) from None
     finally:
         loads.close()
     report.target = {

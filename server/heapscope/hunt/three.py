@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from ..inspector import InspectorError, InspectorSession, NodeProcess, heapscope_dir
+from ..inspector import InspectorError, InspectorErrorKind, InspectorSession, NodeProcess, heapscope_dir
 from ..inspector.snapshots import private_directory
 from ..progress import SNAPSHOT_PHASES, Phase, Progress, ProgressCallback
-from .errors import Cancelled, RunError
+from .errors import Cancelled, RunError, RunErrorKind
 from .isolates import WorkerHunt
 
 # A leak of ~1 MB/s grows 3 MB per interval: far above the noise of a small program's
@@ -52,15 +52,15 @@ def program_finished(session: InspectorSession) -> bool:
     try:
         session.evaluate_fixed("1", timeout=5.0)
     except InspectorError as error:
-        return "context" in str(error).lower()
+        return error.kind is InspectorErrorKind.NO_CONTEXT
     return False
 
 
 _ERROR_LINE = re.compile(r"^(\w*Error|Uncaught)\b|^Error:")
 
 
-def finished_message(node: NodeProcess, what: str, session: InspectorSession | None) -> str:
-    """Why the program stopped: its error (a crash, a syntax error) if it had one.
+def finished_error(node: NodeProcess, what: str, session: InspectorSession | None) -> RunError:
+    """Why the program stopped: its error (a crash, a syntax error) if it had one, else its end.
 
     While a debugger is attached Node neither exits nor prints an uncaught error, so we
     detach first and let it finish: its exit code and stderr then tell a crash from an end.
@@ -75,8 +75,8 @@ def finished_message(node: NodeProcess, what: str, session: InspectorSession | N
     errors = [line for line in lines if _ERROR_LINE.match(line)]
     if code not in (None, 0) or errors:
         reason = f": {errors[-1]}" if errors else f" (exit code {code})"
-        return f"the program stopped with an error {what}{reason}"
-    return f"the program finished {what}; {KEEP_RUNNING}"
+        return RunError(f"the program stopped with an error {what}{reason}", kind=RunErrorKind.PROGRAM_EXITED)
+    return RunError(f"the program finished {what}; {KEEP_RUNNING}", kind=RunErrorKind.PROGRAM_FINISHED)
 
 
 def wait(
@@ -104,12 +104,15 @@ def wait(
             code = node.poll()
             if code is not None:
                 failure = node.failure()
-                reason = str(failure).partition(" before it could be attached")[2] if failure else ""
-                raise RunError(f"the program exited with code {code} {what}{reason}; {KEEP_RUNNING}")
+                reason = f": {failure.reason}" if failure is not None and failure.reason else ""
+                raise RunError(
+                    f"the program exited with code {code} {what}{reason}; {KEEP_RUNNING}",
+                    kind=RunErrorKind.PROGRAM_EXITED,
+                )
             if session is not None and time.monotonic() >= next_check:
                 next_check = time.monotonic() + _FINISHED_CHECK
                 if program_finished(session):
-                    raise RunError(finished_message(node, what, session))
+                    raise finished_error(node, what, session)
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
         remaining = deadline - time.monotonic()
@@ -126,7 +129,7 @@ def run_directory(workspace: str | os.PathLike[str]) -> Path:
     try:
         return private_directory(private_directory(heapscope_dir(workspace) / "runs") / stamp)
     except InspectorError as error:
-        raise RunError(str(error)) from None
+        raise RunError(str(error), kind=RunErrorKind.FILE, inspector_kind=error.kind) from None
 
 
 def take_three(
@@ -174,9 +177,13 @@ def take_three(
                 raise Cancelled("cancelled") from None
             if node is not None and node.poll() is not None:
                 raise RunError(
-                    f"the program exited (code {node.poll()}) during the {label} snapshot"
+                    f"the program exited (code {node.poll()}) during the {label} snapshot",
+                    kind=RunErrorKind.PROGRAM_EXITED,
+                    inspector_kind=error.kind,
                 ) from None
-            raise RunError(f"{label} snapshot failed: {error}") from None
+            raise RunError(
+                f"{label} snapshot failed: {error}", kind=RunErrorKind.SNAPSHOT, inspector_kind=error.kind
+            ) from None
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled")
         if progress is not None:

@@ -47,15 +47,28 @@ class CaptureOptions:
     workspace: str | os.PathLike[str] | None = None
 
     def check(self) -> None:
-        """Raise ``ValueError`` with one sentence for options that cannot work."""
+        """Raise :class:`OptionError` naming the first option that cannot work."""
         if self.snapshot_every is not None and self.snapshot_every <= 0:
-            raise ValueError(f"--snapshot-every must be positive, not {self.snapshot_every:g}")
+            raise OptionError("snapshot_every", f"must be positive, not {self.snapshot_every:g}")
         if self.keep < 1:
-            raise ValueError(f"--keep must be at least 1, not {self.keep}")
+            raise OptionError("keep", f"must be at least 1, not {self.keep}")
         if self.on_leak is not None and self.on_leak not in ON_LEAK_ACTIONS:
-            raise ValueError(f"--on-leak must be one of {', '.join(ON_LEAK_ACTIONS)}, not {self.on_leak!r}")
+            raise OptionError("on_leak", f"must be one of {', '.join(ON_LEAK_ACTIONS)}, not {self.on_leak!r}")
         if self.hunt_interval <= 0:
-            raise ValueError(f"--hunt-interval must be positive, not {self.hunt_interval:g}")
+            raise OptionError("hunt_interval", f"must be positive, not {self.hunt_interval:g}")
+
+
+class OptionError(ValueError):
+    """A :class:`CaptureOptions` field that cannot work: ``option`` (the field's name) and ``problem``.
+
+    ``str()`` names the option as the command line spells it; other front ends (the
+    language server's settings) spell it their way from ``option``.
+    """
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"--{option.replace('_', '-')} {problem}")
+        self.option = option
+        self.problem = problem
 
 
 def snapshot_directory(workspace: str | os.PathLike[str] | None) -> Path:

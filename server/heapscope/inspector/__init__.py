@@ -1,11 +1,11 @@
 """Live targets: attach to a running Node.js process over the V8 inspector protocol.
 
 Snapshots, the script map and memory samples come from here; this package knows nothing
-of LSP. See docs/CONTRACTS.md, section ``heapscope.inspector``.
+of LSP. See docs/ARCHITECTURE.md, section "Layers".
 """
 
 from .client import InspectorSession, connect
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 from .launch import NodeProcess, launch_node
 from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
 from .scripts import ScriptInfo, scripts_from_json
@@ -16,6 +16,7 @@ from .workers import WorkerGroup, WorkerInfo, attach_workers
 __all__ = [
     "LEAK_STREAK",
     "InspectorError",
+    "InspectorErrorKind",
     "InspectorSession",
     "LeakHeuristic",
     "MemoryMonitor",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..progress import ProgressCallback
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 from .scripts import ScriptInfo, ScriptRecorder
 from .session import CdpConnection, EventCallback, PendingReply
 from .snapshots import (
@@ -125,7 +125,11 @@ class InspectorSession:
         if "exceptionDetails" in reply:
             details = reply["exceptionDetails"]
             text = (details.get("exception") or {}).get("description") or details.get("text") or "exception"
-            raise InspectorError(f"the target could not evaluate a Heapscope probe: {text.splitlines()[0]}")
+            raise InspectorError(
+                f"the target could not evaluate a Heapscope probe: {text.splitlines()[0]}",
+                kind=InspectorErrorKind.EVALUATION,
+                target=self.target.description,
+            )
         return (reply.get("result") or {}).get("value")
 
     @property
@@ -218,7 +222,8 @@ class InspectorSession:
                 destination.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise InspectorError(
-                    f"cannot create the directory {destination.parent}: {error.strerror}"
+                    f"cannot create the directory {destination.parent}: {error.strerror}",
+                    kind=InspectorErrorKind.FILE,
                 ) from None
         with self._snapshot_lock:
             self._drain_previous_snapshot()
@@ -263,7 +268,11 @@ class InspectorSession:
         """After a cancel, V8 is still streaming the old snapshot: wait until it is through."""
         request = self._snapshot_request
         if request is not None and not request.wait_done(_DRAIN_TIMEOUT):
-            raise InspectorError("the target is still sending a cancelled snapshot; try again later")
+            raise InspectorError(
+                "the target is still sending a cancelled snapshot; try again later",
+                kind=InspectorErrorKind.BUSY,
+                target=self.target.description,
+            )
         self._snapshot_request = None
 
     # -- allocation tracking -----------------------------------------------------------------

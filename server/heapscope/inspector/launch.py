@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import psutil
 
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 from .targets import is_node_executable
 
 INSPECT_FLAG = "--inspect=127.0.0.1:0"
@@ -163,7 +163,9 @@ def launch_node(
     when given, receives the program's stderr lines as they come.
     """
     if not argv:
-        raise InspectorError("no program to run: give the node executable and its arguments")
+        raise InspectorError(
+            "no program to run: give the node executable and its arguments", kind=InspectorErrorKind.INVALID
+        )
     _refuse_waiting_for_debugger(argv, os.environ if env is None else env)
     command = [argv[0], INSPECT_FLAG, *argv[1:]]
     try:
@@ -177,9 +179,15 @@ def launch_node(
             start_new_session=os.name == "posix",
         )
     except FileNotFoundError:
-        raise InspectorError(f"cannot run {argv[0]}: not found (is Node.js installed and on PATH?)") from None
+        raise InspectorError(
+            f"cannot run {argv[0]}: not found (is Node.js installed and on PATH?)",
+            kind=InspectorErrorKind.LAUNCH,
+            target=argv[0],
+        ) from None
     except OSError as error:
-        raise InspectorError(f"cannot run {argv[0]}: {error.strerror or error}") from None
+        raise InspectorError(
+            f"cannot run {argv[0]}: {error.strerror or error}", kind=InspectorErrorKind.LAUNCH, target=argv[0]
+        ) from None
     node = NodeProcess(process, echo_stderr, argv)
     node._url_known.wait(timeout)
     if node.ws_url is not None:
@@ -193,7 +201,12 @@ def launch_node(
     if exit_code is None:
         reason = _key_line(tail)
         detail = f": {reason}" if reason else ""
-        raise InspectorError(f"{argv[0]} did not open its inspector within {timeout:g} s{detail}", tail)
+        raise InspectorError(
+            f"{argv[0]} did not open its inspector within {timeout:g} s{detail}",
+            tail,
+            kind=InspectorErrorKind.LAUNCH,
+            target=argv[0],
+        )
     raise _exit_error(" ".join(argv), exit_code, tail)
 
 
@@ -215,14 +228,22 @@ def _refuse_waiting_for_debugger(argv: Sequence[str], env: Mapping[str, str]) ->
             if name in _WAITING_FLAGS:
                 raise InspectorError(
                     f"remove {name} from {where}: heapscope opens the inspector itself, and with "
-                    f"{name} node would wait for a debugger before running any code"
+                    f"{name} node would wait for a debugger before running any code",
+                    kind=InspectorErrorKind.INVALID,
                 )
 
 
 def _exit_error(what: str, exit_code: int, tail: str) -> InspectorError:
     reason = _key_line(tail)
     detail = f": {reason}" if reason else ""
-    return InspectorError(f"{what} exited with code {exit_code} before it could be attached{detail}", tail)
+    return InspectorError(
+        f"{what} exited with code {exit_code} before it could be attached{detail}",
+        tail,
+        kind=InspectorErrorKind.TARGET_EXITED,
+        target=what,
+        exit_code=exit_code,
+        reason=reason,
+    )
 
 
 def _key_line(tail: str) -> str:

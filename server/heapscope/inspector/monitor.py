@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 
 LEAK_STREAK = 5
 MIN_GCS_FOR_VERDICT = 3
@@ -109,7 +109,7 @@ class MemorySample:
     verdict: str
 
     def to_json(self) -> dict[str, Any]:
-        """The ``heapscope/memory`` notification's shape (see docs/CONTRACTS.md)."""
+        """The ``heapscope/memory`` notification's shape (see docs/ARCHITECTURE.md)."""
         return {
             "timestamp": self.timestamp,
             "rss": self.rss,
@@ -217,7 +217,9 @@ class MemoryMonitor:
         streak_needed: int = LEAK_STREAK,
     ) -> None:
         if interval <= 0:
-            raise InspectorError(f"the sampling interval must be positive, not {interval:g}")
+            raise InspectorError(
+                f"the sampling interval must be positive, not {interval:g}", kind=InspectorErrorKind.INVALID
+            )
         self.session = session
         self.interval = interval
         self.on_sample = on_sample

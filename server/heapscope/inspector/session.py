@@ -18,19 +18,22 @@ from typing import Any
 import orjson
 import websocket
 
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 
 EventCallback = Callable[[dict[str, Any]], None]
 
 # Requests that wait longer than this (seconds) fail; snapshots use their own inactivity rule.
 DEFAULT_REQUEST_TIMEOUT = 10.0
+# The JSON-RPC code of V8's own "server error" replies.
+_SERVER_ERROR = -32000
 
 
 class PendingReply:
     """A request in flight; :meth:`wait` returns its result or raises its error."""
 
-    def __init__(self, method: str) -> None:
+    def __init__(self, method: str, target: str | None = None) -> None:
         self.method = method
+        self.target = target
         self._done = threading.Event()
         self._result: dict[str, Any] | None = None
         self._error: InspectorError | None = None
@@ -57,7 +60,9 @@ class PendingReply:
         if not self._done.wait(timeout):
             raise InspectorError(
                 f"the inspector did not answer {self.method} within {timeout:g} s "
-                "(the target may be busy or stopped)"
+                "(the target may be busy or stopped)",
+                kind=InspectorErrorKind.TIMEOUT,
+                target=self.target,
             )
         if self._error is not None:
             raise self._error
@@ -85,16 +90,28 @@ class CdpConnection:
         except websocket.WebSocketBadStatusException as error:
             raise InspectorError(
                 f"{ws_url} refused the websocket handshake (HTTP {error.status_code}); "
-                "it is not an inspector endpoint or the target id is stale"
+                "it is not an inspector endpoint or the target id is stale",
+                kind=InspectorErrorKind.NOT_INSPECTOR,
+                target=self.name,
             ) from None
         except ConnectionRefusedError:
-            raise InspectorError(f"nothing is listening at {ws_url} (connection refused)") from None
+            raise InspectorError(
+                f"nothing is listening at {ws_url} (connection refused)",
+                kind=InspectorErrorKind.NOT_LISTENING,
+                target=self.name,
+            ) from None
         except (TimeoutError, websocket.WebSocketTimeoutException):
             raise InspectorError(
-                f"{ws_url} did not complete the websocket handshake within {timeout:g} s"
+                f"{ws_url} did not complete the websocket handshake within {timeout:g} s",
+                kind=InspectorErrorKind.TIMEOUT,
+                target=self.name,
             ) from None
         except (OSError, websocket.WebSocketException) as error:
-            raise InspectorError(f"cannot open {ws_url}: {describe_os_error(error)}") from None
+            raise InspectorError(
+                f"cannot open {ws_url}: {describe_os_error(error)}",
+                kind=InspectorErrorKind.UNREACHABLE,
+                target=self.name,
+            ) from None
         # The reader blocks on recv; closing the socket from close() wakes it.
         self._ws.settimeout(None)
         self._init_state()
@@ -126,7 +143,7 @@ class CdpConnection:
 
     def send(self, method: str, params: dict[str, Any] | None = None) -> PendingReply:
         """Send a request without waiting; the caller waits on the returned reply."""
-        pending = PendingReply(method)
+        pending = PendingReply(method, self.name)
         with self._lock:
             if self._closed is not None:
                 raise self._closed
@@ -185,7 +202,7 @@ class CdpConnection:
                 return
             self._closing = True
         self._shut_transport()
-        self._finish(InspectorError(f"the inspector session with {self.name} was closed"))
+        self._finish(self._closed_error())
         if self._reader is not None and threading.current_thread() is not self._reader:
             self._reader.join(timeout=2.0)
 
@@ -212,8 +229,7 @@ class CdpConnection:
             if pending is None:
                 return
             if "error" in message:
-                problem = message["error"].get("message", "unknown error")
-                pending.fail(InspectorError(f"{pending.method} failed: {problem}"))
+                pending.fail(self._protocol_error(pending.method, message["error"]))
             else:
                 pending.resolve(message.get("result") or {})
             return
@@ -233,13 +249,37 @@ class CdpConnection:
         with self._lock:
             closing = self._closing
         if closing:
-            error = InspectorError(f"the inspector session with {self.name} was closed")
+            error = self._closed_error()
         else:
             error = InspectorError(
                 f"the connection to {self.name} was lost "
-                "(the target exited or another tool closed the inspector)"
+                "(the target exited or another tool closed the inspector)",
+                kind=InspectorErrorKind.TARGET_EXITED,
+                target=self.name,
             )
         return self._finish(error)
+
+    def _closed_error(self) -> InspectorError:
+        return InspectorError(
+            f"the inspector session with {self.name} was closed",
+            kind=InspectorErrorKind.CLOSED,
+            target=self.name,
+        )
+
+    def _protocol_error(self, method: str, error: Any) -> InspectorError:
+        """The inspector's error reply to ``method`` as an :class:`InspectorError`.
+
+        ``Runtime.evaluate`` without a context id fails with V8's server error
+        (-32000) only when there is no default context to evaluate in: the program's
+        script has ended while node waits for its debugger to leave. That is
+        :attr:`InspectorErrorKind.NO_CONTEXT`; every other error reply is ``PROTOCOL``.
+        """
+        problem = error.get("message", "unknown error") if isinstance(error, dict) else "unknown error"
+        code = error.get("code") if isinstance(error, dict) else None
+        kind = InspectorErrorKind.PROTOCOL
+        if method == "Runtime.evaluate" and code == _SERVER_ERROR:
+            kind = InspectorErrorKind.NO_CONTEXT
+        return InspectorError(f"{method} failed: {problem}", kind=kind, target=self.name)
 
     def _finish(self, error: InspectorError) -> InspectorError:
         with self._lock:
@@ -314,4 +354,6 @@ class WorkerConnection(CdpConnection):
     def _on_detached(self, params: dict[str, Any]) -> None:
         if params.get("sessionId") == self._session_id:
             self._shut_transport()
-            self._finish(InspectorError(f"{self.name} exited"))
+            self._finish(
+                InspectorError(f"{self.name} exited", kind=InspectorErrorKind.TARGET_EXITED, target=self.name)
+            )

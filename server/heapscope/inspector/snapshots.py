@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from ..progress import Phase, Progress, ProgressCallback
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 from .scripts import ScriptInfo, scripts_to_json
 from .session import CdpConnection, PendingReply, describe_os_error
 
@@ -62,7 +62,10 @@ def heapscope_dir(workspace: str | os.PathLike[str]) -> Path:
     """
     directory = Path(workspace) / HEAPSCOPE_DIR
     if directory.is_symlink():
-        raise InspectorError(f"{directory} is a symbolic link; snapshots are kept only in a real directory")
+        raise InspectorError(
+            f"{directory} is a symbolic link; snapshots are kept only in a real directory",
+            kind=InspectorErrorKind.FILE,
+        )
     directory.parent.mkdir(parents=True, exist_ok=True)
     private_directory(directory)
     _write_gitignore(directory / ".gitignore")
@@ -72,7 +75,10 @@ def heapscope_dir(workspace: str | os.PathLike[str]) -> Path:
 def private_directory(directory: Path) -> Path:
     """Create ``directory`` (mode 0700) or make an existing one private; never through a link."""
     if directory.is_symlink():
-        raise InspectorError(f"{directory} is a symbolic link; heapscope does not write through links")
+        raise InspectorError(
+            f"{directory} is a symbolic link; heapscope does not write through links",
+            kind=InspectorErrorKind.FILE,
+        )
     directory.mkdir(mode=0o700, exist_ok=True)
     mode = stat.S_IMODE(directory.stat().st_mode)
     if mode & 0o077:
@@ -211,7 +217,8 @@ def stream_snapshot(
         writer = _ChunkWriter(destination)
     except OSError as error:
         raise InspectorError(
-            f"cannot create a snapshot file in {destination.parent}: {describe_os_error(error)}"
+            f"cannot create a snapshot file in {destination.parent}: {describe_os_error(error)}",
+            kind=InspectorErrorKind.FILE,
         ) from None
     last_activity = [time.monotonic()]
 
@@ -237,11 +244,17 @@ def stream_snapshot(
             on_request(reply)
         while not reply.wait_done(0.1):
             if cancel is not None and cancel.is_set():
-                raise InspectorError(f"snapshot cancelled; nothing was written to {destination}")
+                raise InspectorError(
+                    f"snapshot cancelled; nothing was written to {destination}",
+                    kind=InspectorErrorKind.CANCELLED,
+                    target=connection.name,
+                )
             if time.monotonic() - last_activity[0] > stall_timeout:
                 raise InspectorError(
                     f"the target sent no snapshot data for {stall_timeout:g} s; "
-                    "gave up and removed the partial file"
+                    "gave up and removed the partial file",
+                    kind=InspectorErrorKind.TIMEOUT,
+                    target=connection.name,
                 )
         try:
             reply.wait(0)
@@ -249,13 +262,19 @@ def stream_snapshot(
             if connection.closed:
                 raise InspectorError(
                     "the target went away while taking the snapshot; the partial file was removed "
-                    f"(earlier snapshots are untouched): {error}"
+                    f"(earlier snapshots are untouched): {error}",
+                    kind=error.kind,
+                    target=connection.name,
                 ) from None
             raise
         if writer.error is not None:
             raise _write_error(destination, writer.error)
         if writer.bytes_written == 0:
-            raise InspectorError("the inspector finished the snapshot without sending any data")
+            raise InspectorError(
+                "the inspector finished the snapshot without sending any data",
+                kind=InspectorErrorKind.PROTOCOL,
+                target=connection.name,
+            )
         try:
             writer.commit()
         except OSError as error:
@@ -274,7 +293,8 @@ def stream_snapshot(
 def _write_error(destination: Path, error: OSError) -> InspectorError:
     return InspectorError(
         f"cannot write the snapshot to {destination}: {describe_os_error(error)}; "
-        "the partial file was removed"
+        "the partial file was removed",
+        kind=InspectorErrorKind.FILE,
     )
 
 
@@ -320,7 +340,8 @@ def write_sidecar(
             temporary.unlink()
         raise InspectorError(
             f"cannot write the snapshot's sidecar {path}: {describe_os_error(error)}; "
-            f"the snapshot itself was saved to {snapshot}"
+            f"the snapshot itself was saved to {snapshot}",
+            kind=InspectorErrorKind.FILE,
         ) from None
     return path
 

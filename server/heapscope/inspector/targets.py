@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import orjson
 import psutil
 
-from .errors import InspectorError
+from .errors import InspectorError, InspectorErrorKind
 from .session import describe_os_error
 
 DEFAULT_INSPECTOR_PORT = 9229
@@ -61,7 +61,8 @@ def resolve_target(target: str, *, allow_remote: bool = False, timeout: float = 
     text = target.strip()
     if not text:
         raise InspectorError(
-            "no target given: pass a ws:// URL, HOST:PORT, a PID or a js-debug proxy address"
+            "no target given: pass a ws:// URL, HOST:PORT, a PID or a js-debug proxy address",
+            kind=InspectorErrorKind.BAD_TARGET,
         )
     if text.startswith("{"):
         return _proxy_from_json(text, allow_remote)
@@ -79,13 +80,17 @@ def resolve_target(target: str, *, allow_remote: bool = False, timeout: float = 
         host = match["ipv6"] or match["host"]
         port = int(match["port"])
         if not 0 < port < 65536:
-            raise InspectorError(f"{text}: port {port} is out of range")
+            raise InspectorError(
+                f"{text}: port {port} is out of range", kind=InspectorErrorKind.BAD_TARGET, target=text
+            )
         check_host_allowed(host, allow_remote)
         entry = discover_page(host, port, timeout)
         return ResolvedTarget(entry["webSocketDebuggerUrl"], "host-port", text, entry)
     raise InspectorError(
         f"cannot understand target {text!r}: expected a ws:// URL, HOST:PORT, a PID "
-        "or a js-debug proxy address"
+        "or a js-debug proxy address",
+        kind=InspectorErrorKind.BAD_TARGET,
+        target=text,
     )
 
 
@@ -104,7 +109,9 @@ def check_host_allowed(host: str, allow_remote: bool) -> None:
     if not allow_remote and not is_loopback(host):
         raise InspectorError(
             f"refusing to attach to {host}: it is not a loopback address and an inspector gives full "
-            "control of the process; allow remote targets explicitly (--allow-remote) if you trust it"
+            "control of the process; allow remote targets explicitly (--allow-remote) if you trust it",
+            kind=InspectorErrorKind.NOT_LOOPBACK,
+            target=host,
         )
 
 
@@ -116,7 +123,9 @@ def _host_of(url: str, original: str) -> str:
     except ValueError:
         host = None
     if not host:
-        raise InspectorError(f"{original}: not a valid websocket URL")
+        raise InspectorError(
+            f"{original}: not a valid websocket URL", kind=InspectorErrorKind.BAD_TARGET, target=original
+        )
     return host
 
 
@@ -127,7 +136,8 @@ def _proxy_from_json(text: str, allow_remote: bool) -> ResolvedTarget:
         path = str(data.get("path") or "/")
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise InspectorError(
-            'cannot read the js-debug proxy address: expected {"host": ..., "port": ..., "path": ...}'
+            'cannot read the js-debug proxy address: expected {"host": ..., "port": ..., "path": ...}',
+            kind=InspectorErrorKind.BAD_TARGET,
         ) from None
     check_host_allowed(host, allow_remote)
     shown_host = f"[{host}]" if ":" in host else host
@@ -152,19 +162,35 @@ def discover_page(host: str, port: int, timeout: float) -> dict[str, Any]:
         status = response.status
     except ConnectionRefusedError:
         raise InspectorError(
-            f"nothing is listening on {where} (connection refused); is the program running with --inspect?"
+            f"nothing is listening on {where} (connection refused); is the program running with --inspect?",
+            kind=InspectorErrorKind.NOT_LISTENING,
+            target=where,
         ) from None
     except TimeoutError:
-        raise InspectorError(f"{where} did not answer an inspector request within {timeout:g} s") from None
+        raise InspectorError(
+            f"{where} did not answer an inspector request within {timeout:g} s",
+            kind=InspectorErrorKind.TIMEOUT,
+            target=where,
+        ) from None
     except http.client.HTTPException:
-        raise InspectorError(f"{where} does not speak HTTP, so it is not a Node.js inspector") from None
+        raise InspectorError(
+            f"{where} does not speak HTTP, so it is not a Node.js inspector",
+            kind=InspectorErrorKind.NOT_INSPECTOR,
+            target=where,
+        ) from None
     except OSError as error:
-        raise InspectorError(f"cannot reach {where}: {describe_os_error(error)}") from None
+        raise InspectorError(
+            f"cannot reach {where}: {describe_os_error(error)}",
+            kind=InspectorErrorKind.UNREACHABLE,
+            target=where,
+        ) from None
     finally:
         connection.close()
     if status != 200:
         raise InspectorError(
-            f"{where} is an HTTP server but not a Node.js inspector (GET /json/list answered {status})"
+            f"{where} is an HTTP server but not a Node.js inspector (GET /json/list answered {status})",
+            kind=InspectorErrorKind.NOT_INSPECTOR,
+            target=where,
         )
     try:
         pages = orjson.loads(body)
@@ -172,13 +198,17 @@ def discover_page(host: str, port: int, timeout: float) -> dict[str, Any]:
         pages = None
     if not isinstance(pages, list):
         raise InspectorError(
-            f"{where} is an HTTP server but not a Node.js inspector (/json/list is not a list)"
+            f"{where} is an HTTP server but not a Node.js inspector (/json/list is not a list)",
+            kind=InspectorErrorKind.NOT_INSPECTOR,
+            target=where,
         )
     usable = [page for page in pages if isinstance(page, dict) and page.get("webSocketDebuggerUrl")]
     if not usable:
         raise InspectorError(
             f"the inspector on {where} lists no attachable target "
-            "(another client may hold it exclusively, or the process is shutting down)"
+            "(another client may hold it exclusively, or the process is shutting down)",
+            kind=InspectorErrorKind.NOT_INSPECTOR,
+            target=where,
         )
     # Node lists one page per process; prefer it over any worker-like entries a proxy might add.
     usable.sort(key=lambda page: page.get("type") != "node")
@@ -206,23 +236,35 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
     if not hasattr(signal, "SIGUSR1"):
         raise InspectorError(
             "attaching by PID needs SIGUSR1, which this platform does not have; "
-            "start the program with --inspect and attach by HOST:PORT"
+            "start the program with --inspect and attach by HOST:PORT",
+            kind=InspectorErrorKind.INVALID,
+            target=description,
         )
     process = _process(pid)
     if process is None:
-        raise InspectorError(f"there is no process with PID {pid}")
+        raise InspectorError(
+            f"there is no process with PID {pid}", kind=InspectorErrorKind.NO_PROCESS, target=description
+        )
     executable = _executable_name(process)
     if executable is not None and not is_node_executable(executable):
         raise InspectorError(
-            f"process {pid} runs {executable}, not node; Heapscope only sends SIGUSR1 to Node.js processes"
+            f"process {pid} runs {executable}, not node; Heapscope only sends SIGUSR1 to Node.js processes",
+            kind=InspectorErrorKind.NO_PROCESS,
+            target=description,
         )
     before = listening_ports(process)
     try:
         process.send_signal(signal.SIGUSR1)
     except psutil.NoSuchProcess:
-        raise InspectorError(f"there is no process with PID {pid}") from None
+        raise InspectorError(
+            f"there is no process with PID {pid}", kind=InspectorErrorKind.NO_PROCESS, target=description
+        ) from None
     except psutil.AccessDenied:
-        raise InspectorError(f"not allowed to signal process {pid} (it belongs to another user)") from None
+        raise InspectorError(
+            f"not allowed to signal process {pid} (it belongs to another user)",
+            kind=InspectorErrorKind.NO_PROCESS,
+            target=description,
+        ) from None
     started = time.monotonic()
     tried: set[int] = set()
     while True:
@@ -248,12 +290,16 @@ def _from_pid(pid: int, timeout: float) -> ResolvedTarget:
         time.sleep(0.1)
     if not _alive(process):
         raise InspectorError(
-            f"process {pid} exited after SIGUSR1; it was not a Node.js process with an inspector"
+            f"process {pid} exited after SIGUSR1; it was not a Node.js process with an inspector",
+            kind=InspectorErrorKind.TARGET_EXITED,
+            target=description,
         )
     raise InspectorError(
         f"sent SIGUSR1 to process {pid} but found no inspector on its ports within {timeout:g} s "
         f"(tried {', '.join(map(str, sorted(tried))) or 'none'}); "
-        "start it with --inspect and attach by HOST:PORT"
+        "start it with --inspect and attach by HOST:PORT",
+        kind=InspectorErrorKind.NOT_LISTENING,
+        target=description,
     )
 
 

@@ -397,7 +397,7 @@ class Session:
         suspects a leak while ``on_leak`` is ``"find-leaks"``; the server then runs Find
         Leaks. Periodic snapshots are skipped while another long step holds the target.
         """
-        from ..hunt.watch import Capture, CaptureOptions
+        from ..hunt.watch import Capture, CaptureOptions, OptionError
         from ..inspector import MemoryMonitor
 
         session = self.require_target()
@@ -416,10 +416,9 @@ class Session:
                     workspace=self.workspace_root,
                 ),
             )
-        except ValueError as error:
-            raise UserError(
-                str(error).replace("--snapshot-every", "snapshotEvery").replace("--", "")
-            ) from None
+        except OptionError as error:
+            first, *rest = error.option.split("_")
+            raise UserError(f"{first}{''.join(word.title() for word in rest)} {error.problem}") from None
         alarmed = threading.Event()
 
         def on_sample(sample: MemorySample) -> None:
