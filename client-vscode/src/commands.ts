@@ -1,7 +1,7 @@
 /**
  * The palette commands. Each one gathers what the server needs (a target, snapshot paths, a
  * finding) through the editor's pickers, then calls the server's `workspace/executeCommand`
- * (docs/CONTRACTS.md). The server reports its own successes and failures with showMessage,
+ * (docs/ARCHITECTURE.md). The server reports its own successes and failures with showMessage,
  * so commands here only speak when the client itself has something to say.
  */
 import * as path from 'node:path';

@@ -1,7 +1,7 @@
 """Leak analysis: diff snapshots of one process, find what keeps growing, and say which line to fix.
 
 No inspector, LSP or websocket imports here: the live hunt is :mod:`heapscope.hunt`, a layer above.
-See docs/CONTRACTS.md, section ``heapscope.analysis``.
+See docs/ARCHITECTURE.md, section "Layers".
 """
 
 from .analyze import AnalysisError, BackgroundLoads, analyze_loaded, analyze_snapshots

@@ -1,6 +1,6 @@
 """Render a :class:`LeakReport` for people and tools: text, JSON, SARIF 2.1.0 and one HTML file.
 
-The JSON is the contract (``docs/CONTRACTS.md``); SARIF puts one result per finding with the
+The JSON is the contract (``docs/report.schema.json``); SARIF puts one result per finding with the
 retainer hops as related locations; the HTML is self-contained (inline CSS and SVG, no
 script or network), so it can be attached to a bug report and opened anywhere.
 """
