@@ -145,6 +145,32 @@ def expected(snapshot: HeapSnapshot) -> bytes:
     first_edge, edge_to, edge_type = snapshot.first_edge, snapshot.edge_to, snapshot.edge_type
     retainer_first, retainer_edge, retainer_node = _native.build_retainers(first_edge, edge_to)
     marked = snapshot.self_size >= 64
+    # driver.c's edge rules: weak never, shortcuts unless named by every fifth string, rank by
+    # edge type plus node type % 3, every seventh node barred.
+    types = np.arange(256)
+    follow = np.where(types == weak, _native.EdgeRules.NEVER, _native.EdgeRules.ALWAYS)
+    follow[shortcut] = _native.EdgeRules.UNLESS_BAD_NAME
+    node_ok = (np.arange(n) % 7 != 3).astype(np.uint8)
+    rules = _native.EdgeRules(
+        follow=follow.astype(np.uint8),
+        rank=types.astype(np.uint8),
+        penalty=(types % 3).astype(np.uint8),
+        bad_name=(np.arange(64) % 5 == 0).astype(np.uint8),
+        target_ok=node_ok,
+    )
+    ranked = (np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+    ranked[0][0] = 0
+    frontier = np.zeros(1, dtype=np.uint32)
+    _native.ranked_bfs(
+        first_edge,
+        edge_to,
+        edge_type,
+        snapshot.edge_name_or_index,
+        snapshot.node_type,
+        rules,
+        frontier,
+        *ranked,
+    )
     parts: list[Any] = [
         first_edge,
         edge_to,
@@ -160,6 +186,9 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         _native.class_top_level(0, idom, snapshot.node_type.astype(np.int32), 256).astype(np.uint8),
         _native.nearest_marked(0, idom, order, marked),
         _native.reach_past(0, first_edge, edge_to, edge_type, weak, shortcut, marked),
+        *ranked,
+        _native.sources_into(first_edge, edge_to, marked, node_ok).astype(np.uint8),
+        _native.nearest_marked_up(0, ranked[1], marked),
     ]
     # The drivers write their machine's byte order: little-endian on every target built here.
     return b"".join(
@@ -182,7 +211,8 @@ def main() -> int:
     want = expected(snapshot)
     node_columns = {"type": _native.U8, "self_size": _native.U64, "edge_count": _native.OFFSETS}
     node_kinds = field_kinds(snapshot.meta.node_fields, node_columns)
-    edge_kinds = field_kinds(snapshot.meta.edge_fields, {"type": _native.U8, "to_node": _native.ORDINAL})
+    edge_columns = {"type": _native.U8, "name_or_index": _native.U32, "to_node": _native.ORDINAL}
+    edge_kinds = field_kinds(snapshot.meta.edge_fields, edge_columns)
     weak, shortcut = snapshot.edge_type_id("weak"), snapshot.edge_type_id("shortcut")
     size = snapshot_path.stat().st_size
     print(f"snapshot: {snapshot.node_count} nodes, {snapshot.edge_count} edges ({size} bytes)")

@@ -8,7 +8,7 @@
  * NODE_KINDS and EDGE_KINDS give the hs_parse_columns kind of each field, comma-separated, in
  * the order of snapshot.meta (tests/kernel/cross.py reads the meta with the engine); the node
  * kinds must hold one OFFSETS (edge_count), a U8 (type) and a U64 (self_size), the edge kinds
- * one ORDINAL (to_node) and a U8 (type). The members are found with the kernel's own
+ * one ORDINAL (to_node), a U8 (type) and a U32 (name_or_index). The members are found with the kernel's own
  * hs_skip_value; the arrays are parsed with hs_parse_columns, once more with
  * hs_parse_uint_array, and checked against each other.
  *
@@ -16,8 +16,11 @@
  * (int64, N+1), edge_to (uint32, E), edge_type (uint8, E), self_size (uint64, N), distances
  * (int32, N), idom (uint32, N), the DFS order (uint32, N; past `reached` it stays 0), retained
  * (uint64, N), retainer_first (int64, N+1), retainer_edge (uint32, E), retainer_node (uint32,
- * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N). stdout
- * gets one line: nodes, edges and reached.
+ * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N), the
+ * ranked BFS's distance (int32, N), parent (int64, N) and parent_edge (int64, N), sources_into
+ * (uint8, N), nearest_marked_up (int64, N). The inputs the engine would derive (classes, marks,
+ * edge rules) are simple functions of the columns, the same in cross.py. stdout gets one line:
+ * nodes, edges and reached.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +56,18 @@ HS_IMPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_
                                  int64_t class_count, uint8_t *top_level);
 HS_IMPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t *order, int64_t order_count,
                                 const uint32_t *idom, const uint8_t *marked, uint32_t *owner);
+HS_IMPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                            const uint32_t *edge_to, const uint8_t *edge_type, const uint32_t *edge_name,
+                            const uint8_t *node_type, const uint8_t *edge_rule, const uint8_t *edge_rank,
+                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
+                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
+                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
+                            int32_t *distance, int64_t *parent, int64_t *parent_edge);
+HS_IMPORT int hs_sources_into(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                              const uint32_t *edge_to, const uint8_t *source_ok, const uint8_t *target_mark,
+                              uint8_t *out);
+HS_IMPORT int hs_nearest_marked_up(int64_t node_count, int64_t root, const int64_t *parent, const uint8_t *marked,
+                                   int64_t *owner);
 HS_IMPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
                             const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
                             const uint8_t *blocked, uint8_t *state);
@@ -146,7 +161,7 @@ int main(int argc, char **argv) {
     int64_t *first_edge = NULL;
     uint8_t *node_type = NULL, *edge_type = NULL;
     uint64_t *self_size = NULL;
-    uint32_t *edge_to = NULL;
+    uint32_t *edge_to = NULL, *edge_name = NULL;
     for (int64_t c = 0; c < node_width; c++) {
         switch (node_kinds[c]) {
         case U8: node_outs[c] = node_type = (uint8_t *)zeroed((size_t)n, 1); break;
@@ -160,11 +175,12 @@ int main(int argc, char **argv) {
         switch (edge_kinds[c]) {
         case U8: edge_outs[c] = edge_type = (uint8_t *)zeroed((size_t)e, 1); break;
         case ORDINAL: edge_outs[c] = edge_to = (uint32_t *)zeroed((size_t)e, 4); break;
+        case U32: edge_outs[c] = edge_name = (uint32_t *)zeroed((size_t)e, 4); break;
         case SKIP: break;
-        default: return fail("edge kinds other than SKIP, U8 and ORDINAL are not driven");
+        default: return fail("edge kinds other than SKIP, U8, U32 and ORDINAL are not driven");
         }
     }
-    if (!first_edge || !node_type || !self_size || !edge_type || !edge_to) return fail("a needed column is missing");
+    if (!first_edge || !node_type || !self_size || !edge_type || !edge_to || !edge_name) return fail("a needed column is missing");
     int64_t end = 0, bad = -1;
     if (hs_parse_columns(buf, len, nodes_pos, n, node_width, node_outs, node_kinds, 1, 0, 0, &end, &bad) !=
         node_values)
@@ -221,6 +237,34 @@ int main(int argc, char **argv) {
     if (hs_reach_past(n, e, 0, first_edge, edge_to, edge_type, weak_type, shortcut_type, marked, state) != 0)
         return fail("hs_reach_past");
 
+    /* The ranked BFS from the root: weak edges never followed, shortcuts unless their name is
+       one of every fifth string, rank = edge type + node type % 3, every seventh node barred;
+       sources_into then asks which marked nodes point at a node that is not barred. */
+    uint8_t follow[256], rank[256], penalty[256], bad_name[64];
+    for (int t = 0; t < 256; t++) {
+        follow[t] = t == weak_type ? 0 : t == shortcut_type ? 2 : 1;
+        rank[t] = (uint8_t)t;
+        penalty[t] = (uint8_t)(t % 3);
+    }
+    for (int i = 0; i < 64; i++) bad_name[i] = i % 5 == 0;
+    uint8_t *node_ok = (uint8_t *)zeroed((size_t)n, 1), *sources = (uint8_t *)zeroed((size_t)n, 1);
+    int32_t *bfs_distance = (int32_t *)zeroed((size_t)n, 4);
+    int64_t *bfs_parent = (int64_t *)zeroed((size_t)n, 8), *bfs_edge = (int64_t *)zeroed((size_t)n, 8);
+    int64_t *up_owner = (int64_t *)zeroed((size_t)n, 8);
+    for (int64_t i = 0; i < n; i++) {
+        node_ok[i] = i % 7 != 3;
+        bfs_distance[i] = i == 0 ? 0 : -1;
+        bfs_parent[i] = -1;
+        bfs_edge[i] = -1;
+    }
+    const uint32_t frontier[1] = {0};
+    if (hs_ranked_bfs(n, e, first_edge, edge_to, edge_type, edge_name, node_type, follow, rank, 256, penalty, 256,
+                      bad_name, 64, node_ok, frontier, 1, -1, bfs_distance, bfs_parent, bfs_edge) != 0)
+        return fail("hs_ranked_bfs");
+    if (hs_sources_into(n, e, first_edge, edge_to, marked, node_ok, sources) != 0)
+        return fail("hs_sources_into");
+    if (hs_nearest_marked_up(n, 0, bfs_parent, marked, up_owner) != 0) return fail("hs_nearest_marked_up");
+
     FILE *out = fopen(argv[2], "wb");
     if (!out) return fail("cannot write the output");
     int written = write_all(out, first_edge, 8, (size_t)n + 1) && write_all(out, edge_to, 4, (size_t)e) &&
@@ -229,7 +273,10 @@ int main(int argc, char **argv) {
                   write_all(out, order, 4, (size_t)n) && write_all(out, retained, 8, (size_t)n) &&
                   write_all(out, retainer_first, 8, (size_t)n + 1) && write_all(out, retainer_edge, 4, (size_t)e) &&
                   write_all(out, retainer_node, 4, (size_t)e) && write_all(out, top_level, 1, (size_t)n) &&
-                  write_all(out, owner, 4, (size_t)n) && write_all(out, state, 1, (size_t)n);
+                  write_all(out, owner, 4, (size_t)n) && write_all(out, state, 1, (size_t)n) &&
+                  write_all(out, bfs_distance, 4, (size_t)n) && write_all(out, bfs_parent, 8, (size_t)n) &&
+                  write_all(out, bfs_edge, 8, (size_t)n) && write_all(out, sources, 1, (size_t)n) &&
+                  write_all(out, up_owner, 8, (size_t)n);
     if (fclose(out) != 0 || !written) return fail("cannot write the output");
     printf("%lld nodes, %lld edges, %lld reached\n", (long long)n, (long long)e, (long long)reached);
     return 0;
