@@ -10,7 +10,6 @@ import { chooseAttachTarget, DebugSessions } from './attach';
 import { HeapscopeClient } from './client';
 import { FindingsView, OPEN_LOCATION_COMMAND, openLocation } from './findingsView';
 import { findingsAt, Finding, kindLabel, locationLabel, parseReport, reportStatus, RetainerHop, SourceLocation } from './logic/findings';
-import { MemoryHistory } from './logic/memory';
 import { positiveSeconds, USED_KEY } from './logic/settings';
 import { describeTarget } from './logic/targets';
 import { MonitorView } from './monitorView';
@@ -44,7 +43,6 @@ export class Commands {
     private readonly state: SessionState,
     private readonly sessions: DebugSessions,
     private readonly findings: FindingsView,
-    private readonly history: MemoryHistory,
     private readonly monitor: MonitorView,
     private readonly statusBar: HeapscopeStatusBar,
     private readonly workspaceState: vscode.Memento,
@@ -117,8 +115,7 @@ export class Commands {
       void vscode.commands.executeCommand('setContext', 'heapscope.monitoring', false);
       if (wasAttached) {
         // The chart shows one target's memory: it empties with the detach, not with the next attach.
-        this.history.clear();
-        this.monitor.update();
+        this.monitor.clear();
       }
     }
     void vscode.commands.executeCommand('setContext', 'heapscope.attached', this.state.attached);
@@ -309,8 +306,7 @@ export class Commands {
   async clear(): Promise<void> {
     await this.client.execute('heapscope.clear');
     this.findings.show(undefined);
-    this.history.clear();
-    this.monitor.update();
+    this.monitor.clear();
   }
 
   // ---------------------------------------------------------------- memory monitor

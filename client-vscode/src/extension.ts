@@ -5,7 +5,7 @@ import { watchDebugSessions } from './autoAttach';
 import { CLIENT_ID, HeapscopeClient } from './client';
 import { Commands, SessionState } from './commands';
 import { FindingsView } from './findingsView';
-import { MemoryHistory, parseSample } from './logic/memory';
+import { parseSample } from './logic/memory';
 import { RESTART_SETTINGS } from './logic/settings';
 import { MonitorView } from './monitorView';
 import { onPythonInterpreterChanged } from './python';
@@ -19,18 +19,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const state = new SessionState();
   const sessions = new DebugSessions();
   const findings = new FindingsView();
-  const history = new MemoryHistory();
-  const monitor = new MonitorView(history);
+  const monitor = new MonitorView(client);
   const statusBar = new HeapscopeStatusBar();
-  const commands = new Commands(client, state, sessions, findings, history, monitor, statusBar, context.workspaceState);
+  const commands = new Commands(client, state, sessions, findings, monitor, statusBar, context.workspaceState);
   context.subscriptions.push(output, client, sessions, findings, monitor, statusBar, ...commands.register());
 
   client.onNotification('heapscope/memory', (params) => {
     const sample = parseSample(params);
     if (sample) {
-      history.add(sample);
       statusBar.showSample(sample);
-      monitor.update();
+      monitor.add(sample);
     }
   });
   client.onNotification('heapscope/findings', (params) => {

@@ -1,16 +1,30 @@
 /**
  * The memory chart: a webview with a strict CSP (no remote content, one nonce'd script that
- * only swaps in the SVG the extension renders from the samples).
+ * only swaps in the SVG). The language server draws the chart (`heapscope.memoryChart`, the
+ * same renderer as the HTML report's); this view asks for it while it is visible and colours
+ * its lines with the theme.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { formatBytes, formatTrend } from './logic/format';
-import { chartStyles, MemoryHistory, renderChart } from './logic/memory';
+import type { HeapscopeClient } from './client';
+import { chartSummary, MemorySample } from './logic/memory';
+
+/** The chart's classes (server/heapscope/analysis/memory_chart.py) in the theme's chart colours. */
+const THEME_COLOURS = [
+  '.series-rss{stroke:var(--vscode-charts-blue)}',
+  '.series-heapUsed{stroke:var(--vscode-charts-orange)}',
+  '.series-afterGc{stroke:var(--vscode-charts-red)}',
+  '.marker{stroke:var(--vscode-charts-red)}',
+].join('\n');
 
 export class MonitorView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  private latest: MemorySample | undefined;
+  /** A chart request is on its way; `stale`: samples arrived meanwhile, ask once more after it. */
+  private drawing = false;
+  private stale = false;
 
-  constructor(private readonly history: MemoryHistory) {}
+  constructor(private readonly client: HeapscopeClient) {}
 
   show(preserveFocus = false): void {
     if (this.panel) {
@@ -32,25 +46,45 @@ export class MonitorView implements vscode.Disposable {
     this.panel = panel;
   }
 
-  /** Push the current chart; cheap enough for one sample a second. */
+  /** A new sample from the monitor: redraw. */
+  add(sample: MemorySample): void {
+    this.latest = sample;
+    this.update();
+  }
+
+  /** The target is gone (detach) or the user cleared: the server has emptied the chart too. */
+  clear(): void {
+    this.latest = undefined;
+    this.update();
+  }
+
+  /** Ask the server for the chart, at most one request at a time; cheap enough for one sample a second. */
   update(): void {
     if (!this.panel?.visible) {
       return;
     }
-    const latest = this.history.latest;
-    const summary = latest
-      ? [
-          `heap used ${formatBytes(latest.heapUsed)}`,
-          `rss ${formatBytes(latest.rss)}`,
-          `after GC ${latest.afterGc === null ? '–' : formatBytes(latest.afterGc)}`,
-          formatTrend(latest.trendBytesPerSecond),
-        ].filter(Boolean).join(' · ')
-      : 'Start the memory monitor (Heapscope: Start Memory Monitor) to see samples here.';
-    void this.panel.webview.postMessage({
-      svg: renderChart(this.history.samples),
-      summary,
-      verdict: latest?.verdict ?? '',
-      leak: latest?.leakSuspected ?? false,
+    if (this.drawing) {
+      this.stale = true;
+      return;
+    }
+    this.drawing = true;
+    void this.draw().finally(() => {
+      this.drawing = false;
+      if (this.stale) {
+        this.stale = false;
+        this.update();
+      }
+    });
+  }
+
+  private async draw(): Promise<void> {
+    // Never starts the server for a chart: with none running there are no samples to draw.
+    const chart = this.client.running ? await this.client.execute<{ svg?: unknown }>('heapscope.memoryChart').catch(() => undefined) : undefined;
+    void this.panel?.webview.postMessage({
+      svg: typeof chart?.svg === 'string' ? chart.svg : '',
+      summary: chartSummary(this.latest),
+      verdict: this.latest?.verdict ?? '',
+      leak: this.latest?.leakSuspected ?? false,
     });
   }
 
@@ -73,7 +107,7 @@ export class MonitorView implements vscode.Disposable {
 body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); padding: 12px; }
 #chart svg { max-width: 100%; height: auto; }
 #verdict.leak { color: var(--vscode-errorForeground); font-weight: bold; }
-${chartStyles()}
+${THEME_COLOURS}
 </style>
 </head>
 <body>

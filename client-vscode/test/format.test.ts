@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatCount, formatDuration, formatTrend } from '../src/logic/format';
+import { formatBytes, formatCount, formatTrend } from '../src/logic/format';
 
 describe('formatBytes (1 kB = 1000 B, like the server and DevTools)', () => {
   it('picks the unit', () => {
@@ -25,14 +25,5 @@ describe('formatTrend', () => {
     assert.equal(formatTrend(-300_000), '↘ −300.0 kB/s');
     assert.equal(formatTrend(200), '→ flat');
     assert.equal(formatTrend(null), '');
-  });
-});
-
-describe('formatDuration', () => {
-  it('reads like a person would say it', () => {
-    assert.equal(formatDuration(45.4), '45 s');
-    assert.equal(formatDuration(200), '3 min 20 s');
-    assert.equal(formatDuration(120), '2 min');
-    assert.equal(formatDuration(3900), '1 h 5 min');
   });
 });

@@ -263,6 +263,12 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     assert.ok(sample.heapUsed > 0 && sample.rss >= sample.heapUsed);
     assert.match(statusText(sample), /^\$\((pulse|warning)\) [\d.,]+ (kB|MB|GB)/);
     await execute('heapscope.stopMonitor');
+    // The memory view shows the server's chart: a heap line and its legend entry.
+    const chart = (await execute('heapscope.memoryChart')) as { svg: string; samples: number };
+    assert.equal(chart.samples, notified('heapscope/memory').length);
+    assert.match(chart.svg, /^<svg [^>]*role="img"/);
+    assert.match(chart.svg, /<polyline [^>]*data-series="heapUsed"/);
+    assert.match(chart.svg, /data-legend="heapUsed"/);
   });
 
   it('detaches, and says so in heapscope/status', async () => {
@@ -272,6 +278,9 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
       return last && !last.attached ? last : undefined;
     });
     assert.equal(status.attached, false);
+    const chart = (await execute('heapscope.memoryChart')) as { svg: string; samples: number };
+    assert.equal(chart.samples, 0, 'detaching empties the chart');
+    assert.doesNotMatch(chart.svg, /<polyline/);
   });
 
   it('a dead address gives one error sentence and the server keeps answering', async () => {

@@ -261,6 +261,12 @@ async def test_memory_notifications_after_start_monitor(hunt: LeakHunt) -> None:
     for key in ("timestamp", "rss", "heapTotal", "heapUsed", "external", "arrayBuffers", "verdict"):
         assert getattr(sample, key, None) is not None, key
     assert sample.rss > sample.heapUsed > 0
+    # The memory view shows the server's chart of those samples: the heap line has one point each.
+    chart = await execute(hunt.client, "heapscope.memoryChart")
+    assert chart["samples"] == len(hunt.memory_samples)
+    heap_line = re.search(r'data-series="heapUsed" points="([^"]*)"', chart["svg"])
+    assert heap_line is not None and len(heap_line.group(1).split()) == len(hunt.memory_samples)
+    assert 'data-legend="heapUsed"' in chart["svg"]
 
 
 async def test_compare_snapshots_of_the_session_by_id(hunt: LeakHunt) -> None:
@@ -323,3 +329,7 @@ async def test_detach_reports_the_status(hunt: LeakHunt) -> None:
     assert await execute(hunt.client, "heapscope.detach") == {"attached": False}
     await wait_for(lambda: not hunt.statuses[-1].attached, "the detached status")
     assert errors_shown(hunt.client) == []
+    # The chart showed the detached target's memory: it is empty now.
+    chart = await execute(hunt.client, "heapscope.memoryChart")
+    assert chart["samples"] == 0 and "<polyline" not in chart["svg"]
+    assert "Start the memory monitor" in chart["svg"]

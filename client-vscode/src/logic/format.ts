@@ -52,17 +52,3 @@ export function formatTrend(bytesPerSecond: number | null | undefined): string {
   const rate = bytesPerSecond as number;
   return `${arrow} ${signed(formatBytes(Math.abs(rate)), rate)}/s`;
 }
-
-/** Seconds as `45 s`, `3 min 20 s`, `1 h 5 min`. */
-export function formatDuration(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds));
-  if (total < 60) {
-    return `${total} s`;
-  }
-  if (total < 3600) {
-    const rest = total % 60;
-    return rest ? `${Math.floor(total / 60)} min ${rest} s` : `${total / 60} min`;
-  }
-  const minutes = Math.floor((total % 3600) / 60);
-  return minutes ? `${Math.floor(total / 3600)} h ${minutes} min` : `${total / 3600} h`;
-}

@@ -16,6 +16,7 @@ import orjson
 
 from .. import __version__
 from ..units import format_bytes
+from . import memory_chart
 from .model import KINDS, Finding, LeakReport, Location
 from .project_files import ProjectFiles
 
@@ -171,7 +172,8 @@ _CSS = (
     "th:last-child,td:last-child{text-align:left}"
     "pre.src{background:#f6f7f9;padding:.4rem .6rem;border-radius:4px;overflow:auto;margin:.4rem 0}"
     "pre.src .hit{background:#ffe9a8;display:inline-block;width:100%}"
-    "svg text{font:11px system-ui,sans-serif;fill:#556}"
+    "svg{max-width:100%;height:auto;color:#556}"
+    "svg text{font:11px system-ui,sans-serif}" + memory_chart.STYLESHEET
 )
 
 
@@ -183,53 +185,12 @@ def _chart(report: LeakReport) -> str:
     samples = [s for s in report.samples if isinstance(s.get("timestamp"), int | float)]
     if len(samples) < 2:
         return '<p class="muted">No memory samples were recorded for this analysis.</p>'
-    width, height, left, bottom, top = 900, 260, 60, 30, 10
-    start = min(float(s["timestamp"]) for s in samples)
-    end = max(float(s["timestamp"]) for s in samples + [{"timestamp": t} for t in report.snapshot_times])
-    span = max(end - start, 1e-6)
-    series = {
-        "heapUsed": ("#2563eb", [(float(s["timestamp"]), float(s.get("heapUsed") or 0)) for s in samples]),
-        "rss": ("#9ca3af", [(float(s["timestamp"]), float(s.get("rss") or 0)) for s in samples]),
-    }
-    peak = max(max(v for _, v in points) for _, points in series.values()) or 1.0
-
-    def x(t: float) -> float:
-        return left + (t - start) / span * (width - left - 10)
-
-    def y(v: float) -> float:
-        return top + (1 - v / peak) * (height - top - bottom)
-
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="heap over time">']
-    for fraction in (0, 0.25, 0.5, 0.75, 1.0):
-        value = peak * fraction
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#eceff4"/>'
-            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{_esc(format_bytes(value))}</text>"
-        )
-    for name, (colour, points) in series.items():
-        coords = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in points)
-        parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}">'
-            f"<title>{name}</title></polyline>"
-        )
     labels = ("baseline", "target", "final")
-    for index, moment in enumerate(report.snapshot_times):
-        label = labels[index] if index < len(labels) else f"#{index + 1}"
-        parts.append(
-            f'<line x1="{x(moment):.1f}" x2="{x(moment):.1f}" y1="{top}" y2="{height - bottom}" '
-            f'stroke="#d33" stroke-dasharray="4 3"/>'
-            f'<text x="{x(moment) + 3:.1f}" y="{top + 12}">{label} snapshot</text>'
-        )
-    parts.append(
-        f'<text x="{left}" y="{height - 8}">0 s</text>'
-        f'<text x="{width - 10}" y="{height - 8}" text-anchor="end">'
-        f"{span:.1f} s</text>"
-        f'<text x="{width - 10}" y="{top + 12}" text-anchor="end" style="fill:#2563eb">heapUsed</text>'
-        f'<text x="{width - 10}" y="{top + 26}" text-anchor="end" style="fill:#9ca3af">rss</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+    markers = [
+        (moment, f"{labels[index] if index < len(labels) else f'#{index + 1}'} snapshot")
+        for index, moment in enumerate(report.snapshot_times)
+    ]
+    return memory_chart.render(samples, markers, width=900, height=300)
 
 
 def _source_excerpt(location: Location, files: ProjectFiles, context: int = 2) -> str:

@@ -759,6 +759,12 @@ def _hunt_on_alarm(ls: HeapscopeServer, verdict: str) -> None:
     task.add_done_callback(ls.background.discard)
 
 
+@server.command("heapscope.memoryChart")
+async def memory_chart(ls: HeapscopeServer, *args: Any) -> Any:
+    """The memory chart as SVG, ``{svg, samples}``: the client's memory view only shows it."""
+    return await _guard(ls, "draw the memory chart", ls.session.memory_chart)
+
+
 @server.command("heapscope.stopMonitor")
 async def stop_monitor(ls: HeapscopeServer, *args: Any) -> Any:
     return await _guard(

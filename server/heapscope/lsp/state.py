@@ -12,6 +12,7 @@ silently behind a snapshot the user may be about to cancel.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import threading
@@ -93,6 +94,10 @@ TargetLost = Callable[[str, bool], None]
 """(one sentence, whether a long step was running and will report the failure itself)."""
 
 
+MEMORY_HISTORY = 3600
+"""Monitor samples kept for the chart: an hour at the default one a second."""
+
+
 class Session:
     """State of one language-server session; safe to use from several threads."""
 
@@ -110,6 +115,8 @@ class Session:
         self.findings: list[FindingJson] = []
         self.hotspots: list[ClosureHotspot] = []
         self.monitor: MemoryMonitor | None = None
+        self.memory: collections.deque[dict[str, Any]] = collections.deque(maxlen=MEMORY_HISTORY)
+        """The monitor's samples of the attached target, for the memory chart; emptied on detach."""
         self.on_target_lost: TargetLost | None = None
         """Called (from the inspector's reader thread) with one sentence when the target goes away."""
 
@@ -195,6 +202,7 @@ class Session:
             session, self.inspector = self.inspector, None
             self.target = None
             self.target_info = {}
+            self.memory.clear()  # the chart shows one target's memory
         if session is not None:
             with contextlib.suppress(Exception):
                 session.close()
@@ -378,6 +386,7 @@ class Session:
             self.report = None
             self.findings = []
             self.hotspots = []
+            self.memory.clear()
 
     # ------------------------------------------------------------ memory monitor
 
@@ -422,7 +431,10 @@ class Session:
         alarmed = threading.Event()
 
         def on_sample(sample: MemorySample) -> None:
-            sink(sample_json(sample))
+            data = sample_json(sample)
+            with self._lock:
+                self.memory.append(data)
+            sink(data)
             if capture.options.snapshot_every is not None and self._busy.acquire(blocking=False):
                 try:
                     capture.on_sample(sample)
@@ -449,6 +461,18 @@ class Session:
     def _monitor_ended(self) -> None:
         """The monitor stopped itself (target gone); the connection's close callback tells the user."""
         self.stop_monitor()
+
+    def memory_chart(self) -> dict[str, Any]:
+        """The memory chart of the attached target's samples (one renderer with the HTML report)."""
+        from ..analysis import memory_chart
+
+        with self._lock:
+            samples = list(self.memory)
+        if self.monitor is not None:
+            waiting = "Waiting for the first memory sample…"
+        else:
+            waiting = "Start the memory monitor to see samples here."
+        return {"svg": memory_chart.render(samples, empty=waiting), "samples": len(samples)}
 
     def stop_monitor(self) -> dict[str, Any]:
         with self._lock:
