@@ -14,8 +14,11 @@ keep growing are leaks; a warm-up cache that filled once and stopped is not.
 from __future__ import annotations
 
 import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +29,7 @@ from .diff import present_in
 from .paths import PathFinder
 
 IntArray = npt.NDArray[np.int64]
+_T = TypeVar("_T")
 
 # Below this many bytes of surviving new objects a container is not worth a finding.
 DEFAULT_MIN_BYTES = 16 * 1024
@@ -333,42 +337,69 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths
         _measure_along_paths(snapshots, suspects, final_paths)
 
 
+def _each_snapshot(work: Callable[[HeapSnapshot], _T], snapshots: list[HeapSnapshot]) -> list[_T]:
+    """``work`` on every snapshot, results in snapshot order; the snapshots share nothing, and the
+    compiled kernels and numpy's loops run without the GIL, so they take one core each."""
+    workers = min(len(snapshots), os.cpu_count() or 1)
+    if workers <= 1:
+        return [work(snapshot) for snapshot in snapshots]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="heapscope-measure") as pool:
+        return list(pool.map(work, snapshots))
+
+
 def _measure_along_paths(
     snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths: PathFinder
 ) -> None:
     """Counts and bytes along each snapshot's path tree, merged into the groups' by maximum."""
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
-    for position, snapshot in enumerate(snapshots):
+
+    def along_paths(snapshot: HeapSnapshot) -> list[tuple[int, int, int]]:
+        """(group index, entries, their retained bytes) for the groups found in this snapshot."""
         anchors = snapshot.nodes_by_ids(ids)
         marked = np.zeros(snapshot.node_count, dtype=bool)
         marked[anchors[anchors >= 0]] = True
-        finder = final_paths if snapshot is final_paths.snapshot else PathFinder(snapshot)
-        owner = nearest_marked_ancestor(marked, finder.parents)
+        if snapshot is final_paths.snapshot:
+            parents = final_paths.parents
+        else:
+            parents = PathFinder(snapshot).build_tree()[1]
+        owner = nearest_marked_ancestor(marked, parents)
         class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
-        measured: list[tuple[LeakGroup, IntArray]] = []
-        for group, anchor in zip(groups, anchors.tolist(), strict=True):
+        measured: list[tuple[int, IntArray]] = []
+        for index, (group, anchor) in enumerate(zip(groups, anchors.tolist(), strict=True)):
             class_id = class_lookup.get(group.entry_class, -1)
             if anchor < 0 or class_id < 0:
                 continue
             entries = (snapshot.class_index == class_id) & (owner == anchor)
             entries[anchor] = False
-            measured.append((group, np.flatnonzero(entries)))
+            measured.append((index, np.flatnonzero(entries)))
         if not sum(len(entries) for _, entries in measured):
-            continue  # no entries: nothing to raise any count or size to
+            return []  # no entries: nothing to raise any count or size to
         # Entries held from elsewhere too are not in the holder's retained size: their own is.
         # Measured for all groups' entries at once, without a dominator tree of the whole heap.
         every_entry = np.unique(np.concatenate([entries for _, entries in measured]))
         _, entry_retained = snapshot.container_measures(every_entry)
-        for group, entries in measured:
-            owned = int(entry_retained[np.searchsorted(every_entry, entries)].sum(dtype=np.uint64))
-            group.counts[position] = max(group.counts[position], len(entries))
+        return [
+            (
+                index,
+                len(entries),
+                int(entry_retained[np.searchsorted(every_entry, entries)].sum(dtype=np.uint64)),
+            )
+            for index, entries in measured
+        ]
+
+    for position, found in enumerate(_each_snapshot(along_paths, snapshots)):
+        for index, count, owned in found:
+            group = groups[index]
+            group.counts[position] = max(group.counts[position], count)
             group.retained[position] = max(group.retained[position], owned)
 
 
 def _measure_by_dominators(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
     """Counts and container retained sizes along each snapshot's dominator chains."""
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
-    for snapshot in snapshots:
+
+    def by_dominators(snapshot: HeapSnapshot) -> list[tuple[int, int]]:
+        """(entries, container retained bytes) per group in this snapshot."""
         anchors = snapshot.nodes_by_ids(ids)
         found = anchors[anchors >= 0]
         marked = np.zeros(snapshot.node_count, dtype=bool)
@@ -378,22 +409,28 @@ def _measure_by_dominators(snapshots: list[HeapSnapshot], groups: list[LeakGroup
         retained = dict(zip(found.tolist(), found_retained.tolist(), strict=True))
         class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
         per_class: dict[int, dict[int, int]] = {}
+        measures: list[tuple[int, int]] = []
         for group, anchor in zip(groups, anchors.tolist(), strict=True):
             if anchor < 0:
-                group.counts.append(0)
-                group.retained.append(0)
+                measures.append((0, 0))
                 continue
-            group.retained.append(int(retained[anchor]))
+            size = int(retained[anchor])
             if snapshot.class_name(anchor) == "Array" and group.entry_class != "Array":
-                group.counts.append(element_count(snapshot, anchor))
+                measures.append((element_count(snapshot, anchor), size))
                 continue
             class_id = class_lookup.get(group.entry_class, -1)
             if class_id < 0:
-                group.counts.append(0)
+                measures.append((0, size))
                 continue
             if class_id not in per_class:
                 per_class[class_id] = _owned_counts(snapshot, owner, class_id, marked)
-            group.counts.append(per_class[class_id].get(anchor, 0))
+            measures.append((per_class[class_id].get(anchor, 0), size))
+        return measures
+
+    for measures in _each_snapshot(by_dominators, snapshots):
+        for group, (count, size) in zip(groups, measures, strict=True):
+            group.counts.append(count)
+            group.retained.append(size)
 
 
 def _owned_counts(

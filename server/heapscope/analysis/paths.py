@@ -138,6 +138,14 @@ class PathFinder:
     @cached_property
     def _tree(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """(distance, parent node, parent edge) per node; -1 where unreachable."""
+        return self.build_tree()
+
+    def build_tree(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:attr:`_tree` computed anew, not kept: for a snapshot whose paths are asked once.
+
+        Several of these may run at once in threads; a cached property (before Python 3.12)
+        would let only one of them run at a time, whatever the snapshot.
+        """
         snapshot = self.snapshot
         count = snapshot.node_count
         distance = np.full(count, -1, dtype=np.int32)
