@@ -13,10 +13,10 @@ from heapscope.analysis.source import (
     package_of,
     package_version,
     read_source,
-    script_url_to_path,
     source_index,
 )
 from heapscope.analysis.source.locate import queue_like_name
+from heapscope.script_urls import file_url_to_path, is_absolute_path, is_file_url, script_path
 
 
 @pytest.mark.parametrize(
@@ -24,15 +24,38 @@ from heapscope.analysis.source.locate import queue_like_name
     [
         ("/srv/app/main.js", "/srv/app/main.js"),
         ("file:///srv/app/main.mjs", "/srv/app/main.mjs"),
-        ("file:///srv/my%20app/main.mjs", "/srv/my app/main.mjs"),
+        ("file:///srv/my%20app/caf%C3%A9.mjs", "/srv/my app/café.mjs"),
+        ("file://localhost/srv/app/main.mjs", "/srv/app/main.mjs"),
+        ("file:///srv/app/main.mjs?v=2#top", "/srv/app/main.mjs"),
+        ("FILE:///srv/app/main.mjs", "/srv/app/main.mjs"),
+        ("file:///C:/Users/me/my%20app/main.mjs", "C:/Users/me/my app/main.mjs"),
+        ("file:///c%3A/Users/me/main.mjs", "c:/Users/me/main.mjs"),
+        ("file://build-host/share/app/main.mjs", "//build-host/share/app/main.mjs"),
+        ("C:\\Users\\me\\app\\main.js", "C:\\Users\\me\\app\\main.js"),
+        ("D:/app/main.js", "D:/app/main.js"),
+        ("\\\\host\\share\\main.js", "\\\\host\\share\\main.js"),
+        # A CommonJS path is a path, not a URL: a percent sign in it is part of the name.
+        ("/srv/100%25/main.js", "/srv/100%25/main.js"),
         ("node:internal/timers", None),
         ("node:events", None),
+        ("internal/process/task_queues", None),
         ("evalmachine.<anonymous>", None),
+        ("https://cdn.example.com/app.js", None),
+        ("webpack:///./src/app.js", None),
+        ("app.js", None),
+        ("C:app.js", None),
         ("", None),
     ],
 )
-def test_script_url_to_path(url: str, path: str | None) -> None:
-    assert script_url_to_path(url) == path
+def test_script_path(url: str, path: str | None) -> None:
+    assert script_path(url) == path
+
+
+def test_file_urls_of_source_maps_decode_like_scripts() -> None:
+    assert file_url_to_path("file:///srv/my%20app/main.js.map") == "/srv/my app/main.js.map"
+    assert file_url_to_path("file:///C:/app/main.js.map") == "C:/app/main.js.map"
+    assert is_file_url("file:///x") and not is_file_url("/srv/file:/x")
+    assert is_absolute_path("C:\\x") and is_absolute_path("/x") and not is_absolute_path("x/y")
 
 
 def test_packages() -> None:

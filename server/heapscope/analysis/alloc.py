@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..script_urls import script_path
 from ..snapshot import HeapSnapshot
-from .source import script_url_to_path
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class AllocationTraces:
         url = strings[int(row[self._field["script_name"]])]
         frame = Frame(
             function=strings[int(row[self._field["name"]])] or "(anonymous)",
-            path=script_url_to_path(url),
+            path=script_path(url),
             url=url,
             line=int(row[self._field["line"]]),
             column=int(row[self._field["column"]]),

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
+from ..script_urls import script_path
 from ..snapshot import HeapSnapshot, RetainerHop
 from ..units import format_bytes
 from .alloc import AllocationTraces, Frame
@@ -614,7 +615,8 @@ class Classifier:
         return None
 
     def _snapshot_scripts(self) -> list[str]:
-        return [url[7:] if url.startswith("file://") else url for url in self.final.script_names.values()]
+        paths = (script_path(url) for url in self.final.script_names.values())
+        return [path for path in paths if path is not None]
 
     def _package_location(self, subject: Subject) -> Location | None:
         for index in range(subject.anchor_hop, 0, -1):

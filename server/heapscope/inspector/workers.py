@@ -13,10 +13,10 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from ..script_urls import file_url_to_path, is_file_url
 from .client import InspectorSession
 from .errors import InspectorError
 from .session import WorkerConnection
@@ -48,9 +48,7 @@ class WorkerInfo:
 
 def _script_of(info: dict[str, Any]) -> str:
     url = str(info.get("url") or "")
-    if url.startswith("file://"):
-        return urllib.parse.unquote(urllib.parse.urlsplit(url).path)
-    return url or str(info.get("title") or "")
+    return (file_url_to_path(url) if is_file_url(url) else url) or str(info.get("title") or "")
 
 
 class WorkerGroup:

@@ -8,26 +8,14 @@ so it stays cheap on snapshots with millions of nodes.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import unquote, urlparse
-
 import numpy as np
 
+from ..script_urls import script_path
 from ..snapshot import HeapSnapshot
 from .translate import ClosureHotspot
 
 MIN_LIVE_CLOSURES = 100
 MAX_HOTSPOTS = 50
-
-
-def script_path(name: str) -> str | None:
-    """A script URL or path as an absolute file path, or None for internal and remote scripts."""
-    if name.startswith("file://"):
-        path = unquote(urlparse(name).path)
-        return path if Path(path).is_absolute() else None
-    if name.startswith(("node:", "internal/", "evalmachine")) or "://" in name:
-        return None
-    return name if Path(name).is_absolute() else None
 
 
 def closure_hotspots(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ...script_urls import script_path
 from ..model import Location
 from .files import is_user_path, package_of
 from .index import Site
@@ -148,8 +149,8 @@ class LineFinder:
         """Every user file the snapshot's scripts name (sorted, so the answer is the same every run)."""
         paths = set()
         for url in self.resolver.snapshot.script_names.values():
-            path = url[7:] if url.startswith("file://") else url
-            if path.startswith("/") and is_user_path(path):
+            path = script_path(url)
+            if path is not None and is_user_path(path):
                 paths.add(path)
         return sorted(paths)
 
@@ -157,7 +158,7 @@ class LineFinder:
         """The files of one package that the snapshot's scripts name."""
         paths = set()
         for url in self.resolver.snapshot.script_names.values():
-            path = url[7:] if url.startswith("file://") else url
-            if path.startswith("/") and package_of(path) == package:
+            path = script_path(url)
+            if path is not None and package_of(path) == package:
                 paths.add(path)
         return sorted(paths)

@@ -10,32 +10,21 @@ scripts are not user code. Source maps turn compiled positions into original one
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ...script_urls import script_path
 from ...snapshot import HeapSnapshot, SourceLocation
 from ..model import Location
 from ..project_files import ProjectFiles
 from .files import Reader, source_index
 from .index import SourceIndex
-from .sourcemaps import SourceMap, SourceMapError, file_url_to_path, load_source_map
+from .sourcemaps import SourceMap, SourceMapError, load_source_map
 
 SIDECAR_SUFFIX = ".meta.json"
-
-
-def script_url_to_path(url: str) -> str | None:
-    """An absolute file path for a script URL, or None for ``node:`` internals, eval code, etc."""
-    if not url:
-        return None
-    if url.startswith("file://"):
-        return file_url_to_path(url)
-    if url.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", url):
-        return url
-    return None
 
 
 def sidecar_scripts(snapshot_path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -101,7 +90,7 @@ class SourceResolver:
 
     def script_path(self, script_id: int) -> str | None:
         url = self.script_url(script_id)
-        return script_url_to_path(url) if url else None
+        return script_path(url) if url else None
 
     def source_map(self, path: str, script_id: int | None = None) -> SourceMap | None:
         if path not in self._maps:

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from ...script_urls import file_url_to_path, is_absolute_path, is_file_url
 from ..project_files import ProjectFiles
 from .files import Reader
 
@@ -97,7 +98,7 @@ class SourceMap:
 
     def _resolve_source(self, source: str, root: str, base: str | None) -> str:
         source = (root.rstrip("/") + "/" + source) if root and not _is_absolute(source) else source
-        if source.startswith("file://"):
+        if is_file_url(source):
             return file_url_to_path(source)
         if base and not _is_absolute(source) and "://" not in source:
             return os.path.normpath(os.path.join(base, source))
@@ -176,12 +177,7 @@ class SourceMap:
 
 
 def _is_absolute(path: str) -> bool:
-    return path.startswith("/") or "://" in path or bool(re.match(r"^[A-Za-z]:[\\/]", path))
-
-
-def file_url_to_path(url: str) -> str:
-    parsed = urllib.parse.urlparse(url)
-    return urllib.parse.unquote(parsed.path)
+    return is_absolute_path(path) or "://" in path
 
 
 def find_mapping_url(source_text: str) -> str | None:
@@ -223,12 +219,12 @@ def load_source_map(
         except ValueError as error:
             raise SourceMapError(f"the inline source map of {script_path} is not base64: {error}") from None
         map_dir = directory
-    elif "://" in mapping_url and not mapping_url.startswith("file://"):
+    elif "://" in mapping_url and not is_file_url(mapping_url):
         return None  # an http(s) map of a bundle: nothing on this machine to read
     else:
         map_path = os.path.normpath(
             file_url_to_path(mapping_url)
-            if mapping_url.startswith("file://")
+            if is_file_url(mapping_url)
             else os.path.join(directory, urllib.parse.unquote(mapping_url))
         )
         raw_map = read(map_path)
