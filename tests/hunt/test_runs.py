@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from heapscope.cli import main
-from heapscope.hunt.runs import clean, kept_runs, prune_runs
+from heapscope.hunt.runs import clean, discard_snapshot, kept_runs, prune_runs
+from heapscope.snapshot_files import hunt_snapshot_name, sidecar_path, snapshot_name
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -29,6 +30,26 @@ def test_prune_keeps_the_newest_runs_and_nothing_else_is_touched(tmp_path: Path)
     assert kept_runs(tmp_path) == old[2:]
     assert stranger.is_dir()
     assert prune_runs(tmp_path / "elsewhere", keep=0).runs == 0
+
+
+def test_discarding_a_hunts_last_snapshot_removes_its_folder_and_only_then(tmp_path: Path) -> None:
+    folder = _fake_run(tmp_path, "20260101-120000-000")
+    second = folder / hunt_snapshot_name(1, "target", worker="2")
+    assert second.name == "2-target-worker-2.heapsnapshot"
+    second.write_bytes(b"x")
+    discard_snapshot(folder / "1-baseline.heapsnapshot")
+    assert sorted(path.name for path in folder.iterdir()) == [second.name]
+    discard_snapshot(second)
+    assert not folder.exists()
+    # A folder that is no hunt's stays, even when emptied.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    single = mine / snapshot_name("before the fix")
+    assert single.name.endswith("-before-the-fix.heapsnapshot")
+    single.write_bytes(b"x")
+    sidecar_path(single).write_text("{}")
+    discard_snapshot(single)
+    assert mine.is_dir() and list(mine.iterdir()) == []
 
 
 def test_clean_command_removes_runs_and_on_request_snapshots(

@@ -14,9 +14,10 @@ import numpy as np
 import orjson
 import pytest
 
-from heapscope.inspector import InspectorError, connect, read_sidecar
+from heapscope.inspector import InspectorError, connect
 from heapscope.progress import Phase, Progress
 from heapscope.snapshot import load_snapshot
+from heapscope.snapshot_files import read_sidecar
 
 from .conftest import LISTENER_LINE, READY, NodeProgramFactory
 

@@ -10,13 +10,14 @@ from typing import Any
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
+from ..snapshot_files import sidecar_scripts
 from .classify import build_findings
 from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .paths import PathFinder
 from .project_files import ProjectFiles
-from .source import SourceResolver, sidecar_scripts
+from .source import SourceResolver
 
 
 class AnalysisError(Exception):

@@ -16,6 +16,7 @@ from ..analysis import AnalysisError, LeakReport, analyze_snapshots
 from ..inspector import InspectorError, InspectorSession, WorkerInfo
 from ..progress import Phase, Progress, ProgressCallback
 from ..snapshot import SnapshotError
+from ..snapshot_files import hunt_snapshot_name
 
 
 @dataclass
@@ -31,7 +32,7 @@ class WorkerHunt:
         """Take this worker's ``label`` snapshot; a worker that is gone is noted, not raised."""
         if self.lost is not None:
             return
-        destination = directory / f"{index + 1}-{label}-worker-{self.worker.thread_id}.heapsnapshot"
+        destination = directory / hunt_snapshot_name(index, label, worker=self.worker.thread_id)
         try:
             saved = self.session.take_snapshot(
                 dest=destination, label=f"{label} worker {self.worker.thread_id}"

@@ -11,7 +11,8 @@ from ..inspector import InspectorSession, attach_workers
 from ..progress import ProgressCallback
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
-from .three import DEFAULT_INTERVAL, run_directory, take_three
+from .runs import run_directory
+from .three import DEFAULT_INTERVAL, take_three
 
 
 def find_leaks_live(

@@ -25,12 +25,12 @@ from ..inspector import (
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
+from .runs import run_directory
 from .three import (
     DEFAULT_INTERVAL,
     DEFAULT_WARMUP,
     finished_error,
     program_finished,
-    run_directory,
     take_three,
     wait,
 )

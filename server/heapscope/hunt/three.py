@@ -10,18 +10,16 @@ instead of a failed snapshot.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 
-from ..inspector import InspectorError, InspectorErrorKind, InspectorSession, NodeProcess, heapscope_dir
-from ..inspector.snapshots import private_directory
+from ..inspector import InspectorError, InspectorErrorKind, InspectorSession, NodeProcess
 from ..progress import SNAPSHOT_PHASES, Phase, Progress, ProgressCallback
+from ..snapshot_files import hunt_snapshot_name
 from .errors import Cancelled, RunError, RunErrorKind
 from .isolates import WorkerHunt
 
@@ -123,15 +121,6 @@ def wait(
         time.sleep(min(_POLL, remaining))
 
 
-def run_directory(workspace: str | os.PathLike[str]) -> Path:
-    """A new private folder ``<workspace>/.heapscope/runs/<timestamp>`` for one hunt's snapshots."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
-    try:
-        return private_directory(private_directory(heapscope_dir(workspace) / "runs") / stamp)
-    except InspectorError as error:
-        raise RunError(str(error), kind=RunErrorKind.FILE, inspector_kind=error.kind) from None
-
-
 def take_three(
     session: InspectorSession,
     directory: Path,
@@ -167,7 +156,7 @@ def take_three(
         times.append(time.time())
         try:
             saved = session.take_snapshot(
-                dest=directory / f"{index + 1}-{label}.heapsnapshot",
+                dest=directory / hunt_snapshot_name(index, label),
                 label=label,
                 cancel=cancel,
                 progress=_as_phase(phase, progress),

@@ -14,7 +14,6 @@ All of it is off by default. :class:`Capture` is fed the monitor's samples (by t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import time
@@ -24,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analysis import LeakReport
-from ..inspector import InspectorSession, MemorySample, default_snapshot_path, heapscope_dir, sidecar_path
-from ..inspector.snapshots import SNAPSHOT_SUBDIR, private_directory
+from ..inspector import InspectorSession, MemorySample, default_snapshot_path
+from ..inspector.snapshots import snapshot_directory
 from ..progress import SNAPSHOT_PHASES, announce
+from ..snapshot_files import remove_snapshot
 from .live import find_leaks_live
 from .three import DEFAULT_INTERVAL
 
@@ -71,11 +71,6 @@ class OptionError(ValueError):
         self.problem = problem
 
 
-def snapshot_directory(workspace: str | os.PathLike[str] | None) -> Path:
-    """``<workspace>/.heapscope/snapshots``, private, where monitors write their snapshots."""
-    return private_directory(heapscope_dir(workspace or os.getcwd()) / SNAPSHOT_SUBDIR)
-
-
 def near_heap_limit_env(
     count: int, workspace: str | os.PathLike[str] | None, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -85,7 +80,8 @@ def near_heap_limit_env(
     shell script); the files go to ``.heapscope/snapshots`` (``--diagnostic-dir``).
     """
     environment = dict(os.environ if base is None else base)
-    flags = f"--heapsnapshot-near-heap-limit={count} --diagnostic-dir={snapshot_directory(workspace)}"
+    directory = snapshot_directory(workspace or os.getcwd())
+    flags = f"--heapsnapshot-near-heap-limit={count} --diagnostic-dir={directory}"
     environment["NODE_OPTIONS"] = " ".join(part for part in (environment.get("NODE_OPTIONS"), flags) if part)
     return environment
 
@@ -140,15 +136,12 @@ class Capture:
         saved = self.session.take_snapshot(dest=destination, label="monitor", cancel=self.cancel)
         self.kept.append(saved.path)
         while len(self.kept) > self.options.keep:
-            oldest = self.kept.popleft()
-            for path in (oldest, sidecar_path(oldest)):
-                with contextlib.suppress(OSError):
-                    path.unlink()
+            remove_snapshot(self.kept.popleft())
         self.status(f"snapshot {saved.path} ({saved.size / 1e6:,.1f} MB)")
         return saved.path
 
     def _heap_limit_files(self) -> list[Path]:
-        return sorted(snapshot_directory(self.options.workspace).glob(_HEAP_LIMIT_PATTERN))
+        return sorted(snapshot_directory(self.options.workspace or os.getcwd()).glob(_HEAP_LIMIT_PATTERN))
 
     def heap_limit_snapshots(self) -> list[Path]:
         """Snapshots Node wrote near its heap limit since the last call."""

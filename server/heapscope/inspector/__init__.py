@@ -9,7 +9,7 @@ from .errors import InspectorError, InspectorErrorKind
 from .launch import NodeProcess, launch_node
 from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
 from .scripts import ScriptInfo, scripts_from_json
-from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir, read_sidecar, sidecar_path
+from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir
 from .targets import NodeProcessInfo, ResolvedTarget, is_loopback, list_node_processes, resolve_target
 from .workers import WorkerGroup, WorkerInfo, attach_workers
 
@@ -35,8 +35,6 @@ __all__ = [
     "is_loopback",
     "launch_node",
     "list_node_processes",
-    "read_sidecar",
     "resolve_target",
     "scripts_from_json",
-    "sidecar_path",
 ]

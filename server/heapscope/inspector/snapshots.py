@@ -13,30 +13,32 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import secrets
 import stat
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ..progress import Phase, Progress, ProgressCallback
+from ..snapshot_files import (
+    SNAPSHOTS_DIRECTORY,
+    STATE_DIRECTORY,
+    sidecar_document,
+    sidecar_path,
+    snapshot_name,
+)
 from .errors import InspectorError, InspectorErrorKind
 from .scripts import ScriptInfo, scripts_to_json
 from .session import CdpConnection, PendingReply, describe_os_error
 
 log = logging.getLogger(__name__)
 
-HEAPSCOPE_DIR = ".heapscope"
-SNAPSHOT_SUBDIR = "snapshots"
-SIDECAR_SUFFIX = ".meta.json"
-SIDECAR_FORMAT = "heapscope-snapshot-sidecar"
 # Fail when the target sends nothing (no progress, no chunk) for this long (seconds).
 STALL_TIMEOUT = 120.0
 # Longest wait for an explicit GC before the snapshot (whose own GC then has to do).
@@ -60,7 +62,7 @@ def heapscope_dir(workspace: str | os.PathLike[str]) -> Path:
     Snapshots hold the program's secrets: a directory found readable by others is made
     private (with a warning), and no symbolic link inside it is followed.
     """
-    directory = Path(workspace) / HEAPSCOPE_DIR
+    directory = Path(workspace) / STATE_DIRECTORY
     if directory.is_symlink():
         raise InspectorError(
             f"{directory} is a symbolic link; snapshots are kept only in a real directory",
@@ -104,26 +106,12 @@ def default_snapshot_path(
     workspace: str | os.PathLike[str], label: str, when: datetime | None = None
 ) -> Path:
     """``<workspace>/.heapscope/snapshots/<timestamp>-<label>.heapsnapshot``; sortable by name."""
-    directory = private_directory(heapscope_dir(workspace) / SNAPSHOT_SUBDIR)
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")[:-3]
-    safe_label = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60] or "snapshot"
-    return directory / f"{stamp}-{safe_label}.heapsnapshot"
+    return snapshot_directory(workspace) / snapshot_name(label, when)
 
 
-def sidecar_path(snapshot: str | os.PathLike[str]) -> Path:
-    """The sidecar beside a snapshot: ``x.heapsnapshot`` → ``x.meta.json``."""
-    path = Path(snapshot)
-    stem = path.name[: -len(".heapsnapshot")] if path.name.endswith(".heapsnapshot") else path.name
-    return path.with_name(stem + SIDECAR_SUFFIX)
-
-
-def read_sidecar(snapshot: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The sidecar of a snapshot, or None when there is none or it is unreadable (offline files)."""
-    try:
-        data = orjson.loads(sidecar_path(snapshot).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    return data if isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT else None
+def snapshot_directory(workspace: str | os.PathLike[str]) -> Path:
+    """``<workspace>/.heapscope/snapshots``, private: where single snapshots go."""
+    return private_directory(heapscope_dir(workspace) / SNAPSHOTS_DIRECTORY)
 
 
 def _collect_garbage(connection: CdpConnection) -> None:
@@ -312,21 +300,17 @@ def write_sidecar(
 ) -> Path:
     """Write the sidecar atomically with mode 0600 (it holds the target's argv and paths)."""
     path = sidecar_path(snapshot)
-    document = {
-        "format": SIDECAR_FORMAT,
-        "version": 1,
-        "snapshot": snapshot.name,
-        "label": label,
-        "takenAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-        "collectGarbageFirst": gc,
-        "allocationTracking": allocation_tracking,
-        "bytes": size,
-        "seconds": round(seconds, 3),
-        "target": target,
-        # "debugger": from Debugger.scriptParsed; "none": use HeapSnapshot.script_names offline.
-        "scriptSource": script_source,
-        "scripts": scripts_to_json(scripts),
-    }
+    document = sidecar_document(
+        snapshot,
+        target=target,
+        scripts=scripts_to_json(scripts),
+        script_source=script_source,
+        label=label,
+        gc=gc,
+        size=size,
+        seconds=seconds,
+        allocation_tracking=allocation_tracking,
+    )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

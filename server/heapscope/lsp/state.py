@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..snapshot import HeapSnapshot, load_snapshot
+from ..snapshot_files import safe_label, snapshot_name
 from ..units import format_bytes
 from . import closures
 from .options import HeapscopeOptions
@@ -248,17 +249,12 @@ class Session:
 
     def _prune(self) -> None:
         """Delete the oldest snapshots this session took beyond ``maxSnapshots`` (with their sidecars)."""
-        from ..inspector.snapshots import sidecar_path
+        from ..hunt.runs import discard_snapshot
 
         taken = [record for record in self.snapshots if record.taken_here]
         excess = len(taken) - self.options.max_snapshots
         for record in taken[: max(excess, 0)]:
-            for path in (record.path, sidecar_path(record.path)):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            if record.path.parent.parent.name == "runs":  # findLeaks puts each hunt in its own folder
-                with contextlib.suppress(OSError):
-                    record.path.parent.rmdir()
+            discard_snapshot(record.path)
             self.snapshots.remove(record)
 
     def resolve_snapshot(self, reference: str) -> Path:
@@ -285,12 +281,12 @@ class Session:
             dest = None
             if folder is not None:
                 folder.mkdir(parents=True, exist_ok=True)
-                dest = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{_safe_label(label)}.heapsnapshot"
+                dest = folder / snapshot_name(label)
             progress.phase(0.0, 1.0, "Taking heap snapshot")
             saved = session.take_snapshot(
                 workspace=self.workspace_root,
                 dest=dest,
-                label=_safe_label(label),
+                label=safe_label(label),
                 progress=progress.follow(SNAPSHOT_STEPS),
                 cancel=progress.cancel,
             )
@@ -484,11 +480,6 @@ class Session:
 
     def shutdown(self) -> None:
         self.detach()
-
-
-def _safe_label(label: str) -> str:
-    cleaned = "".join(char if char.isalnum() or char in "-_" else "-" for char in label.strip())
-    return cleaned.strip("-")[:40] or "snapshot"
 
 
 def summarize(snapshot: HeapSnapshot, top: int = 5) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .files import is_user_path, package_of, package_root, package_version, read_source, source_index
 from .index import Function, Site, SourceIndex
-from .scripts import SourceResolver, sidecar_scripts
+from .scripts import SourceResolver
 
 __all__ = [
     "Function",
@@ -19,6 +19,5 @@ __all__ = [
     "package_root",
     "package_version",
     "read_source",
-    "sidecar_scripts",
     "source_index",
 ]

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
-
-import orjson
 
 from ...script_urls import script_path
 from ...snapshot import HeapSnapshot, SourceLocation
@@ -23,20 +20,6 @@ from ..project_files import ProjectFiles
 from .files import Reader, source_index
 from .index import SourceIndex
 from .sourcemaps import SourceMap, SourceMapError, load_source_map
-
-SIDECAR_SUFFIX = ".meta.json"
-
-
-def sidecar_scripts(snapshot_path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """The inspector's script map saved beside a snapshot (``x.meta.json``), or {} when there is none."""
-    path = Path(snapshot_path)
-    stem = path.name[: -len(".heapsnapshot")] if path.name.endswith(".heapsnapshot") else path.name
-    try:
-        data = orjson.loads(path.with_name(stem + SIDECAR_SUFFIX).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    return scripts if isinstance(scripts, dict) else {}
 
 
 def normalise_script_map(scripts: Mapping[str, Any] | None) -> dict[str, tuple[str, str | None]]:
