@@ -12,18 +12,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ..snapshot import HeapSnapshot
+from ..snapshot.classes import class_sums
 from ..units import format_bytes
 from .model import ClassDelta
-
-
-def _class_sums(
-    snapshot: HeapSnapshot, mask: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-    classes = snapshot.class_index[mask]
-    size = len(snapshot.class_names)
-    counts = np.bincount(classes, minlength=size).astype(np.int64)
-    sizes = np.bincount(classes, weights=snapshot.self_size[mask].astype(np.float64), minlength=size)
-    return counts, sizes
 
 
 def present_in(ids: npt.NDArray[Any], other: HeapSnapshot) -> npt.NDArray[np.bool_]:
@@ -35,8 +26,8 @@ def diff_snapshots(before: HeapSnapshot, after: HeapSnapshot) -> list[ClassDelta
     """Classes whose objects changed between ``before`` and ``after``, biggest size change first."""
     new_mask = ~present_in(after.node_id, before)
     deleted_mask = ~present_in(before.node_id, after)
-    new_counts, new_sizes = _class_sums(after, new_mask)
-    deleted_counts, deleted_sizes = _class_sums(before, deleted_mask)
+    new_counts, new_sizes = class_sums(after, new_mask)
+    deleted_counts, deleted_sizes = class_sums(before, deleted_mask)
     rows: dict[str, list[int]] = {}
     for names, counts, sizes, offset in (
         (after.class_names, new_counts, new_sizes, 0),

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..snapshot import HeapSnapshot, load_snapshot
+from ..snapshot import load_snapshot
+from ..snapshot.classes import summarize
 from ..snapshot_files import safe_label, snapshot_name
 from ..units import format_bytes
 from . import closures
@@ -480,29 +481,6 @@ class Session:
 
     def shutdown(self) -> None:
         self.detach()
-
-
-def summarize(snapshot: HeapSnapshot, top: int = 5) -> dict[str, Any]:
-    """What a person reads first about a snapshot: size, object count, the biggest classes."""
-    import numpy as np
-
-    from ..snapshot.cli import class_table
-
-    table = class_table(snapshot)
-    order = np.argsort(-table["retained"], kind="stable")[:top]
-    return {
-        "nodes": snapshot.node_count,
-        "edges": snapshot.edge_count,
-        "totalBytes": int(snapshot.total_size),
-        "topClasses": [
-            {
-                "name": snapshot.class_names[index],
-                "count": int(table["count"][index]),
-                "retainedBytes": int(table["retained"][index]),
-            }
-            for index in order.tolist()
-        ],
-    }
 
 
 def summary_sentence(path: Path, summary: Mapping[str, Any]) -> str:
