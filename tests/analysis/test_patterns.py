@@ -158,10 +158,14 @@ def test_event_listener_details(tmp_path: Path) -> None:
 
 def test_closure_names_captured_variables(tmp_path: Path) -> None:
     program = snapshot_program(tmp_path, PROGRAMS["closure"])
-    top = analyze_snapshots(program.snapshots).findings[0]
+    report = analyze_snapshots(program.snapshots)
+    top = report.findings[0]
     captured = [item["name"] for item in top.details["captured"]]
     assert captured[:2] == ["previous", "resource"]
     assert "`previous`" in top.message
+    # The census of the final snapshot, taken during the analysis: one closure per step is alive.
+    (site,) = [site for site in report.closures if site.location.line == program.leak_line]
+    assert (site.location.path, site.count) == (str(program.program), 20 + 60 + 60)
 
 
 def test_collection_without_allocation_traces_uses_the_source(tmp_path: Path) -> None:

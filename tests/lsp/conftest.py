@@ -38,9 +38,11 @@ def accept_lens_refresh(client: LanguageClient) -> list[None]:
     return refreshes
 
 
-async def initialize(client: LanguageClient, workspace: Path, settings: dict[str, Any] | None = None) -> None:
+async def initialize(
+    client: LanguageClient, workspace: Path, settings: dict[str, Any] | None = None
+) -> types.InitializeResult:
     client.set_configuration(settings or {}, section="heapscope")
-    await client.initialize_session(
+    return await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=workspace.as_uri(),

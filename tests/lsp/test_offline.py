@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import errors_shown, execute, line_of
+from .conftest import SERVER, errors_shown, execute, initialize, line_of
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def uninitialized(lsp_client: LanguageClient) -> Any:
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_initialize_tells_the_client_what_each_kind_is_called(
+    uninitialized: LanguageClient, tmp_path: Path
+) -> None:
+    result = await initialize(uninitialized, tmp_path)
+    kinds = (result.capabilities.experimental or {})["heapscope"]["kinds"]
+    listener = {"label": "Event listeners", "singular": "listener", "plural": "listeners"}
+    assert kinds["event-listener"] == listener
+    assert kinds["queue"] == {"label": "Queue", "singular": "queued item", "plural": "queued items"}
+    assert sorted(kinds) == sorted(
+        ["event-listener", "closure", "collection", "timer", "global", "queue", "third-party", "other"]
+    )
 
 
 async def test_open_snapshot_summarises_and_shows_closure_lenses(

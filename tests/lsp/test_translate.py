@@ -1,42 +1,42 @@
-"""Findings -> diagnostics, lenses and hovers, on hand-built findings in the report's JSON shape."""
+"""Findings -> diagnostics, lenses and hovers, on hand-built findings of the analysis's own model."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-import pytest
 from lsprotocol import types
 
+from heapscope.analysis import KIND_WORDS, KINDS, ClosureSite, Finding, Location, PathHop, kind_words
 from heapscope.lsp import translate
-from heapscope.lsp.translate import ClosureHotspot, FindingJson, as_finding
 from heapscope.units import format_bytes
 
 APP = "/srv/app/app.js"
 LIB = "/srv/app/lib/bus.js"
 
 
-def listener_finding(**overrides: Any) -> FindingJson:
-    raw: dict[str, Any] = {
-        "id": "f1",
-        "kind": "event-listener",
-        "severity": "error",
-        "message": "EventEmitter `emitter` gains 'leak' listeners that are never removed: 10 → 610 → 1,210.",
-        "title": "'leak' listeners on EventEmitter",
-        "location": {"path": APP, "line": 12, "column": 22},
-        "growth": {"count": [10, 610, 1210], "retained_bytes": [80_000, 4_880_000, 9_680_000]},
-        "retainer_path": [
-            {"node": "(GC roots)", "edge": "", "location": None},
-            {"node": "Object", "edge": "emitter", "location": None},
-            {"node": "EventEmitter", "edge": "_events", "location": None},
-            {"node": "Array", "edge": "leak", "location": None},
-            {"node": "(closure)", "edge": "[1209]", "location": {"path": APP, "line": 12, "column": 22}},
-            {"node": "createLeak", "edge": "context", "location": {"path": LIB, "line": 4, "column": 1}},
+def listener_finding(**overrides: Any) -> Finding:
+    finding = Finding(
+        id="f1",
+        kind="event-listener",
+        severity="error",
+        message="EventEmitter `emitter` gains 'leak' listeners that are never removed: 10 → 610 → 1,210.",
+        title="'leak' listeners on EventEmitter",
+        location=Location(APP, 12, 22),
+        growth_count=[10, 610, 1210],
+        growth_retained=[80_000, 4_880_000, 9_680_000],
+        retainer_path=[
+            PathHop("(GC roots)", ""),
+            PathHop("Object", "emitter"),
+            PathHop("EventEmitter", "_events"),
+            PathHop("Array", "leak"),
+            PathHop("(closure)", "[1209]", Location(APP, 12, 22)),
+            PathHop("createLeak", "context", Location(LIB, 4, 1)),
         ],
-        "fix_hint": "Remove the listener with emitter.off('leak', fn) or register it with once().",
-    }
-    raw.update(overrides)
-    return as_finding(raw)
+        fix_hint="Remove the listener with emitter.off('leak', fn) or register it with once().",
+    )
+    return dataclasses.replace(finding, **overrides)
 
 
 def test_message_counts_growth_and_retained_bytes() -> None:
@@ -51,11 +51,11 @@ def test_message_counts_growth_and_retained_bytes() -> None:
 
 
 def test_numbers_of_a_shrinking_or_flat_finding_are_signed() -> None:
-    shrinking = listener_finding(growth={"count": [5, 3], "retained_bytes": [2_000_000, 1_500_000]})
+    shrinking = listener_finding(growth_count=[5, 3], growth_retained=[2_000_000, 1_500_000])
     assert translate.growth_text(shrinking) == "3 listeners (-2) · 1.5 MB retained (−500.0 kB)"
-    flat = listener_finding(growth={"count": [1, 1], "retained_bytes": [100, 100]})
+    flat = listener_finding(growth_count=[1, 1], growth_retained=[100, 100])
     assert translate.growth_text(flat) == "1 listener (+0) · 100 B retained (±0 B)"
-    assert translate.lens_title(listener_finding(growth={})) == "▲ Show retainers"
+    assert translate.lens_title(listener_finding(growth_count=[], growth_retained=[])) == "▲ Show retainers"
 
 
 def test_notification_icon_follows_the_severity() -> None:
@@ -70,9 +70,9 @@ def test_message_of_other_kinds_and_without_title() -> None:
     assert translate.diagnostic_message(cache) == (
         "Leak: Map `cache` grows without bound, +1,200 entries (app.js:12) · +9.6 MB retained"
     )
-    untitled = listener_finding(title=None, message="Timeout objects pile up, retaining 9.7 MB.")
+    untitled = listener_finding(title="", message="Timeout objects pile up, retaining 9.7 MB.")
     assert translate.diagnostic_message(untitled) == "Leak: Timeout objects pile up, retaining 9.7 MB."
-    plain = listener_finding(title=None, message="Timeout objects pile up.")
+    plain = listener_finding(title="", message="Timeout objects pile up.")
     assert translate.diagnostic_message(plain) == "Leak: Timeout objects pile up. · +9.6 MB retained"
 
 
@@ -96,11 +96,8 @@ def test_diagnostic_sits_on_the_leak_line_with_kind_and_retainer_hops() -> None:
     ]
 
 
-def _hops(*hops: tuple[str, str, int | None]) -> list[Any]:
-    return [
-        {"node": node, "edge": edge, "location": {"path": APP, "line": line, "column": 1} if line else None}
-        for node, edge, line in hops
-    ]
+def _hops(*hops: tuple[str, str, int | None]) -> list[PathHop]:
+    return [PathHop(node, edge, Location(APP, line, 1) if line else None) for node, edge, line in hops]
 
 
 def test_related_information_names_the_user_code_on_a_real_shaped_path() -> None:
@@ -117,7 +114,7 @@ def test_related_information_names_the_user_code_on_a_real_shaped_path() -> None
         ("(anonymous function)", "[51]", 9),
         ("handle()", "onDone", 20),
     )
-    finding = as_finding({**listener_finding(), "retainer_path": path})
+    finding = listener_finding(retainer_path=path)
     (diagnostic,) = translate.diagnostics_by_uri([finding])[Path(APP).as_uri()]
     assert [info.message for info in diagnostic.related_information or []] == [
         "timer callback at app.js:12 (its closure holds `emitter`)",
@@ -125,16 +122,14 @@ def test_related_information_names_the_user_code_on_a_real_shaped_path() -> None
         "function handle at app.js:20",
     ]
     once = _hops(("Object", "_events", None), ("bound handler()", "data", 4), ("Map", "x", 5))
-    assert translate.hop_text(
-        as_finding({**listener_finding(), "retainer_path": once})["retainer_path"], 1
-    ) == ("'data' listener at app.js:4")
+    assert translate.hop_text(once, 1) == "'data' listener at app.js:4"
     assert translate.hop_role(path, 5) == "EventEmitter"
 
 
 def test_threshold_and_missing_locations_filter_diagnostics() -> None:
     weak = listener_finding(id="f2", severity="information")
     nowhere = listener_finding(id="f3", location=None)
-    relative = listener_finding(id="f4", location={"path": "app.js", "line": 1, "column": 1})
+    relative = listener_finding(id="f4", location=Location("app.js", 1, 1))
     published = translate.diagnostics_by_uri(
         [listener_finding(), weak, nowhere, relative], shows=lambda severity: severity != "information"
     )
@@ -148,9 +143,9 @@ def test_unknown_line_text_spans_the_whole_line() -> None:
 
 def test_code_lens_above_leak_and_busy_closure_sites() -> None:
     hotspots = [
-        ClosureHotspot(path=APP, line=12, column=22, count=1210, retained_bytes=9_680_000),
-        ClosureHotspot(path=APP, line=30, column=5, count=5000, retained_bytes=400_000),
-        ClosureHotspot(path=LIB, line=2, column=1, count=300, retained_bytes=1_000),
+        ClosureSite(Location(APP, 12, 22), count=1210, retained_bytes=9_680_000),
+        ClosureSite(Location(APP, 30, 5), count=5000, retained_bytes=400_000),
+        ClosureSite(Location(LIB, 2, 1), count=300, retained_bytes=1_000),
     ]
     lenses = translate.code_lenses(Path(APP).as_uri(), [listener_finding()], hotspots)
     assert [(lens.range.start.line, lens.command and lens.command.title) for lens in lenses] == [
@@ -184,9 +179,8 @@ def test_hover_lists_retainers_growth_and_fix() -> None:
 
 
 def test_long_retainer_paths_are_shortened_in_the_middle() -> None:
-    hops = [{"node": f"N{i}", "edge": f"e{i}", "location": None} for i in range(30)]
-    finding = as_finding({**listener_finding(), "retainer_path": hops})
-    items = translate.retainer_markdown(finding["retainer_path"])
+    hops = [PathHop(f"N{i}", f"e{i}") for i in range(30)]
+    items = translate.retainer_markdown(hops)
     assert len(items) == 8
     assert items[0] == "1. `e0` → `N0`"
     assert "more hops" in items[2]
@@ -195,17 +189,22 @@ def test_long_retainer_paths_are_shortened_in_the_middle() -> None:
 
 def test_navigation_prefers_the_hop_nearest_the_leak() -> None:
     finding = listener_finding()
-    assert translate.first_source_hop(finding) == {"path": LIB, "line": 4, "column": 1}
-    params = translate.show_document_params({"path": APP, "line": 12, "column": 22})
+    assert translate.first_source_hop(finding) == Location(LIB, 4, 1)
+    params = translate.show_document_params(Location(APP, 12, 22))
     assert params.uri == Path(APP).as_uri()
     assert params.selection == types.Range(types.Position(11, 21), types.Position(11, 21))
     bare = listener_finding(retainer_path=[])
-    assert translate.first_source_hop(bare) == {"path": APP, "line": 12, "column": 22}
+    assert translate.first_source_hop(bare) == Location(APP, 12, 22)
 
 
-def test_as_finding_rejects_what_it_cannot_show() -> None:
-    with pytest.raises(ValueError, match="'kind'"):
-        as_finding({"id": "x", "message": "m"})
+def test_every_kind_is_named_and_counted_as_the_analysis_says() -> None:
+    assert set(KIND_WORDS) == set(KINDS)
+    for kind, words in KIND_WORDS.items():
+        assert translate.noun(kind, 1) == words.singular and translate.noun(kind, 2) == words.plural
+    assert translate.noun("queue", 3) == "queued items"
+    assert translate.growth_text(listener_finding(kind="collection")).startswith("1,210 entries (+1,200)")
+    newer = kind_words("weak-ref")
+    assert (newer.label, newer.noun(1), newer.noun(5)) == ("Weak ref", "object", "objects")
 
 
 def test_bytes_read_like_devtools() -> None:
@@ -215,8 +214,7 @@ def test_bytes_read_like_devtools() -> None:
 
 
 def test_allocation_site_is_related_information_and_in_the_hover() -> None:
-    site = {"path": LIB, "line": 20, "column": 3}
-    finding = as_finding({**listener_finding(), "allocation_site": site})
+    finding = listener_finding(allocation_site=Location(LIB, 20, 3))
     (diagnostic,) = translate.diagnostics_by_uri([finding])[Path(APP).as_uri()]
     related = diagnostic.related_information or []
     assert (related[-1].location.uri, related[-1].location.range.start.line) == (Path(LIB).as_uri(), 19)

@@ -11,6 +11,7 @@ from typing import Any
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from ..snapshot_files import sidecar_scripts
+from .census import closure_census
 from .classify import build_findings
 from .diff import diff_snapshots, present_in
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
@@ -154,6 +155,7 @@ def analyze_loaded(
         snapshots=[os.path.abspath(str(s.path)) for s in ordered],
         findings=findings,
         comparison=comparison,
+        closures=closure_census(ordered[-1], resolver),
     )
     if len(ordered) == 2:
         report.notes.append("two snapshots only: growth could not be confirmed over a second interval")

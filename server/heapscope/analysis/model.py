@@ -15,6 +15,45 @@ _SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True)
+class KindWords:
+    """How people name a leak kind: a heading, and what they count when it grows."""
+
+    label: str
+    """``Event listeners``: the kind as a heading or a tag."""
+    singular: str
+    """``listener``: one of what grows."""
+    plural: str
+
+    def noun(self, count: int) -> str:
+        """``1 listener``, ``0 listeners``, ``-2 listeners``: the word that goes with ``count``."""
+        return self.singular if abs(count) == 1 else self.plural
+
+    def to_json(self) -> dict[str, str]:
+        return {"label": self.label, "singular": self.singular, "plural": self.plural}
+
+
+KIND_WORDS = {
+    "event-listener": KindWords("Event listeners", "listener", "listeners"),
+    "closure": KindWords("Closures", "closure", "closures"),
+    "collection": KindWords("Collection", "entry", "entries"),
+    "timer": KindWords("Timers", "timer", "timers"),
+    "global": KindWords("Global", "object", "objects"),
+    "queue": KindWords("Queue", "queued item", "queued items"),
+    "third-party": KindWords("Third party", "object", "objects"),
+    "other": KindWords("Other", "object", "objects"),
+}
+"""Every kind of :data:`KINDS`; what the CLI, the editor and its Leaks view call them."""
+
+
+def kind_words(kind: str) -> KindWords:
+    """The words for ``kind``; a kind this version does not know reads as its name and counts objects."""
+    known = KIND_WORDS.get(kind)
+    if known is not None:
+        return known
+    return KindWords(kind.replace("-", " ").replace("_", " ").capitalize(), "object", "objects")
+
+
+@dataclass(frozen=True)
 class Location:
     """A source position for people: absolute path, 1-based line and column."""
 
@@ -123,6 +162,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ClosureSite:
+    """A function literal with many closures alive in the final snapshot (a census, not a finding)."""
+
+    location: Location
+    count: int
+    retained_bytes: int
+    function_name: str = ""
+
+
+@dataclass(frozen=True)
 class ClassDelta:
     """One row of DevTools' Comparison view: how a class changed between two snapshots."""
 
@@ -167,6 +216,8 @@ class LeakReport:
     notes: list[str] = field(default_factory=list)
     project_roots: list[str] = field(default_factory=list)
     """The directories source files may be read from (the HTML report's excerpts)."""
+    closures: list[ClosureSite] = field(default_factory=list)
+    """Function literals with many closures alive in the final snapshot (the editor's lenses)."""
 
     def sort(self) -> None:
         """Most severe first; within a severity, the biggest retained growth first."""

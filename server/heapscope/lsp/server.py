@@ -33,6 +33,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__, limits
+from ..analysis.model import KIND_WORDS, Finding, LeakReport, Location
 from ..snapshot import SnapshotError
 from . import framing, translate
 from .options import SETTINGS_SECTION, parse_options
@@ -56,8 +57,23 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
 
 
+def kinds_json() -> dict[str, dict[str, str]]:
+    """What the client calls each leak kind (``label``) and what it counts (``singular``, ``plural``)."""
+    return {kind: words.to_json() for kind, words in KIND_WORDS.items()}
+
+
 class HeapscopeProtocol(LanguageServerProtocol):
-    """pygls' protocol, with a shutdown that survives requests finishing while it runs."""
+    """pygls' protocol, with a shutdown that survives requests finishing while it runs.
+
+    Its initialize result also tells the client the words for each leak kind
+    (``capabilities.experimental.heapscope.kinds``), so the client names kinds as the server does.
+    """
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Any:
+        result = yield from super().lsp_initialize(params)
+        result.capabilities.experimental = {"heapscope": {"kinds": kinds_json()}}
+        return result
 
     @lsp_method(types.SHUTDOWN)
     def lsp_shutdown(self, *args: Any) -> Any:
@@ -285,10 +301,10 @@ class HeapscopeServer(LanguageServer):
 
     # ------------------------------------------------------------ findings -> editor
 
-    def shown_findings(self) -> list[translate.FindingJson]:
+    def shown_findings(self) -> list[Finding]:
         """Findings at or above the user's severity threshold (diagnostics, lenses and hovers alike)."""
         shows = self.session.options.shows
-        return [finding for finding in self.session.findings if shows(finding["severity"])]
+        return [finding for finding in self.session.findings if shows(finding.severity)]
 
     def publish_findings(self) -> None:
         """Replace every Heapscope diagnostic with those of the current findings; refresh lenses."""
@@ -456,7 +472,7 @@ def on_code_lens(ls: HeapscopeServer, params: types.CodeLensParams) -> list[type
         return translate.code_lenses(
             params.text_document.uri,
             ls.shown_findings(),
-            ls.session.hotspots,
+            ls.session.closures,
             verify=ls.session.status()["attached"],
         )
     except Exception as error:
@@ -572,21 +588,23 @@ def _findings_sentence(ls: HeapscopeServer) -> str:
     return f"Found {len(findings)} leak{plural}: {translate.leak_summary(findings[0])}{more}"
 
 
-def _announce(ls: HeapscopeServer, report: Mapping[str, Any], *, notify: bool = False) -> None:
-    """Publish a new report: diagnostics, lenses and the client's Leaks view show it.
+def _announce(ls: HeapscopeServer, report: LeakReport, *, notify: bool = False) -> dict[str, Any]:
+    """Publish a new report: diagnostics, lenses and the client's Leaks view show it; its JSON.
 
     The user who asked for the analysis watches its progress, which ends with the same
     sentence, so it only goes to the log; a notification is for a hunt nobody asked for
     (the monitor's alarm), whose findings would otherwise arrive unnoticed.
     """
+    data = report.to_json()
     ls.publish_findings()
-    ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": report})
+    ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": data})
     sentence = f"Heapscope: {_findings_sentence(ls)}"
     ls.log(sentence, types.MessageType.Info)
     if notify:
-        findings = ls.session.findings
-        kind = translate.message_type(findings[0]["severity"]) if findings else types.MessageType.Info
+        findings = report.findings
+        kind = translate.message_type(findings[0].severity) if findings else types.MessageType.Info
         ls.show(sentence, kind)
+    return data
 
 
 @server.command("heapscope.compareSnapshots")
@@ -603,9 +621,7 @@ async def compare_snapshots(ls: HeapscopeServer, *args: Any) -> Any:
             lambda p: ls.session.compare(references, p),
             lambda _: _findings_sentence(ls),
         )
-        if report is not None:
-            _announce(ls, report)
-        return report
+        return _announce(ls, report) if report is not None else None
 
     return await _guard(ls, "compare the snapshots", body)
 
@@ -627,9 +643,7 @@ async def _find_leaks(ls: HeapscopeServer, args: tuple[Any, ...], *, notify: boo
             lambda p: ls.session.find_leaks(interval, track, p),
             lambda _: _findings_sentence(ls),
         )
-        if report is not None:
-            _announce(ls, report, notify=notify)
-        return report
+        return _announce(ls, report, notify=notify) if report is not None else None
 
     return await _guard(ls, "find leaks", body)
 
@@ -645,15 +659,17 @@ async def verify_fix(ls: HeapscopeServer, *args: Any) -> Any:
         )
         if result is None:
             return None
+        verdict, report = result
+        data = report.to_json()
         ls.publish_findings()
-        ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": result["report"]})
+        ls.protocol.notify(FINDINGS_NOTIFICATION, {"report": data})
         summary = translate.leak_summary(earlier)
-        if result["status"] == "fixed":
+        if verdict["status"] == "fixed":
             ls.show(f"Fixed: {summary} no longer grows.", types.MessageType.Info)
         else:
-            growth = translate.verify_growth(result["growthBefore"], result["growthNow"])
+            growth = translate.verify_growth(verdict["growthBefore"], verdict["growthNow"])
             ls.show(f"Still leaking: {summary} ({growth}).", types.MessageType.Warning)
-        return result
+        return {**verdict, "report": data}
 
     return await _guard(ls, "verify the fix", body)
 
@@ -671,7 +687,7 @@ async def clear(ls: HeapscopeServer, *args: Any) -> Any:
 # ---------------------------------------------------------------- commands: navigation
 
 
-async def _show(ls: HeapscopeServer, location: translate.LocationJson) -> bool:
+async def _show(ls: HeapscopeServer, location: Location) -> bool:
     result = await ls.window_show_document_async(translate.show_document_params(location))
     return bool(result and result.success)
 
@@ -686,9 +702,9 @@ async def show_retainers(ls: HeapscopeServer, *args: Any) -> Any:
         target = translate.first_source_hop(finding)
         opened = await _show(ls, target) if target is not None else False
         return {
-            "findingId": finding["id"],
-            "retainerPath": finding["retainer_path"],
-            "opened": target if opened else None,
+            "findingId": finding.id,
+            "retainerPath": [hop.to_json() for hop in finding.retainer_path],
+            "opened": target.to_json() if target is not None and opened else None,
         }
 
     return await _guard(ls, "show the retainers", body)
@@ -696,13 +712,15 @@ async def show_retainers(ls: HeapscopeServer, *args: Any) -> Any:
 
 async def _show_closure_site(ls: HeapscopeServer, spot: Mapping[str, Any]) -> Any:
     """The lens above a function with many live closures: open it and say how many are alive."""
-    location = translate.LocationJson(
-        path=str(spot["path"]), line=int(spot.get("line", 1)), column=int(spot.get("column", 1))
-    )
-    for hotspot in ls.session.hotspots:
-        if hotspot.path == location["path"] and hotspot.line == location["line"]:
+    location = Location(str(spot["path"]), int(spot.get("line", 1)), int(spot.get("column", 1)))
+    for site in ls.session.closures:
+        if (site.location.path, site.location.line) == (location.path, location.line):
             await _show(ls, location)
-            return {"closures": hotspot.count, "retainedBytes": hotspot.retained_bytes, "location": location}
+            return {
+                "closures": site.count,
+                "retainedBytes": site.retained_bytes,
+                "location": location.to_json(),
+            }
     raise UserError("That function has no live-closure count in the latest snapshot any more.")
 
 
@@ -710,11 +728,11 @@ async def _show_closure_site(ls: HeapscopeServer, spot: Mapping[str, Any]) -> An
 async def go_to_leak(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
         finding = ls.session.finding(_text(_argument(args, "findingId", required=True), "findingId"))
-        location = finding["location"]
+        location = finding.location
         if location is None:
-            raise UserError(f"Finding {finding['id']} has no source location to go to.")
+            raise UserError(f"Finding {finding.id} has no source location to go to.")
         opened = await _show(ls, location)
-        return {"findingId": finding["id"], "location": location, "opened": opened}
+        return {"findingId": finding.id, "location": location.to_json(), "opened": opened}
 
     return await _guard(ls, "go to the leak", body)
 

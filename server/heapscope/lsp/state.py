@@ -26,17 +26,12 @@ from ..snapshot import load_snapshot
 from ..snapshot.classes import summarize
 from ..snapshot_files import safe_label, snapshot_name
 from ..units import format_bytes
-from . import closures
 from .options import HeapscopeOptions
 from .progress import ANALYSIS_STEPS, HUNT_STEPS, OPEN_STEPS, SNAPSHOT_STEPS, Cancelled, ProgressTracker
-from .translate import ClosureHotspot, FindingJson, as_finding
 
 if TYPE_CHECKING:
+    from ..analysis import ClosureSite, Finding, LeakReport
     from ..inspector import InspectorSession, MemoryMonitor, MemorySample
-
-
-CLOSURE_CENSUS_MAX_BYTES = 256 * 1000 * 1000
-"""The "closures alive" lenses re-read the latest snapshot; above this size that costs too much."""
 
 
 def describe_target(info: Mapping[str, Any]) -> str:
@@ -55,13 +50,6 @@ def describe_target(info: Mapping[str, Any]) -> str:
     if isinstance(pid, int):
         return f"{name} (process {pid})"
     return name if script or info.get("title") else str(info.get("target") or "the Node.js process")
-
-
-def _file_size(path: str) -> int:
-    try:
-        return Path(path).stat().st_size
-    except OSError:
-        return 0
 
 
 class UserError(Exception):
@@ -113,9 +101,10 @@ class Session:
         self.target: str | None = None
         self.target_info: dict[str, Any] = {}
         self.snapshots: list[SnapshotRecord] = []
-        self.report: dict[str, Any] | None = None
-        self.findings: list[FindingJson] = []
-        self.hotspots: list[ClosureHotspot] = []
+        self.report: LeakReport | None = None
+        """The latest analysis, as the analysis returned it."""
+        self.closures: list[ClosureSite] = []
+        """Function literals with many closures alive: the latest report's, or the opened snapshot's."""
         self.monitor: MemoryMonitor | None = None
         self.memory: collections.deque[dict[str, Any]] = collections.deque(maxlen=MEMORY_HISTORY)
         """The monitor's samples of the attached target, for the memory chart; emptied on detach."""
@@ -148,10 +137,16 @@ class Session:
                 "description": describe_target(self.target_info) if self.inspector is not None else None,
             }
 
-    def finding(self, finding_id: str) -> FindingJson:
+    @property
+    def findings(self) -> list[Finding]:
+        """The latest report's findings, most severe first."""
+        report = self.report
+        return report.findings if report is not None else []
+
+    def finding(self, finding_id: str) -> Finding:
         with self._lock:
             for finding in self.findings:
-                if finding["id"] == finding_id:
+                if finding.id == finding_id:
                     return finding
         raise UserError(f"There is no finding {finding_id!r} in the latest analysis; run 'Find Leaks' again.")
 
@@ -303,44 +298,44 @@ class Session:
         snapshot.initialize(progress=follow)
         progress.check()
         progress.phase(0.9, 1.0, "Counting live closures")
+        from ..analysis.census import closure_census
+
         summary = summarize(snapshot)
-        hotspots = closures.closure_hotspots(snapshot)
+        closures = closure_census(snapshot)
         with self._lock:
-            self.hotspots = hotspots
+            self.closures = closures
         return self._add_snapshot(path, path.stem, taken_here=False, summary=summary)
 
     # ------------------------------------------------------------ analysis
 
-    def compare(self, references: Sequence[str], progress: ProgressTracker) -> dict[str, Any]:
+    def compare(self, references: Sequence[str], progress: ProgressTracker) -> LeakReport:
         from ..analysis import analyze_snapshots
 
         paths = [self.resolve_snapshot(reference) for reference in references]
-        progress.phase(0.0, 0.9, "Comparing snapshots")
-        report = analyze_snapshots(
-            [str(path) for path in paths], progress=progress.follow(ANALYSIS_STEPS, 0.0, 0.9)
-        )
+        progress.phase(0.0, 1.0, "Comparing snapshots")
+        report = analyze_snapshots([str(path) for path in paths], progress=progress.follow(ANALYSIS_STEPS))
         progress.check()
-        return self._accept_report(report.to_json(), progress)
+        return self._accept_report(report)
 
-    def verify_fix(self, finding_id: str, progress: ProgressTracker) -> dict[str, Any]:
-        """Hunt again as the report of ``finding_id`` was made; say whether that finding still leaks."""
+    def verify_fix(self, finding_id: str, progress: ProgressTracker) -> tuple[dict[str, Any], LeakReport]:
+        """Hunt again as the report of ``finding_id`` was made; the verdict on it, and the new report."""
         from ..hunt.verify import compare
 
-        earlier = dict(self.finding(finding_id))
+        earlier = {**self.finding(finding_id).to_json(), "severity": "warning"}
         with self._lock:
-            target = dict((self.report or {}).get("target") or {})
+            target = dict(self.report.target) if self.report is not None else {}
         interval = target.get("interval")
         report = self.find_leaks(
             float(interval) if isinstance(interval, int | float) else None,
             bool(target.get("allocation_tracking", False)),
             progress,
         )
-        (verdict,) = compare([{**earlier, "severity": "warning"}], report.get("findings") or []).verdicts
-        return {"findingId": finding_id, **verdict.to_json(), "report": report}
+        (verdict,) = compare([earlier], [finding.to_json() for finding in report.findings]).verdicts
+        return {"findingId": finding_id, **verdict.to_json()}, report
 
     def find_leaks(
         self, interval: float | None, track_allocations: bool, progress: ProgressTracker
-    ) -> dict[str, Any]:
+    ) -> LeakReport:
         from ..hunt import find_leaks_live
 
         session = self.require_target()
@@ -351,38 +346,25 @@ class Session:
                 interval=seconds,
                 workspace=self.workspace_root,
                 track_allocations=track_allocations,
-                progress=progress.follow(HUNT_STEPS, 0.0, 0.9),
+                progress=progress.follow(HUNT_STEPS),
                 cancel=progress.cancel,
             )
             progress.check()
-            data = report.to_json()
-            for path in data.get("snapshots") or []:
+            for path in report.snapshots:
                 self._add_snapshot(Path(path), Path(path).stem, taken_here=True)
-            return self._accept_report(data, progress)
+            return self._accept_report(report)
 
-    def _accept_report(self, data: dict[str, Any], progress: ProgressTracker) -> dict[str, Any]:
-        findings = [as_finding(finding) for finding in data.get("findings") or []]
-        hotspots: list[ClosureHotspot] = []
-        snapshots = data.get("snapshots") or []
-        if snapshots and _file_size(snapshots[-1]) <= CLOSURE_CENSUS_MAX_BYTES:
-            progress.phase(0.9, 1.0, "Counting live closures")
-            try:
-                latest = load_snapshot(snapshots[-1])
-                latest.initialize()
-                hotspots = closures.closure_hotspots(latest)
-            except Exception:  # the census is a bonus: never fail a finished analysis for it
-                hotspots = []
+    def _accept_report(self, report: LeakReport) -> LeakReport:
+        report.sort()
         with self._lock:
-            self.report = data
-            self.findings = findings
-            self.hotspots = hotspots
-        return data
+            self.report = report
+            self.closures = list(report.closures)
+        return report
 
     def clear(self) -> None:
         with self._lock:
             self.report = None
-            self.findings = []
-            self.hotspots = []
+            self.closures = []
             self.memory.clear()
 
     # ------------------------------------------------------------ memory monitor

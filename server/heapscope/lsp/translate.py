@@ -1,27 +1,24 @@
-"""Findings (the report JSON of ``heapscope.analysis``) -> LSP diagnostics, code lenses and hovers.
+"""The analysis's :class:`~heapscope.analysis.LeakReport` -> LSP diagnostics, code lenses and hovers.
 
-Pure functions over plain data: the language server calls them with the latest report
-and publishes what they return, and unit tests call them with hand-built findings.
-They work on the report's JSON shape (``LeakReport.to_json()``), which is the stable,
-documented contract between the analysis and every front end (CLI, SARIF, editor).
+Pure functions over the report's own objects (:class:`Finding`, :class:`Location`,
+:class:`PathHop`, :class:`ClosureSite`): the language server calls them with the latest
+report, as the hunt returned it, and publishes what they return; unit tests call them
+with hand-built findings. What a kind is called and how its growth is counted comes
+from the analysis (:func:`~heapscope.analysis.kind_words`), never from a list here.
 
 Lines and columns in findings are 1-based; LSP positions are 0-based.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from ..analysis.model import ClosureSite, Finding, Location, PathHop, kind_words
 from ..units import format_bytes
-
-if TYPE_CHECKING:  # typing.NotRequired is 3.11+; only the type checker reads the annotations
-    from typing_extensions import NotRequired
 
 SOURCE = "heapscope"
 SHOW_RETAINERS = "heapscope.showRetainers"
@@ -46,64 +43,7 @@ def message_type(severity: str) -> types.MessageType:
     return _MESSAGE_TYPES.get(severity, types.MessageType.Info)
 
 
-# How a person counts what grows, per finding kind.
-_NOUNS = {
-    "event-listener": ("listener", "listeners"),
-    "closure": ("closure", "closures"),
-    "collection": ("entry", "entries"),
-    "timer": ("timer", "timers"),
-    "queue": ("queued item", "queued items"),
-    "global": ("object", "objects"),
-    "third-party": ("object", "objects"),
-}
-
 _MAX_HOVER_HOPS = 8
-
-
-class LocationJson(TypedDict):
-    path: str
-    line: int
-    column: int
-
-
-class HopJson(TypedDict):
-    node: str
-    edge: str
-    location: LocationJson | None
-
-
-class GrowthJson(TypedDict):
-    count: list[int]
-    retained_bytes: list[int]
-
-
-class FindingJson(TypedDict):
-    id: str
-    kind: str
-    severity: str
-    message: str
-    location: LocationJson | None
-    growth: GrowthJson
-    retainer_path: list[HopJson]
-    fix_hint: str
-    title: NotRequired[str]
-    """Short label from the analysis, e.g. ``'leak' listeners on EventEmitter `emitter```."""
-    allocation_site: NotRequired[LocationJson | None]
-    """Where the growing entries were allocated (only with allocation tracking)."""
-
-
-@dataclass(frozen=True)
-class ClosureHotspot:
-    """Closures created at one function literal that are alive in one snapshot."""
-
-    path: str
-    line: int
-    """1-based."""
-    column: int
-    """1-based."""
-    count: int
-    retained_bytes: int
-    function_name: str = ""
 
 
 LineReader = Callable[[str, int], str | None]
@@ -113,51 +53,52 @@ LineReader = Callable[[str, int], str | None]
 # ---------------------------------------------------------------- formatting
 
 
-def count_growth(finding: FindingJson) -> int:
-    counts = finding["growth"]["count"]
-    return counts[-1] - counts[0] if len(counts) >= 2 else (counts[0] if counts else 0)
+def _change(values: Sequence[int]) -> int:
+    return values[-1] - values[0] if len(values) >= 2 else (values[0] if values else 0)
 
 
-def retained_growth(finding: FindingJson) -> int:
-    sizes = finding["growth"]["retained_bytes"]
-    return sizes[-1] - sizes[0] if len(sizes) >= 2 else (sizes[0] if sizes else 0)
+def count_growth(finding: Finding) -> int:
+    return _change(finding.growth_count)
+
+
+def retained_growth(finding: Finding) -> int:
+    return _change(finding.growth_retained)
 
 
 def noun(kind: str, count: int) -> str:
-    singular, plural = _NOUNS.get(kind, ("object", "objects"))
-    return singular if abs(count) == 1 else plural
+    return kind_words(kind).noun(count)
 
 
-def location_label(location: LocationJson | None) -> str:
+def location_label(location: Location | None) -> str:
     if location is None:
         return "unknown location"
-    return f"{Path(location['path']).name}:{location['line']}"
+    return f"{Path(location.path).name}:{location.line}"
 
 
-def leak_summary(finding: FindingJson) -> str:
+def leak_summary(finding: Finding) -> str:
     """One line: what grows, by how much, where — ``+1,200 'leak' listeners on EventEmitter (app.js:12)``.
 
     Built from the finding's short title and numbers so every front end line reads
     alike; the analysis's longer explanation goes into the hover. Without a title the
     analysis's own message is used as is.
     """
-    title = (finding.get("title") or "").strip()
+    title = finding.title.strip()
     if not title:
-        return finding["message"].strip()
+        return finding.message.strip()
     count = count_growth(finding)
-    where = f" ({location_label(finding['location'])})" if finding["location"] else ""
-    if finding["kind"] == "event-listener":  # the title starts with what is counted
+    where = f" ({location_label(finding.location)})" if finding.location else ""
+    if finding.kind == "event-listener":  # the title starts with what is counted
         return f"{count:+,} {title}{where}"
-    return f"{title}, {count:+,} {noun(finding['kind'], count)}{where}"
+    return f"{title}, {count:+,} {noun(finding.kind, count)}{where}"
 
 
-def diagnostic_message(finding: FindingJson) -> str:
+def diagnostic_message(finding: Finding) -> str:
     """``Leak: <what grows> · +9.6 MB retained``."""
     message = leak_summary(finding)
     if not message.lower().startswith("leak"):
         message = f"Leak: {message}"
     growth = retained_growth(finding)
-    if growth > 0 and not finding.get("title") and "retain" in message:
+    if growth > 0 and not finding.title.strip() and "retain" in message:
         return message  # the analysis's own sentence already gives the size
     if growth > 0:
         message = f"{message} · +{format_bytes(growth)} retained"
@@ -173,25 +114,25 @@ def verify_growth(before: int, now: int | None) -> str:
     return f"{_signed_bytes(before)} → {_signed_bytes(now or 0)} retained"
 
 
-def growth_text(finding: FindingJson) -> str:
+def growth_text(finding: Finding) -> str:
     """Totals at the last snapshot, growth over the run: ``34 listeners (+12) · 27.2 MB retained (+9.6 MB)``.
 
     The one wording of a finding's numbers: the code lens, the hover and the editor's
     Leaks view (client-vscode/src/logic/findings.ts ``growthText``) all show this, so a
     total is never read as a delta or the other way round.
     """
-    counts = finding["growth"]["count"]
-    sizes = finding["growth"]["retained_bytes"]
+    counts = finding.growth_count
+    sizes = finding.growth_retained
     parts = []
     if counts:
         total = counts[-1]
-        parts.append(f"{total:,} {noun(finding['kind'], total)} ({count_growth(finding):+,})")
+        parts.append(f"{total:,} {noun(finding.kind, total)} ({count_growth(finding):+,})")
     if sizes:
         parts.append(f"{format_bytes(sizes[-1])} retained ({_signed_bytes(retained_growth(finding))})")
     return " · ".join(parts)
 
 
-def lens_title(finding: FindingJson) -> str:
+def lens_title(finding: Finding) -> str:
     """``▲ 34 listeners (+12) · 27.2 MB retained (+9.6 MB) · Show retainers``."""
     numbers = growth_text(finding)
     return f"▲ {numbers} · Show retainers" if numbers else "▲ Show retainers"
@@ -205,11 +146,11 @@ def path_uri(path: str) -> str:
     return uri if uri is not None else Path(path).as_uri()
 
 
-def line_range(location: LocationJson, read_line: LineReader | None = None) -> types.Range:
+def line_range(location: Location, read_line: LineReader | None = None) -> types.Range:
     """The span from the finding's column to the end of its line (or the whole line if unknown)."""
-    line = max(location["line"] - 1, 0)
-    column = max(location["column"] - 1, 0)
-    text = read_line(location["path"], location["line"]) if read_line else None
+    line = max(location.line - 1, 0)
+    column = max(location.column - 1, 0)
+    text = read_line(location.path, location.line) if read_line else None
     if text is None:
         return types.Range(types.Position(line, column), types.Position(line + 1, 0))
     text = text.rstrip("\r\n")
@@ -218,8 +159,8 @@ def line_range(location: LocationJson, read_line: LineReader | None = None) -> t
     return types.Range(types.Position(line, column), types.Position(line, max(len(text), column)))
 
 
-def _is_usable(location: LocationJson | None) -> bool:
-    return location is not None and bool(location.get("path")) and Path(location["path"]).is_absolute()
+def _is_usable(location: Location | None) -> bool:
+    return location is not None and bool(location.path) and Path(location.path).is_absolute()
 
 
 # ---------------------------------------------------------------- diagnostics
@@ -229,7 +170,7 @@ def _is_function(node: str) -> bool:
     return node in ("(anonymous function)", "(closure)") or node.endswith("()")
 
 
-def hop_role(path: Sequence[HopJson], index: int) -> str:
+def hop_role(path: Sequence[PathHop], index: int) -> str:
     """What a hop is to the developer, read from the edges around it: ``'leak' listener``,
     ``timer callback``, ``function handle``; a hop that is no function keeps its class name.
 
@@ -237,10 +178,10 @@ def hop_role(path: Sequence[HopJson], index: int) -> str:
     of them); a timer keeps its callback as ``_onTimeout``; an ``Immediate`` as ``_onImmediate``.
     """
     hop = path[index]
-    node, edge = hop["node"], hop["edge"]
+    node, edge = hop.node, hop.edge
     if not _is_function(node):
         return node
-    edges = [path[i]["edge"] if i >= 0 else "" for i in (index - 2, index - 1)]
+    edges = [path[i].edge if i >= 0 else "" for i in (index - 2, index - 1)]
     if edges[1] == "_events":
         return f"'{edge}' listener"
     if edges[0] == "_events" and edge.startswith("["):
@@ -253,19 +194,19 @@ def hop_role(path: Sequence[HopJson], index: int) -> str:
     return f"function {name}" if name else "function"
 
 
-def _held_variable(path: Sequence[HopJson], index: int) -> str | None:
+def _held_variable(path: Sequence[PathHop], index: int) -> str | None:
     """The variable of a function's closure scope the path goes through next, if any."""
-    if index + 2 < len(path) and path[index + 1]["edge"] == "context":
-        variable = path[index + 2]["edge"]
+    if index + 2 < len(path) and path[index + 1].edge == "context":
+        variable = path[index + 2].edge
         if variable and not variable.startswith("[") and not variable.isdigit():
             return variable
     return None
 
 
-def hop_text(path: Sequence[HopJson], index: int) -> str:
+def hop_text(path: Sequence[PathHop], index: int) -> str:
     """``'leak' listener at app.js:12``, ``timer callback at app.js:30 (its closure holds `emitter`)``."""
     text = hop_role(path, index)
-    location = path[index]["location"]
+    location = path[index].location
     if location is not None:
         text += f" at {location_label(location)}"
     variable = _held_variable(path, index)
@@ -275,7 +216,7 @@ def hop_text(path: Sequence[HopJson], index: int) -> str:
 
 
 def diagnostics_by_uri(
-    findings: Iterable[FindingJson],
+    findings: Iterable[Finding],
     *,
     shows: Callable[[str], bool] = lambda severity: True,
     read_line: LineReader | None = None,
@@ -283,36 +224,36 @@ def diagnostics_by_uri(
     """One diagnostic per finding with a source location, grouped by the file's URI."""
     result: dict[str, list[types.Diagnostic]] = {}
     for finding in findings:
-        location = finding["location"]
-        if location is None or not _is_usable(location) or not shows(finding["severity"]):
+        location = finding.location
+        if location is None or not _is_usable(location) or not shows(finding.severity):
             continue
-        hops = finding["retainer_path"]
+        hops = finding.retainer_path
         related = [
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=path_uri(hop_location["path"]), range=line_range(hop_location)),
+                location=types.Location(uri=path_uri(hop_location.path), range=line_range(hop_location)),
                 message=hop_text(hops, index),
             )
             for index, hop in enumerate(hops)
-            if (hop_location := hop["location"]) is not None and _is_usable(hop_location)
+            if (hop_location := hop.location) is not None and _is_usable(hop_location)
         ]
-        allocated = finding.get("allocation_site")
+        allocated = finding.allocation_site
         if allocated is not None and _is_usable(allocated):
             related.append(
                 types.DiagnosticRelatedInformation(
-                    location=types.Location(uri=path_uri(allocated["path"]), range=line_range(allocated)),
+                    location=types.Location(uri=path_uri(allocated.path), range=line_range(allocated)),
                     message="the growing objects are allocated here",
                 )
             )
         diagnostic = types.Diagnostic(
             range=line_range(location, read_line),
             message=diagnostic_message(finding),
-            severity=_SEVERITIES.get(finding["severity"], types.DiagnosticSeverity.Warning),
-            code=finding["kind"],
+            severity=_SEVERITIES.get(finding.severity, types.DiagnosticSeverity.Warning),
+            code=finding.kind,
             source=SOURCE,
             related_information=related or None,
-            data={"findingId": finding["id"]},
+            data={"findingId": finding.id},
         )
-        result.setdefault(path_uri(location["path"]), []).append(diagnostic)
+        result.setdefault(path_uri(location.path), []).append(diagnostic)
     return result
 
 
@@ -325,8 +266,8 @@ def _same_file(uri: str, path: str) -> bool:
 
 def code_lenses(
     uri: str,
-    findings: Iterable[FindingJson],
-    hotspots: Iterable[ClosureHotspot] = (),
+    findings: Iterable[Finding],
+    closures: Iterable[ClosureSite] = (),
     *,
     verify: bool = False,
 ) -> list[types.CodeLens]:
@@ -338,10 +279,10 @@ def code_lenses(
     lenses: list[types.CodeLens] = []
     leak_lines: set[int] = set()
     for finding in findings:
-        location = finding["location"]
-        if location is None or not _same_file(uri, location["path"]):
+        location = finding.location
+        if location is None or not _same_file(uri, location.path):
             continue
-        line = max(location["line"] - 1, 0)
+        line = max(location.line - 1, 0)
         leak_lines.add(line)
         lenses.append(
             types.CodeLens(
@@ -349,7 +290,7 @@ def code_lenses(
                 command=types.Command(
                     title=lens_title(finding),
                     command=SHOW_RETAINERS,
-                    arguments=[{"findingId": finding["id"]}],
+                    arguments=[{"findingId": finding.id}],
                 ),
             )
         )
@@ -358,25 +299,23 @@ def code_lenses(
                 types.CodeLens(
                     range=types.Range(types.Position(line, 0), types.Position(line, 0)),
                     command=types.Command(
-                        title="Verify fix", command=VERIFY_FIX, arguments=[{"findingId": finding["id"]}]
+                        title="Verify fix", command=VERIFY_FIX, arguments=[{"findingId": finding.id}]
                     ),
                 )
             )
-    for spot in hotspots:
-        line = max(spot.line - 1, 0)
-        if line in leak_lines or not _same_file(uri, spot.path):
+    for site in closures:
+        where = site.location
+        line = max(where.line - 1, 0)
+        if line in leak_lines or not _same_file(uri, where.path):
             continue
-        title = (
-            f"{spot.count:,} {'closure' if spot.count == 1 else 'closures'} alive · "
-            f"{format_bytes(spot.retained_bytes)}"
-        )
+        title = f"{site.count:,} {noun('closure', site.count)} alive · {format_bytes(site.retained_bytes)}"
         lenses.append(
             types.CodeLens(
                 range=types.Range(types.Position(line, 0), types.Position(line, 0)),
                 command=types.Command(
                     title=title,
                     command=SHOW_RETAINERS,
-                    arguments=[{"path": spot.path, "line": spot.line, "column": spot.column}],
+                    arguments=[where.to_json()],
                 ),
             )
         )
@@ -386,27 +325,30 @@ def code_lenses(
 # ---------------------------------------------------------------- hover
 
 
-def findings_at(uri: str, line: int, findings: Iterable[FindingJson]) -> list[FindingJson]:
+def findings_at(uri: str, line: int, findings: Iterable[Finding]) -> list[Finding]:
     """Findings whose leak site is on 0-based ``line`` of ``uri``."""
     return [
         finding
         for finding in findings
-        if (location := finding["location"]) is not None
-        and location["line"] - 1 == line
-        and _same_file(uri, location["path"])
+        if (location := finding.location) is not None
+        and location.line - 1 == line
+        and _same_file(uri, location.path)
     ]
 
 
-def _hop_markdown(hop: HopJson) -> str:
-    edge = f"`{hop['edge']}` → " if hop["edge"] else ""
-    text = f"{edge}`{hop['node']}`"
-    location = hop["location"]
-    if location is not None and _is_usable(location):
-        text += f" ([{location_label(location)}]({path_uri(location['path'])}#L{location['line']}))"
+def _link(location: Location) -> str:
+    return f"[{location_label(location)}]({path_uri(location.path)}#L{location.line})"
+
+
+def _hop_markdown(hop: PathHop) -> str:
+    edge = f"`{hop.edge}` → " if hop.edge else ""
+    text = f"{edge}`{hop.node}`"
+    if hop.location is not None and _is_usable(hop.location):
+        text += f" ({_link(hop.location)})"
     return text
 
 
-def retainer_markdown(path: Sequence[HopJson], limit: int = _MAX_HOVER_HOPS) -> list[str]:
+def retainer_markdown(path: Sequence[PathHop], limit: int = _MAX_HOVER_HOPS) -> list[str]:
     """The retainer path as Markdown list items; long paths keep the root end and the leak end."""
     hops = [_hop_markdown(hop) for hop in path]
     if len(hops) > limit:
@@ -419,15 +361,15 @@ def retainer_markdown(path: Sequence[HopJson], limit: int = _MAX_HOVER_HOPS) -> 
     return [f"{number}. {hop}" for number, hop in enumerate(hops, start=1)]
 
 
-def growth_markdown(finding: FindingJson) -> str:
+def growth_markdown(finding: Finding) -> str:
     """The lens's numbers in bold, then the value in each snapshot they come from."""
-    counts = finding["growth"]["count"]
-    sizes = finding["growth"]["retained_bytes"]
+    counts = finding.growth_count
+    sizes = finding.growth_retained
     if not counts and not sizes:
         return "Growth: unknown"
     count_text = " → ".join(f"{count:,}" for count in counts)
     size_text = " → ".join(format_bytes(size) for size in sizes)
-    what = noun(finding["kind"], counts[-1] if counts else 0)
+    what = noun(finding.kind, counts[-1] if counts else 0)
     parts = []
     if counts:
         parts.append(f"{count_text} {what}")
@@ -440,27 +382,26 @@ def growth_markdown(finding: FindingJson) -> str:
     )
 
 
-def finding_markdown(finding: FindingJson) -> str:
+def finding_markdown(finding: Finding) -> str:
     lines = [
-        f"**Heapscope — {finding['kind']} leak** ({finding['severity']})",
+        f"**Heapscope — {finding.kind} leak** ({finding.severity})",
         "",
-        finding["message"].strip() or diagnostic_message(finding),
+        finding.message.strip() or diagnostic_message(finding),
         "",
         growth_markdown(finding),
     ]
-    allocated = finding.get("allocation_site")
+    allocated = finding.allocation_site
     if allocated is not None and _is_usable(allocated):
-        link = f"[{location_label(allocated)}]({path_uri(allocated['path'])}#L{allocated['line']})"
-        lines += ["", f"Allocated at {link}"]
-    retainers = retainer_markdown(finding["retainer_path"])
+        lines += ["", f"Allocated at {_link(allocated)}"]
+    retainers = retainer_markdown(finding.retainer_path)
     if retainers:
         lines += ["", "Retained by:", "", *retainers]
-    if finding["fix_hint"]:
-        lines += ["", f"**Fix:** {finding['fix_hint']}"]
+    if finding.fix_hint:
+        lines += ["", f"**Fix:** {finding.fix_hint}"]
     return "\n".join(lines)
 
 
-def hover(uri: str, position: types.Position, findings: Iterable[FindingJson]) -> types.Hover | None:
+def hover(uri: str, position: types.Position, findings: Iterable[Finding]) -> types.Hover | None:
     here = findings_at(uri, position.line, findings)
     if not here:
         return None
@@ -474,50 +415,18 @@ def hover(uri: str, position: types.Position, findings: Iterable[FindingJson]) -
 # ---------------------------------------------------------------- navigation
 
 
-def first_source_hop(finding: FindingJson) -> LocationJson | None:
+def first_source_hop(finding: Finding) -> Location | None:
     """The retainer hop nearest the leaked object that has a source file — where to look first."""
-    for hop in reversed(finding["retainer_path"]):
-        location = hop["location"]
-        if location is not None and _is_usable(location):
-            return location
-    return finding["location"] if _is_usable(finding["location"]) else None
+    for hop in reversed(finding.retainer_path):
+        if hop.location is not None and _is_usable(hop.location):
+            return hop.location
+    return finding.location if _is_usable(finding.location) else None
 
 
-def show_document_params(location: LocationJson) -> types.ShowDocumentParams:
-    position = types.Position(max(location["line"] - 1, 0), max(location["column"] - 1, 0))
+def show_document_params(location: Location) -> types.ShowDocumentParams:
+    position = types.Position(max(location.line - 1, 0), max(location.column - 1, 0))
     return types.ShowDocumentParams(
-        uri=path_uri(location["path"]),
+        uri=path_uri(location.path),
         take_focus=True,
         selection=types.Range(position, position),
     )
-
-
-def as_finding(value: Mapping[str, Any]) -> FindingJson:
-    """Check the fields the translation reads and fill optional ones, so bad input fails early and clearly."""
-    for key in ("id", "kind", "message"):
-        if not isinstance(value.get(key), str):
-            raise ValueError(f"a finding has no {key!r} string")
-    growth = value.get("growth") or {}
-    finding = FindingJson(
-        id=value["id"],
-        kind=value["kind"],
-        severity=str(value.get("severity") or "warning"),
-        message=value["message"],
-        location=value.get("location"),
-        growth=GrowthJson(
-            count=[int(count) for count in growth.get("count") or []],
-            retained_bytes=[int(size) for size in growth.get("retained_bytes") or []],
-        ),
-        retainer_path=[
-            HopJson(
-                node=str(hop.get("node", "")), edge=str(hop.get("edge", "")), location=hop.get("location")
-            )
-            for hop in value.get("retainer_path") or []
-        ],
-        fix_hint=str(value.get("fix_hint") or ""),
-    )
-    if value.get("allocation_site"):
-        finding["allocation_site"] = value["allocation_site"]
-    if isinstance(value.get("title"), str):
-        finding["title"] = value["title"]
-    return finding

@@ -1,9 +1,11 @@
-"""Which function literals have many closures alive in one snapshot (for the "closures alive" lenses).
+"""Which function literals have many closures alive in one snapshot (the editor's "closures alive" lenses).
 
 This is a census, not a leak rule: it counts what is alive right now, per source
 location, so the editor can show it above the function even when no finding names it.
-It reads only the engine's columns, vectorised (one ``np.unique`` over the closures),
-so it stays cheap on snapshots with millions of nodes.
+The analysis takes it of the final snapshot while that snapshot is in memory, and the
+report carries it (:attr:`LeakReport.closures`). It reads only the engine's columns,
+vectorised (one ``np.unique`` over the closures), so it stays cheap on snapshots with
+millions of nodes; only the few sites it reports are mapped to source.
 """
 
 from __future__ import annotations
@@ -12,16 +14,26 @@ import numpy as np
 
 from ..script_urls import script_path
 from ..snapshot import HeapSnapshot
-from .translate import ClosureHotspot
+from .model import ClosureSite
+from .source import SourceResolver
 
 MIN_LIVE_CLOSURES = 100
-MAX_HOTSPOTS = 50
+MAX_SITES = 50
 
 
-def closure_hotspots(
-    snapshot: HeapSnapshot, *, minimum: int = MIN_LIVE_CLOSURES, limit: int = MAX_HOTSPOTS
-) -> list[ClosureHotspot]:
-    """Function literals (file, line, column) with at least ``minimum`` live closures, most first."""
+def closure_census(
+    snapshot: HeapSnapshot,
+    resolver: SourceResolver | None = None,
+    *,
+    minimum: int = MIN_LIVE_CLOSURES,
+    limit: int = MAX_SITES,
+) -> list[ClosureSite]:
+    """Function literals with at least ``minimum`` live closures, most first, at most ``limit``.
+
+    Each site is where a developer reads the function: source-mapped through
+    ``resolver`` (the analysis's own, so maps are read once), in a file of the program;
+    closures of Node's internals and eval code are not counted.
+    """
     closure_type = snapshot.node_type_id("closure")
     if closure_type < 0 or not len(snapshot.location_node):
         return []
@@ -48,25 +60,22 @@ def closure_hotspots(
         inverse.reshape(-1), weights=snapshot.retained_sizes[nodes].astype(np.float64), minlength=len(unique)
     )
     busy = busy[np.argsort(-counts[busy], kind="stable")]
-    names = snapshot.script_names
-    result: list[ClosureHotspot] = []
+    resolver = resolver if resolver is not None else SourceResolver(snapshot)
+    sites: list[ClosureSite] = []
     for group in busy.tolist():
         script_id, line, column = (int(value) for value in unique[group])
         example = int(nodes[first[group]])
-        name = names.get(script_id) or snapshot.script_name_of(example)
-        path = script_path(name) if name else None
+        path = resolver.script_path(script_id) or script_path(snapshot.script_name_of(example) or "")
         if path is None:
             continue
-        result.append(
-            ClosureHotspot(
-                path=path,
-                line=line + 1,
-                column=column + 1,
+        sites.append(
+            ClosureSite(
+                location=resolver.position(path, line, column, script_id),
                 count=int(counts[group]),
                 retained_bytes=int(retained[group]),
                 function_name=snapshot.name(example),
             )
         )
-        if len(result) >= limit:
+        if len(sites) >= limit:
             break
-    return result
+    return sites
