@@ -70,6 +70,7 @@ def test_live_hunt_with_allocation_tracking(
     assert {event.total for event in waits} == {2.5} and waits[-1].done == 2.5
     assert "waiting 2.5 s before the final snapshot" in {event.message for event in waits}
     assert report.target["pid"] == _service.pid
+    assert len(report.snapshots) == 3
     assert all(Path(p).is_relative_to(tmp_path / ".heapscope") for p in report.snapshots)
 
 
