@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..progress import ProgressCallback
+from ..snapshot_files import sidecar_document
 from .errors import InspectorError, InspectorErrorKind
-from .scripts import ScriptInfo, ScriptRecorder
+from .scripts import ScriptInfo, ScriptRecorder, scripts_to_json
 from .session import CdpConnection, EventCallback, PendingReply
 from .snapshots import (
     SavedSnapshot,
@@ -248,10 +249,10 @@ class InspectorSession:
                 on_request=self._remember_snapshot_request,
             )
             seconds = time.monotonic() - started
-        sidecar = write_sidecar(
+        document = sidecar_document(
             destination,
             target=self.target_info,
-            scripts=script_map,
+            scripts=scripts_to_json(script_map),
             script_source=script_source,
             label=label,
             gc=gc,
@@ -259,6 +260,7 @@ class InspectorSession:
             seconds=seconds,
             allocation_tracking=self._tracking_allocations,
         )
+        sidecar = write_sidecar(destination, document)
         return SavedSnapshot(destination, sidecar, size, seconds)
 
     def _remember_snapshot_request(self, request: PendingReply) -> None:

@@ -29,12 +29,10 @@ from ..progress import Phase, Progress, ProgressCallback
 from ..snapshot_files import (
     SNAPSHOTS_DIRECTORY,
     STATE_DIRECTORY,
-    sidecar_document,
     sidecar_path,
     snapshot_name,
 )
 from .errors import InspectorError, InspectorErrorKind
-from .scripts import ScriptInfo, scripts_to_json
 from .session import CdpConnection, PendingReply, describe_os_error
 
 log = logging.getLogger(__name__)
@@ -286,31 +284,12 @@ def _write_error(destination: Path, error: OSError) -> InspectorError:
     )
 
 
-def write_sidecar(
-    snapshot: Path,
-    *,
-    target: dict[str, Any],
-    scripts: dict[str, ScriptInfo],
-    script_source: str,
-    label: str,
-    gc: bool,
-    size: int,
-    seconds: float,
-    allocation_tracking: bool,
-) -> Path:
-    """Write the sidecar atomically with mode 0600 (it holds the target's argv and paths)."""
+def write_sidecar(snapshot: Path, document: dict[str, Any]) -> Path:
+    """Write the sidecar (:func:`~heapscope.snapshot_files.sidecar_document`) atomically with mode 0600.
+
+    It holds the target's argv and paths, so it is as private as the snapshot.
+    """
     path = sidecar_path(snapshot)
-    document = sidecar_document(
-        snapshot,
-        target=target,
-        scripts=scripts_to_json(scripts),
-        script_source=script_source,
-        label=label,
-        gc=gc,
-        size=size,
-        seconds=seconds,
-        allocation_tracking=allocation_tracking,
-    )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
