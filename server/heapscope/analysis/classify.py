@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..script_urls import script_path
 from ..snapshot import HeapSnapshot, RetainerHop
+from ..snapshot.classes import class_sums
 from ..units import format_bytes
 from .alloc import AllocationTraces, Frame
 from .kinds import RULES, Evidence, Growth, Subject
@@ -356,9 +357,7 @@ class Classifier:
         snapshot = self.final
         if not len(nodes):
             return []
-        totals = np.bincount(
-            snapshot.class_index[nodes], weights=snapshot.self_size[nodes].astype(np.float64)
-        )
+        _, totals = class_sums(snapshot, nodes)
         order = np.argsort(-totals, kind="stable")[:limit]
         return [(snapshot.class_names[int(i)], int(totals[int(i)])) for i in order if totals[int(i)] > 0]
 

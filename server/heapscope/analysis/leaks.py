@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import ROOT, HeapSnapshot, nearest_marked_up
+from ..snapshot.classes import class_sums
 from .diff import present_in
 from .paths import PathFinder
 
@@ -475,12 +476,7 @@ def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> l
     """
     per_snapshot: list[dict[str, int]] = []
     for snapshot in snapshots:
-        live = snapshot.distances >= 0
-        totals = np.bincount(
-            snapshot.class_index[live],
-            weights=snapshot.self_size[live].astype(np.float64),
-            minlength=len(snapshot.class_names),
-        )
+        _, totals = class_sums(snapshot, snapshot.distances >= 0)
         per_snapshot.append({name: int(totals[i]) for i, name in enumerate(snapshot.class_names)})
     growing: list[tuple[str, list[int]]] = []
     for name in per_snapshot[-1]:
