@@ -2,11 +2,17 @@
 
 No inspector, LSP or websocket imports here: the live hunt is :mod:`heapscope.hunt`, a layer above.
 See docs/ARCHITECTURE.md, section "Layers".
+
+The report's model (plain dataclasses) is imported at once; the engine behind the rest
+(numpy, the C kernels, tree-sitter) only when a name that needs it is first used, so a
+front end that only reads reports (the language server at start-up) does not load it.
 """
 
-from .analyze import AnalysisError, BackgroundLoads, analyze_loaded, analyze_snapshots
-from .census import closure_census
-from .diff import diff_snapshots
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .model import (
     KIND_WORDS,
     KINDS,
@@ -19,6 +25,28 @@ from .model import (
     PathHop,
     kind_words,
 )
+
+if TYPE_CHECKING:
+    from .analyze import AnalysisError, BackgroundLoads, analyze_loaded, analyze_snapshots
+    from .census import closure_census
+    from .diff import diff_snapshots
+
+_ENGINE = {
+    "AnalysisError": ".analyze",
+    "BackgroundLoads": ".analyze",
+    "analyze_loaded": ".analyze",
+    "analyze_snapshots": ".analyze",
+    "closure_census": ".census",
+    "diff_snapshots": ".diff",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ENGINE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
 
 __all__ = [
     "KINDS",
