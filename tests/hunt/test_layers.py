@@ -55,3 +55,22 @@ def test_the_rule_sees_lazy_and_relative_imports() -> None:
         "websocket",
     ]
     assert _banned(_imported_modules("from .model import Finding\n", "heapscope.analysis")) == []
+
+
+def test_the_language_server_reads_no_command_line_module() -> None:
+    """What a CLI prints is computed in the engine, so the editor asks the engine, not the CLI."""
+    sources = sorted((PACKAGE / "lsp").rglob("*.py"))
+    assert len(sources) > 5
+    command_lines = (
+        "heapscope.snapshot.cli",
+        "heapscope.analysis.cli",
+        "heapscope.inspector.cli",
+        "heapscope.hunt.cli",
+    )
+    offending = {
+        f"{source.relative_to(PACKAGE)} imports {name}"
+        for source in sources
+        for name in _imported_modules(source.read_text(), "heapscope.lsp")
+        if any(name == cli or name.startswith(cli + ".") for cli in command_lines)
+    }
+    assert not offending, sorted(offending)
