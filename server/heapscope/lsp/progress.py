@@ -96,6 +96,10 @@ class ProgressTracker:
                 self._message = message
         self._send(message, percent)
 
+    def finish(self) -> None:
+        """The whole command is done: the bar at 100 %, whichever phases ran (workers may be none)."""
+        self.phase(1.0, 1.0)
+
     def follow(self, steps: Sequence[Step], start: float = 0.0, end: float = 1.0) -> ProgressCallback:
         """A callback that maps the events of ``steps`` (in that order) onto ``start..end`` of the bar."""
         return _PlanFollower(self, steps, start, end)

@@ -257,7 +257,7 @@ class HeapscopeServer(LanguageServer):
         future.add_done_callback(lambda _: self.in_flight.pop(tracker, None))
         try:
             result = await asyncio.shield(asyncio.wrap_future(future))
-            tracker.report(1.0)
+            tracker.finish()
             if outcome_of is not None:
                 outcome = outcome_of(result)
             return result
