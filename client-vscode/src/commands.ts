@@ -1,8 +1,9 @@
 /**
  * The palette commands. Each one gathers what the server needs (a target, snapshot paths, a
  * finding) through the editor's pickers, then calls the server's `workspace/executeCommand`
- * (docs/ARCHITECTURE.md). The server reports its own successes and failures with showMessage,
- * so commands here only speak when the client itself has something to say.
+ * (docs/ARCHITECTURE.md). The server reports failures with showMessage and ends each long
+ * step's progress with its outcome; commands here add a status bar line when a result the user
+ * asked for is in, and only notify when the client itself has something to ask or say.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,16 +12,10 @@ import { HeapscopeClient } from './client';
 import { FindingsView, OPEN_LOCATION_COMMAND, openLocation } from './findingsView';
 import { findingsAt, Finding, kindLabel, locationLabel, parseReport, reportStatus, RetainerHop, SourceLocation } from './logic/findings';
 import { positiveSeconds, USED_KEY } from './logic/settings';
+import { SnapshotEntry, snapshotStatus } from './logic/snapshots';
 import { describeTarget } from './logic/targets';
 import { MonitorView } from './monitorView';
 import { HeapscopeStatusBar } from './statusBar';
-
-interface SnapshotEntry {
-  id: string;
-  path: string;
-  label: string;
-  created?: number | string;
-}
 
 /** What the client knows about the server's session, from `heapscope/status` and command results. */
 export class SessionState {
@@ -191,7 +186,10 @@ export class Commands {
         })
       )?.[0];
     if (file) {
-      await this.client.execute('heapscope.openSnapshot', { path: file.fsPath });
+      const record = await this.client.execute<SnapshotEntry>('heapscope.openSnapshot', { path: file.fsPath });
+      if (record?.path) {
+        vscode.window.setStatusBarMessage(snapshotStatus(record), 10_000);
+      }
     }
   }
 

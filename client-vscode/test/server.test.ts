@@ -18,6 +18,7 @@ import { buildFindingsTree, growthText, parseReport, type LeakReport } from '../
 import { resolveServerCommand } from '../src/logic/interpreter';
 import { parseSample, statusText } from '../src/logic/memory';
 import { positiveSeconds } from '../src/logic/settings';
+import { snapshotStatus, type SnapshotEntry } from '../src/logic/snapshots';
 import { buildAttachItems, buildProcessItems, discoverInspectors, parseProcessList } from '../src/logic/targets';
 import { findPython, NO_PYTHON, startInspectedNode, type InspectedNode } from './helpers';
 
@@ -152,6 +153,8 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
   });
 
   let report: LeakReport;
+  /** The snapshot Take Heap Snapshot saved, opened again by Open Snapshot. */
+  let saved: string;
 
   it('attaches to the inspector the attach picker finds', async () => {
     const inspectors = await discoverInspectors('127.0.0.1', [node.port]);
@@ -252,6 +255,23 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     assert.ok(record?.path, `takeSnapshot failed: ${errors().join(' / ')}`);
     assert.equal(path.dirname(record.path), path.join(workspace, 'snaps'));
     assert.ok(fs.statSync(record.path).size > 0);
+    saved = record.path;
+  });
+
+  it('Open Snapshot summarises the file in its progress and the status bar line, without a notification', async () => {
+    const messages = recorded.messages.length;
+    const progress = recorded.progress.length;
+    const record = (await execute('heapscope.openSnapshot', { path: saved })) as SnapshotEntry | null;
+    assert.ok(record?.summary?.nodes, `openSnapshot failed: ${errors().join(' / ')}`);
+    assert.deepEqual(recorded.messages.slice(messages), [], 'the user asked: no showMessage');
+    const status = snapshotStatus(record);
+    assert.match(status, /^\$\(file-binary\) Heapscope opened [\w.-]+\.heapsnapshot: [\d,]+ objects, [\d.]+ [kMG]?B$/);
+    const ends = recorded.progress
+      .slice(progress)
+      .map((params) => (params as { value: { kind: string; message?: string } }).value)
+      .filter((value) => value.kind === 'end');
+    const summary = `Opened ${path.basename(saved)}: ${record.summary.nodes.toLocaleString('en-US')} objects, `;
+    assert.ok(ends.at(-1)?.message?.startsWith(summary), JSON.stringify(ends));
   });
 
   it('streams memory samples the status bar can show, and stops', async () => {

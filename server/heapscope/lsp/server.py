@@ -557,14 +557,17 @@ async def take_snapshot(ls: HeapscopeServer, *args: Any) -> Any:
 async def open_snapshot(ls: HeapscopeServer, *args: Any) -> Any:
     async def body() -> Any:
         reference = _text(_argument(args, "path", required=True), "path")
+        # The user watches the load's progress, which ends with the summary; the client's
+        # status bar repeats it and the log keeps it, so no notification.
         record = await ls.run_step(
             "Heapscope: loading snapshot",
             "open the snapshot",
             lambda p: ls.session.open_snapshot(reference, p),
+            lambda opened: summary_sentence(opened.path, opened.summary),
         )
         if record is None:
             return None
-        ls.show(summary_sentence(record.path, record.summary), types.MessageType.Info)
+        ls.log(f"Heapscope: {summary_sentence(record.path, record.summary)}", types.MessageType.Info)
         ls.refresh_code_lenses()
         return record.to_json()
 
