@@ -114,8 +114,8 @@ def test_heapscope_run_on_corpus_program(
         assert inside.get("line") == program.grows_in.line(), f"expected {program.grows_in}\n{context}"
 
 
-# (kind, path, line) of the top finding of each program's tracked run in this session.
-TOP_FINDINGS: dict[str, list[tuple[str, str, int]]] = {}
+# (kind, name, path, line) of the top finding of each program's tracked run in this session.
+TOP_FINDINGS: dict[str, list[tuple[str, str, str, int]]] = {}
 
 
 def matches(finding: dict[str, Any], marker: Marker) -> bool:
@@ -128,10 +128,12 @@ def matches(finding: dict[str, Any], marker: Marker) -> bool:
     )
 
 
-def top_of(findings: list[dict[str, Any]]) -> tuple[str, str, int]:
+def top_of(findings: list[dict[str, Any]]) -> tuple[str, str, str, int]:
+    """What a user compares between two runs: the kind, the holder's name, file and line."""
     top = findings[0] if findings else {"kind": "none", "location": None}
     location = top.get("location") or {}
-    return str(top["kind"]), str(location.get("path")), int(location.get("line") or 0)
+    name = str((top.get("details") or {}).get("name") or "")
+    return str(top["kind"]), name, str(location.get("path")), int(location.get("line") or 0)
 
 
 # The programs whose findings depend most on which retainer path is chosen: an emitter also
@@ -146,8 +148,8 @@ REPEATS = 5
 def test_path_sensitive_programs_give_the_same_finding_every_run(
     name: str, corpus_ready: None, tmp_path: Path
 ) -> None:
-    """Five runs name one kind, file and line (the corpus test's run of the program, when it ran
-    in this session, counts as the first)."""
+    """Five runs name one kind, holder name, file and line, the marker's (the corpus test's run
+    of the program, when it ran in this session, counts as the first)."""
     program = next(p for p in PROGRAMS if p.name == name)
     expected = program.expected
     assert expected is not None
@@ -157,7 +159,9 @@ def test_path_sensitive_programs_give_the_same_finding_every_run(
         workspace.mkdir()
         _, report = run_heapscope(program, workspace)
         tops.append(top_of(report["findings"]))
-    assert tops == [(expected.kind, str(expected.path), expected.line)] * REPEATS, tops
+    kind, _, path, line = tops[0]
+    assert (kind, path, line) == (expected.kind, str(expected.path), expected.line), tops
+    assert tops == [tops[0]] * REPEATS, tops
 
 
 def test_every_kind_has_a_leaking_program() -> None:
