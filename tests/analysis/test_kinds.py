@@ -464,3 +464,25 @@ def test_a_listener_leaks_path_enters_through_the_emitters_variable(project: Pat
     assert [snapshot.edge_name(hop.edge) for hop in evidence.path[1:]] == [
         "2", "handle", "context", "bus", "_events", "tick", "0",
     ]  # fmt: skip
+
+
+def test_a_collections_path_enters_through_its_declared_name(project: Path) -> None:
+    """A request that points at the module's Map is nearer the root than the module variable:
+    the finding names the variable, and its path and owning file follow that variable."""
+    graph = Graph()
+    request = graph.node("IncomingMessage")
+    scope = module_scope(graph)
+    sessions = graph.node("Map")
+    graph.edge(1, request, "currentRequest")
+    graph.edge(request, sessions, "store")
+    graph.edge(scope, sessions, "sessions", "context")
+    entries = [graph.node("Session") for _ in range(4)]
+    for index, entry in enumerate(entries):
+        graph.edge(sessions, entry, str(index), "internal")
+    classifier = classify(graph, project, sessions, entries, "Session")
+    assert [hop.node for hop in classifier.paths.retainer_path(sessions)][-2] == request
+    subject = classifier.subject(classifier.group)  # type: ignore[attr-defined]
+    assert (subject.name, subject.owner) == ("sessions", "module app.js")
+    assert request not in [hop.node for hop in subject.path]
+    assert subject.edge_names[subject.anchor_hop] == "sessions"
+    assert subject.owner_file == str(project / "app.js")

@@ -387,8 +387,13 @@ class Classifier:
             anchor_hop = self._list_head(group, path, edge_names, anchor_hop)
         holder = path[anchor_hop].node if path else group.anchor
         name, owner = self.holder_name(path, anchor_hop, holder)
+        declared = self.names_of(holder)
+        if path and (name, owner) in declared:
+            # The path shown (and the file owning the holder) follow the name the finding uses.
+            path, anchor_hop = self.path_by_name(path, anchor_hop, name)
+            edge_names = [snapshot.edge_name(hop.edge) if hop.edge >= 0 else "" for hop in path]
         names = [name] if name else []
-        names += [other for other, _ in self.names_of(holder) if other not in names]
+        names += [other for other, _ in declared if other not in names]
         return Subject(
             group=group,
             source=self,
