@@ -34,8 +34,13 @@ LEAKS_NPM := tests/leaks/node_modules/.package-lock.json
 $(LEAKS_NPM): tests/leaks/package.json tests/leaks/package-lock.json
 	npm ci --prefix tests/leaks --no-audit --no-fund
 
+# Two pytest-xdist workers: most tests wait on real node programs, so two share a 2-core machine
+# well. tests/conftest.py keeps each module's tests on one worker (module and session fixtures are
+# computed once); the leak corpus spreads its cases over both.
+PYTEST_WORKERS := -n 2 --dist loadgroup
+
 pytest: $(STAMP) $(LEAKS_NPM)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_WORKERS)
 
 # The VS Code extension: its npm packages, the esbuild bundle, then its tests (type-checked
 # first by the pretest script; the server tests drive .venv's language server over stdio).
@@ -98,7 +103,7 @@ $(NODE22):
 	npm install --prefix .node22 --no-save --no-audit --no-fund node@22
 
 test-node22: $(STAMP) $(LEAKS_NPM) $(NODE22)
-	PATH=$(CURDIR)/$(dir $(NODE22)):$$PATH $(BIN)/pytest -q
+	PATH=$(CURDIR)/$(dir $(NODE22)):$$PATH $(BIN)/pytest -q $(PYTEST_WORKERS)
 
 # The same against Node 24.
 NODE24 := .node24/node_modules/.bin/node
