@@ -94,7 +94,12 @@ $(ZIG_VENV)/.installed:
 check-kernel-cross: $(STAMP) $(ZIG_VENV)/.installed
 	$(BIN)/python tests/kernel/cross.py --zig '$(CURDIR)/$(ZIG_VENV)/bin/python -m ziglang' --node node
 
-test: lint typecheck pytest test-kernel-sanitizers client-test
+# The checks and test passes run two at a time, the long pytest pass first: lint, the type check,
+# the sanitizer pass and the extension's tests take turns beside it. Each one's output is printed
+# in one piece when it ends; the first failure stops new ones from starting and fails the run.
+TEST_PASSES := pytest lint typecheck test-kernel-sanitizers client-test
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(TEST_PASSES)
 
 # The Python tests again against Node 22 (the npm registry's node package), for the
 # inspector and snapshot behaviour that changes between Node versions.
@@ -111,7 +116,7 @@ $(NODE24):
 	npm install --prefix .node24 --no-save --no-audit --no-fund node@24
 
 test-node24: $(STAMP) $(LEAKS_NPM) $(NODE24)
-	PATH=$(CURDIR)/$(dir $(NODE24)):$$PATH $(BIN)/pytest -q
+	PATH=$(CURDIR)/$(dir $(NODE24)):$$PATH $(BIN)/pytest -q $(PYTEST_WORKERS)
 
 # Every leak-corpus program STABILITY_RUNS times (default 5) on Node 20 (node on PATH), 22 and 24:
 # a table of how many runs named the marked kind and line and which top findings were seen;
