@@ -222,3 +222,18 @@ def test_allocation_site_is_related_information_and_in_the_hover() -> None:
     result = translate.hover(Path(APP).as_uri(), types.Position(11, 0), [finding])
     assert result is not None and isinstance(result.contents, types.MarkupContent)
     assert f"Allocated at [bus.js:20]({Path(LIB).as_uri()}#L20)" in result.contents.value
+
+
+def test_an_opened_snapshot_is_one_sentence() -> None:
+    summary = {
+        "nodes": 1200,
+        "totalBytes": 9_600_000,
+        "topClasses": [{"name": "Map", "retainedBytes": 2_100_000}],
+    }
+    assert translate.summary_sentence(Path("/srv/a.heapsnapshot"), summary) == (
+        "Opened a.heapsnapshot: 1,200 objects, 9.6 MB; largest: Map 2.1 MB."
+    )
+    empty = {"nodes": 0, "totalBytes": 0, "topClasses": []}
+    assert (
+        translate.summary_sentence(Path("b.heapsnapshot"), empty) == "Opened b.heapsnapshot: 0 objects, 0 B."
+    )

@@ -38,7 +38,7 @@ from ..snapshot import SnapshotError
 from . import framing, translate
 from .options import SETTINGS_SECTION, parse_options
 from .progress import Cancelled, ProgressTracker
-from .state import Session, UserError, summary_sentence
+from .state import Session, UserError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -563,11 +563,12 @@ async def open_snapshot(ls: HeapscopeServer, *args: Any) -> Any:
             "Heapscope: loading snapshot",
             "open the snapshot",
             lambda p: ls.session.open_snapshot(reference, p),
-            lambda opened: summary_sentence(opened.path, opened.summary),
+            lambda opened: translate.summary_sentence(opened.path, opened.summary),
         )
         if record is None:
             return None
-        ls.log(f"Heapscope: {summary_sentence(record.path, record.summary)}", types.MessageType.Info)
+        sentence = translate.summary_sentence(record.path, record.summary)
+        ls.log(f"Heapscope: {sentence}", types.MessageType.Info)
         ls.refresh_code_lenses()
         return record.to_json()
 

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from ..snapshot import load_snapshot
 from ..snapshot.classes import summarize
 from ..snapshot_files import safe_label, snapshot_name
-from ..units import format_bytes
 from .options import HeapscopeOptions
 from .progress import ANALYSIS_STEPS, HUNT_STEPS, OPEN_STEPS, SNAPSHOT_STEPS, Cancelled, ProgressTracker
 
@@ -463,15 +462,6 @@ class Session:
 
     def shutdown(self) -> None:
         self.detach()
-
-
-def summary_sentence(path: Path, summary: Mapping[str, Any]) -> str:
-    biggest = ", ".join(
-        f"{item['name']} {format_bytes(item['retainedBytes'])}" for item in summary.get("topClasses", [])[:3]
-    )
-    return f"Opened {path.name}: {summary['nodes']:,} objects, {format_bytes(summary['totalBytes'])}" + (
-        f"; largest: {biggest}." if biggest else "."
-    )
 
 
 def sample_json(sample: Any) -> dict[str, Any]:

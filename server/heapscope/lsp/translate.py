@@ -11,8 +11,9 @@ Lines and columns in findings are 1-based; LSP positions are 0-based.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -409,6 +410,19 @@ def hover(uri: str, position: types.Position, findings: Iterable[Finding]) -> ty
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
         range=types.Range(types.Position(position.line, 0), types.Position(position.line + 1, 0)),
+    )
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def summary_sentence(path: Path, summary: Mapping[str, Any]) -> str:
+    """``Opened x.heapsnapshot: 120,000 objects, 9.6 MB; largest: Map 2.1 MB, ...``."""
+    biggest = ", ".join(
+        f"{item['name']} {format_bytes(item['retainedBytes'])}" for item in summary.get("topClasses", [])[:3]
+    )
+    return f"Opened {path.name}: {summary['nodes']:,} objects, {format_bytes(summary['totalBytes'])}" + (
+        f"; largest: {biggest}." if biggest else "."
     )
 
 
