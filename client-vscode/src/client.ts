@@ -15,6 +15,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { explainStartFailure, probeServer, ProbeResult, ServerCommand } from './logic/interpreter';
+import { useKindWords } from './logic/findings';
 import { resolveServer, ServerContext, ServerFailure } from './serverEnvironment';
 
 export const CLIENT_ID = 'heapscope';
@@ -111,6 +112,7 @@ export class HeapscopeClient implements vscode.Disposable {
     this.client = client;
     try {
       await client.start();
+      useKindWords(client.initializeResult?.capabilities.experimental?.heapscope?.kinds);
       return true;
     } catch (error) {
       this.client = undefined;

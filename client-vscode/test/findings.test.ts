@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildFindingsTree, emptyReportMessage, findingsAt, growthText, locationLabel, parseReport, reportStatus } from '../src/logic/findings';
+import { buildFindingsTree, emptyReportMessage, findingsAt, growthText, kindLabel, locationLabel, parseReport, reportStatus, useKindWords } from '../src/logic/findings';
+
+// The words a server announces in its initialize result (the server test checks the real ones).
+useKindWords({
+  'event-listener': { label: 'Event listeners', singular: 'listener', plural: 'listeners' },
+  collection: { label: 'Collection', singular: 'entry', plural: 'entries' },
+  timer: { label: 'Timers', singular: 'timer', plural: 'timers' },
+});
 
 const report = {
   version: 1,
@@ -106,6 +113,25 @@ describe('helpers', () => {
     );
     assert.equal(growthText({ ...finding, growth: { count: [1, 1], retained_bytes: [100, 100] } }), '1 listener (+0) · 100 B retained (±0 B)');
     assert.equal(growthText({ ...finding, kind: 'collection', growth: { count: [4], retained_bytes: [] } }), '4 entries (+4)');
+  });
+
+  it('names kinds with the words the server announced, and a kind it did not name by its name', () => {
+    const finding = parseReport(report)!.findings[0];
+    assert.equal(kindLabel('event-listener'), 'Event listeners');
+    assert.equal(kindLabel('third-party'), 'Third party');
+    assert.equal(growthText({ ...finding, kind: 'third-party', growth: { count: [1, 2], retained_bytes: [] } }), '2 objects (+1)');
+    useKindWords({ 'third-party': { label: 'In a package', singular: 'thing', plural: 'things' }, broken: { label: 3 } });
+    try {
+      assert.equal(kindLabel('third-party'), 'In a package');
+      assert.equal(kindLabel('broken'), 'Broken');
+      assert.equal(growthText({ ...finding, kind: 'third-party', growth: { count: [1, 2], retained_bytes: [] } }), '2 things (+1)');
+    } finally {
+      useKindWords({
+        'event-listener': { label: 'Event listeners', singular: 'listener', plural: 'listeners' },
+        collection: { label: 'Collection', singular: 'entry', plural: 'entries' },
+        timer: { label: 'Timers', singular: 'timer', plural: 'timers' },
+      });
+    }
   });
 
   it('finds the findings on a line', () => {

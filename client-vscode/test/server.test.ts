@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { checkAddress } from '../src/logic/address';
-import { buildFindingsTree, growthText, parseReport, type LeakReport } from '../src/logic/findings';
+import { buildFindingsTree, growthText, parseReport, useKindWords, type LeakReport } from '../src/logic/findings';
 import { resolveServerCommand } from '../src/logic/interpreter';
 import { parseSample, statusText } from '../src/logic/memory';
 import { positiveSeconds } from '../src/logic/settings';
@@ -123,7 +123,7 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
     }
     connection.listen();
     const rootUri = pathToFileURL(workspace).href;
-    await request('initialize', {
+    const initialized = (await request('initialize', {
       processId: process.pid,
       clientInfo: { name: 'Visual Studio Code', version: '1.82.0' },
       rootUri,
@@ -134,7 +134,9 @@ describe('the extension talking to the real language server', { skip: SKIP }, ()
         window: { workDoneProgress: true, showDocument: { support: true }, showMessage: {} },
         textDocument: { publishDiagnostics: { relatedInformation: true }, codeLens: {}, hover: { contentFormat: ['markdown'] } },
       },
-    });
+    })) as { capabilities: { experimental?: { heapscope?: { kinds?: unknown } } } };
+    // As the extension does after start: the Leaks view names kinds with the server's words.
+    useKindWords(initialized.capabilities.experimental?.heapscope?.kinds);
     await connection.sendNotification('initialized', {});
     // A guard against a server that neither answers nor exits; not a timing assertion.
   }, { timeout: 120_000 });

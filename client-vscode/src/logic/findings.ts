@@ -127,36 +127,53 @@ export function locationLabel(where: SourceLocation | null | undefined, workspac
   return `${shown}:${where.line}`;
 }
 
-const KIND_LABELS: Record<string, string> = {
-  'event-listener': 'Event listeners',
-  closure: 'Closures',
-  cache: 'Cache',
-  collection: 'Collection',
-  timer: 'Timers',
-  global: 'Global',
-  queue: 'Queue',
-};
+/** What the Leaks view calls a leak kind and how it counts what grows, as the server words them. */
+export interface KindWords {
+  label: string;
+  singular: string;
+  plural: string;
+}
+
+let serverKindWords: Record<string, KindWords> = {};
+
+/**
+ * Takes the words the server announces in its initialize result
+ * (`capabilities.experimental.heapscope.kinds`), so the view and the editor name kinds alike;
+ * entries that are not three strings are ignored.
+ */
+export function useKindWords(announced: unknown): void {
+  const words: Record<string, KindWords> = {};
+  if (announced && typeof announced === 'object') {
+    for (const [kind, value] of Object.entries(announced as Record<string, unknown>)) {
+      const entry = value as Partial<KindWords> | null;
+      if (entry && typeof entry.label === 'string' && typeof entry.singular === 'string' && typeof entry.plural === 'string') {
+        words[kind] = { label: entry.label, singular: entry.singular, plural: entry.plural };
+      }
+    }
+  }
+  serverKindWords = words;
+}
+
+/** A kind the server did not name (an older or newer server) reads as its name and counts objects. */
+function wordsFor(kind: string): KindWords {
+  return (
+    serverKindWords[kind] ?? {
+      label: kind.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+      singular: 'object',
+      plural: 'objects',
+    }
+  );
+}
 
 export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return wordsFor(kind).label;
 }
 
 const SEVERITY_ICONS: Record<string, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'lightbulb' };
 
-/** How a person counts what grows, per finding kind (singular, plural); the server uses the same words. */
-const NOUNS: Record<string, [string, string]> = {
-  'event-listener': ['listener', 'listeners'],
-  closure: ['closure', 'closures'],
-  collection: ['entry', 'entries'],
-  timer: ['timer', 'timers'],
-  queue: ['queued item', 'queued items'],
-  global: ['object', 'objects'],
-  'third-party': ['object', 'objects'],
-};
-
 export function noun(kind: string, count: number): string {
-  const [singular, plural] = NOUNS[kind] ?? ['object', 'objects'];
-  return Math.abs(count) === 1 ? singular : plural;
+  const words = wordsFor(kind);
+  return Math.abs(count) === 1 ? words.singular : words.plural;
 }
 
 function signedCount(value: number): string {
