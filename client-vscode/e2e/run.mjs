@@ -4,8 +4,10 @@
 // on a port the attach picker scans, check that nothing notifies before a Heapscope command, run
 // "Heapscope: Find Leaks" from the command palette (the extension sets up the server it carries
 // on this first use), pick the inspector, and check that the Problems panel lists the leak at its
-// line and that a code lens sits above it giving the same numbers as the hover and the Leaks
-// view. Everything listens on 127.0.0.1 only. Screenshots go to e2e/output/.
+// line, that the status bar (not a notification) says the run is over, and that a code lens sits
+// above it giving the same numbers as the hover and the Leaks view. Then the memory monitor and its
+// chart, attaching through a debug session and a wrong interpreter. Everything listens on 127.0.0.1
+// only. Screenshots go to e2e/output/.
 //
 // Environment: VSIX (default heapscope-linux-x64.vsix, built by make vsix), CODE_SERVER_DIR
 // (default e2e/.code-server, installed by install-code-server.sh when missing), CHROMIUM (default
@@ -325,6 +327,22 @@ async function main() {
     const problems = page.locator('.markers-panel .monaco-list-row', { hasText: 'Leak' }).first();
     await problems.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT + INTERVAL * 3000 });
     log(`first leak shown ${Math.round((Date.now() - setupStarted) / 1000)} s after the command`);
+    // The end of the run is a status bar line (shown for 10 s), not a notification.
+    const finished = page.locator('.statusbar-item', { hasText: /Heapscope found \d+ leaks? \(Problems, Leaks view\)/ }).first();
+    const finishedText = await finished.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => finished.innerText(),
+      () => undefined,
+    );
+    if (!finishedText) {
+      await shot('failure');
+      fail(`no "Heapscope found N leaks" line in the status bar: ${(await page.locator('.statusbar-item').allInnerTexts()).join(' | ')}`);
+    }
+    log(`status bar: ${finishedText.trim()}`);
+    const foundToasts = (await page.locator('.notification-toast').allInnerTexts()).filter((text) => /found (\d+|no) leak/i.test(text));
+    if (foundToasts.length) {
+      await shot('failure');
+      fail(`Find Leaks showed a notification: ${foundToasts.join(' | ')}`);
+    }
     const started = /Starting the Heapscope language server: (\S+) -m heapscope serve/.exec(heapscopeLog());
     if (!started || !started[1].startsWith(extensionStorage(userData))) {
       fail(`the server did not start from the extension's own environment: ${started?.[0] ?? heapscopeLog()}`);
@@ -344,7 +362,7 @@ async function main() {
     log(`code lens: ${lensText}`);
     await shot('find-leaks');
     log(`screenshot: ${path.relative(REPO, path.join(OUTPUT, 'find-leaks.png'))}`);
-    checks.push('Problems panel and code lens');
+    checks.push('Problems panel, status bar line and code lens, no notification');
 
     // The lens gives totals with their growth, labelled; the hover on the same line says the same.
     // Other lenses on the line (Verify fix) follow after a bar.
