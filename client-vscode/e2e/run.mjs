@@ -6,8 +6,9 @@
 // on this first use), pick the inspector, and check that the Problems panel lists the leak at its
 // line, that the status bar (not a notification) says the run is over, and that a code lens sits
 // above it giving the same numbers as the hover and the Leaks view. Then the memory monitor and its
-// chart, attaching through a debug session and a wrong interpreter. Everything listens on 127.0.0.1
-// only. Screenshots go to e2e/output/.
+// chart, attaching through a debug session, Open Snapshot File… (a status bar line, no
+// notification) and a wrong interpreter. Everything listens on 127.0.0.1 only. Screenshots go to
+// e2e/output/.
 //
 // Environment: VSIX (default heapscope-linux-x64.vsix, built by make vsix), CODE_SERVER_DIR
 // (default e2e/.code-server, installed by install-code-server.sh when missing), CHROMIUM (default
@@ -442,11 +443,40 @@ async function main() {
     await runCommand(page, 'Heapscope: Take Heap Snapshot');
     const saved = page.locator('.notification-toast', { hasText: 'Heap snapshot saved' }).first();
     await saved.waitFor({ state: 'visible', timeout: 60_000 });
-    log(`through the debugger: ${(await saved.locator('.notification-list-item-message').textContent()).trim()}`);
+    const savedText = (await saved.locator('.notification-list-item-message').textContent()).trim();
+    log(`through the debugger: ${savedText}`);
     await shot('debug-session');
     await page.keyboard.press('Shift+F5'); // stop debugging
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
     checks.push('attach through a JavaScript debug session');
+
+    // Open Snapshot File… on the snapshot just saved, typed into the editor's file dialog: the
+    // summary ends the progress and shows in the status bar, with no notification.
+    const snapshotFile = path.join(workspace, /Heap snapshot saved: (\S+\.heapsnapshot)/.exec(savedText)?.[1] ?? '');
+    if (!fs.existsSync(snapshotFile) || !snapshotFile.endsWith('.heapsnapshot')) {
+      fail(`the saved snapshot is not where the notification says: ${savedText}`);
+    }
+    await runCommand(page, 'Heapscope: Open Snapshot File');
+    const dialogRow = (name) => page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // The dialog starts in the workspace folder and fills in its path itself: type after that.
+    await dialogRow(path.basename(program)).waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget input').fill(snapshotFile);
+    await dialogRow(path.basename(snapshotFile)).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    const opened = page.locator('.statusbar-item', { hasText: `Heapscope opened ${path.basename(snapshotFile)}:` }).first();
+    await opened.waitFor({ state: 'visible', timeout: STEP_TIMEOUT * 2 });
+    const openedText = (await opened.innerText()).trim();
+    log(`Open Snapshot: ${openedText}`);
+    if (!/: [\d,]+ objects, [\d.]+ [kMG]?B$/.test(openedText)) {
+      fail(`the Open Snapshot status line does not give the object count and size: ${openedText}`);
+    }
+    const openedToasts = (await page.locator('.notification-toast').allInnerTexts()).filter((text) => /Opened /.test(text));
+    if (openedToasts.length) {
+      await shot('failure');
+      fail(`Open Snapshot showed a notification: ${openedToasts.join(' | ')}`);
+    }
+    await shot('open-snapshot');
+    checks.push('Open Snapshot: status bar line, no notification');
 
     // A wrong interpreter: one sentence and an "Open settings" button, not a stack trace.
     // Set through the Settings editor as a user would; the extension restarts its server.
