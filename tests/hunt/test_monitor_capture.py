@@ -63,16 +63,16 @@ def test_snapshot_every_keeps_the_last_ones(
     service = start_service(PROGRAMS / "steady.js")
     code = main(
         [
-            "monitor", service.host_port, "--interval", "0.2", "--count", "30",
-            "--snapshot-every", "0.5", "--keep", "2", "--workspace", str(tmp_path),
+            "monitor", service.host_port, "--interval", "0.2", "--count", "50",
+            "--snapshot-every", "0.5", "--keep", "1", "--workspace", str(tmp_path),
         ]
     )  # fmt: skip
     captured = capsys.readouterr()
     # Each snapshot is a full GC the monitor sees, so its verdict may go either way on a 4 MB heap.
     assert code in (0, 1), captured.err
     kept = sorted((tmp_path / ".heapscope" / "snapshots").glob("*-monitor.heapsnapshot"))
-    assert len(kept) == 2
-    assert captured.err.count("heapscope: snapshot ") >= 3  # more were taken than kept
+    assert len(kept) == 1
+    assert captured.err.count("heapscope: snapshot ") >= 2  # more were taken than kept
     assert all(path.with_name(path.name.replace(".heapsnapshot", ".meta.json")).exists() for path in kept)
 
 
