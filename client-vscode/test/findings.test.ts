@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import { buildFindingsTree, emptyReportMessage, findingsAt, growthText, kindLabel, locationLabel, parseReport, reportStatus, useKindWords } from '../src/logic/findings';
 
 // The words a server announces in its initialize result (the server test checks the real ones).
-useKindWords({
+const SERVER_WORDS = {
   'event-listener': { label: 'Event listeners', singular: 'listener', plural: 'listeners' },
   collection: { label: 'Collection', singular: 'entry', plural: 'entries' },
   timer: { label: 'Timers', singular: 'timer', plural: 'timers' },
-});
+};
+useKindWords(SERVER_WORDS);
 
 const report = {
   version: 1,
@@ -126,11 +127,7 @@ describe('helpers', () => {
       assert.equal(kindLabel('broken'), 'Broken');
       assert.equal(growthText({ ...finding, kind: 'third-party', growth: { count: [1, 2], retained_bytes: [] } }), '2 things (+1)');
     } finally {
-      useKindWords({
-        'event-listener': { label: 'Event listeners', singular: 'listener', plural: 'listeners' },
-        collection: { label: 'Collection', singular: 'entry', plural: 'entries' },
-        timer: { label: 'Timers', singular: 'timer', plural: 'timers' },
-      });
+      useKindWords(SERVER_WORDS);
     }
   });
 
