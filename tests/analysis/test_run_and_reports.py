@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import tarfile
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -128,16 +130,24 @@ def sarif_schema(pytestconfig: pytest.Config) -> dict[str, Any]:
     cache = Path(str(pytestconfig.cache.mkdir("sarif-schema")))  # type: ignore[union-attr]
     schema = cache / "sarif-2.1.0-rtm.5.json"
     if not schema.exists():
-        result = subprocess.run(
-            ["npm", "pack", SARIF_PACKAGE, "--silent"], cwd=cache, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, f"npm pack {SARIF_PACKAGE} failed: {result.stderr.strip()}"
-        tarball = cache / result.stdout.strip().splitlines()[-1]
-        with tarfile.open(tarball) as archive:
-            member = archive.extractfile(SARIF_MEMBER)
-            assert member is not None
-            schema.write_bytes(member.read())
-        tarball.unlink()
+        # Each test process packs into a folder of its own and renames the schema into place, so
+        # pytest-xdist workers that fetch it at the same time never read each other's half-written files.
+        with tempfile.TemporaryDirectory(dir=cache) as private:
+            result = subprocess.run(
+                ["npm", "pack", SARIF_PACKAGE, "--silent"],
+                cwd=private,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, f"npm pack {SARIF_PACKAGE} failed: {result.stderr.strip()}"
+            tarball = Path(private) / result.stdout.strip().splitlines()[-1]
+            with tarfile.open(tarball) as archive:
+                member = archive.extractfile(SARIF_MEMBER)
+                assert member is not None
+                unpacked = Path(private) / schema.name
+                unpacked.write_bytes(member.read())
+            os.replace(unpacked, schema)
     loaded: dict[str, Any] = json.loads(schema.read_text())
     return loaded
 
