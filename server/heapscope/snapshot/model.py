@@ -376,12 +376,20 @@ class HeapSnapshot:
         start, end = int(self.first_edge[node]), int(self.first_edge[node + 1])
         names = self.edge_name_or_index[start:end]
         types = self.edge_type[start:end]
-        index_types = [self.edge_type_id(t) for t in _INDEX_EDGE_TYPES]
-        match = (names == name_id) & ~np.isin(types, index_types)
+        match = (names == name_id) & ~self._index_edge_types[types]
         if edge_type is not None:
             match &= types == self.edge_type_id(edge_type)
         hits = np.flatnonzero(match)
         return int(self.edge_to[start + hits[0]]) if len(hits) else -1
+
+    @cached_property
+    def _index_edge_types(self) -> npt.NDArray[np.bool_]:
+        """Per edge type: its name_or_index is an index, not a string."""
+        table = np.zeros(len(self.meta.edge_types), dtype=bool)
+        for name in _INDEX_EDGE_TYPES:
+            if name in self._edge_type_ids:
+                table[self._edge_type_ids[name]] = True
+        return table
 
     @cached_property
     def retainers(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
@@ -578,7 +586,12 @@ class HeapSnapshot:
 
     def location(self, node: int) -> SourceLocation | None:
         """Where V8 says this object's function was defined (closures, and objects by constructor)."""
-        position = int(np.searchsorted(self.location_node, node))
+        if node < 0:
+            return None
+        # The key in the column's own dtype: a Python int against the 32-bit column would
+        # have numpy copy the whole column to 64 bits on every call.
+        key = np.asarray(node, dtype=self.location_node.dtype)
+        position = int(np.searchsorted(self.location_node, key))
         if position < len(self.location_node) and int(self.location_node[position]) == node:
             return SourceLocation(
                 script_id=int(self.location_script[position]),
