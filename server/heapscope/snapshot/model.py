@@ -53,6 +53,8 @@ _TYPE_CLASS_NAMES = {
 _INDEX_EDGE_TYPES = ("element", "hidden")
 # Edge types a person would not follow to explain why an object is alive.
 _INTERNAL_EDGE_TYPES = ("internal", "hidden", "shortcut", "weak")
+# retainers_of scans the edges for this many nodes before it builds the retainer index.
+_RETAINER_SCANS = 16
 # Node sizes must add up below this (the largest integer a float, and JSON, holds exactly).
 _SIZE_LIMIT = 2**53
 
@@ -110,6 +112,7 @@ class HeapSnapshot:
         self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
         self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
         self._string_ids: dict[str, int] = {}
+        self._retainer_scans = 0
         self._load_locations(raw)
         self.trace_function_infos = raw.trace_function_infos
         self.trace_tree = raw.trace_tree
@@ -401,9 +404,18 @@ class HeapSnapshot:
         return _native.build_retainer_edges(self.first_edge, self.edge_to)
 
     def retainers_of(self, node: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-        """(edge indexes, source ordinals) of the edges that point at ``node``."""
-        first, edges = self.retainers
-        found = edges[int(first[node]) : int(first[node + 1])]
+        """(edge indexes, source ordinals) of the edges that point at ``node``, in edge order.
+
+        The first few questions are answered by a scan of the edge targets (a few ms each),
+        so that an analysis asking about a handful of holders never holds the retainer
+        index (4 bytes per edge); later ones build it.
+        """
+        if "retainers" not in self.__dict__ and self._retainer_scans < _RETAINER_SCANS:
+            self._retainer_scans += 1
+            found = np.flatnonzero(self.edge_to == self.edge_to.dtype.type(node)).astype(np.uint32)
+        else:
+            first, edges = self.retainers
+            found = edges[int(first[node]) : int(first[node + 1])]
         sources = (np.searchsorted(self.first_edge, found, side="right") - 1).astype(np.uint32)
         return found, sources
 
