@@ -320,21 +320,22 @@ class HeapSnapshot:
 
     @cached_property
     def _id_index(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[Any], npt.NDArray[np.int64]]:
-        """(ordinal per id below a bound, or -1; the ids at or above it, sorted; their ordinals).
+        """(ordinal per odd id below a bound, at id // 2, or -1; the other ids, sorted; their ordinals).
 
         V8 numbers heap objects 1, 3, 5, ... in allocation order, so nearly every id of a
-        process is below a small multiple of its live node count: a table answers those in
-        one step each. The few others (native objects can carry address-like ids) go
-        through a sorted join.
+        process is odd and below a small multiple of its live node count: a table of half
+        that many slots answers those in one step each. The few others (native objects
+        can carry even, address-like ids) go through a sorted join.
         """
         bound = min(_ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16), 1 << 31)
         ids = self.node_id
-        low = ids < bound
+        low = (ids < bound) & ((ids & 1) == 1)
         ordinals = np.flatnonzero(low)
-        size = int(ids[low].max()) + 1 if len(ordinals) else 0
+        size = int(ids[ordinals].max()) // 2 + 1 if len(ordinals) else 0
         table = np.full(size, -1, dtype=np.int32)
         # Written backwards so that, should an id repeat, its first node wins.
-        table[ids[ordinals[::-1]]] = ordinals[::-1].astype(np.int32)
+        backwards = ordinals[::-1]
+        table[ids[backwards] >> 1] = backwards.astype(np.int32)
         high = np.flatnonzero(~low)
         order = np.argsort(ids[high], kind="stable")
         return table, np.ascontiguousarray(ids[high][order]), high[order].astype(np.int64)
@@ -348,8 +349,8 @@ class HeapSnapshot:
         ids = np.asarray(node_ids)
         table, high_ids, high_ordinals = self._id_index
         ordinals = np.full(len(ids), -1, dtype=np.int64)
-        inside = (ids >= 0) & (ids < len(table))
-        ordinals[inside] = table[ids[inside]]
+        inside = (ids >= 0) & (ids < 2 * len(table)) & ((ids & 1) == 1)
+        ordinals[inside] = table[ids[inside] >> 1]
         if len(high_ids):
             outside = np.flatnonzero(~inside)
             query = ids[outside]
