@@ -100,7 +100,9 @@ def survivors(snapshots: list[HeapSnapshot]) -> tuple[npt.NDArray[np.bool_], npt
     candidate = is_new.copy()
     if len(snapshots) >= 3:
         candidate &= present_in(final.node_id, snapshots[1])
-    candidate &= final.distances >= 0
+    # The grouping needs the final snapshot's dominator tree next; its walk says what is alive.
+    final.dominators  # noqa: B018
+    candidate &= final.reachable()
     return is_new, candidate
 
 
@@ -476,7 +478,7 @@ def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> l
     """
     per_snapshot: list[dict[str, int]] = []
     for snapshot in snapshots:
-        _, totals = class_sums(snapshot, snapshot.distances >= 0)
+        _, totals = class_sums(snapshot, snapshot.reachable())
         per_snapshot.append({name: int(totals[i]) for i, name in enumerate(snapshot.class_names)})
     growing: list[tuple[str, list[int]]] = []
     for name in per_snapshot[-1]:

@@ -177,7 +177,7 @@ class PathFinder:
         left = distance < 0
         weak = snapshot.edge_type_id("weak")
         if np.any(snapshot.edge_type[root_edges[is_global]] == weak):
-            left &= snapshot.distances >= 0
+            left &= snapshot.reachable()
         if np.any(left):
             holders = np.flatnonzero(snapshot.sources_into(distance >= 0, left)).astype(np.int64)
             holders = holders[np.argsort(distance[holders], kind="stable")]

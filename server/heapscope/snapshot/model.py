@@ -460,6 +460,29 @@ class HeapSnapshot:
             ROOT, self.first_edge, self.edge_to, self.edge_type, self.edge_type_id("weak")
         )
 
+    def reachable(self) -> npt.NDArray[np.bool_]:
+        """Per node: reached from the root over non-weak edges (where :attr:`distances` is >= 0).
+
+        Once the dominator tree is built, its DFS already says which nodes it reached over
+        essential edges; that is the same set when every shortcut edge from a reached node
+        other than the root leads to a reached node (the only edges the two walks differ
+        on), which a look at the few shortcut edges settles. The breadth-first distances
+        are computed only when that does not hold, or no dominator tree is built.
+        """
+        if "_dominator_tree" in self.__dict__ and "distances" not in self.__dict__:
+            reached = np.zeros(self.node_count, dtype=bool)
+            reached[self.dominator_reachable] = True
+            shortcut = self.edge_type_id("shortcut")
+            after_root = int(self.first_edge[ROOT + 1])
+            if shortcut < 0:
+                return reached
+            edges = np.flatnonzero(self.edge_type[after_root:] == shortcut) + after_root
+            sources = np.searchsorted(self.first_edge, edges, side="right") - 1
+            if not np.any(reached[sources] & ~reached[self.edge_to[edges]]):
+                return reached
+        reachable: npt.NDArray[np.bool_] = self.distances >= 0
+        return reachable
+
     @cached_property
     def _dominator_tree(
         self,
