@@ -165,3 +165,45 @@ def test_container_measures_without_the_full_tree_equal_the_full_tree(
     marked[anchors] = True
     assert owner.tolist() == whole.nearest_marked_dominator(marked).tolist()
     assert retained.tolist() == whole.retained_sizes[anchors].tolist()
+
+
+def test_liveness_from_the_dominator_tree_follows_shortcuts_below_the_root(write_json: WriteJson) -> None:
+    """a -shortcut-> s is the only way to s: the dominator walk skips it, liveness must not."""
+    names = ["root", "a", "s", "t", "dead"]
+    edges = [
+        (0, 1, "element", "1"),
+        (1, 2, "shortcut", "s"),
+        (2, 3, "property", "t"),
+        (4, 3, "property", "t"),
+    ]
+    snapshot = load_snapshot(write_json(build_snapshot(names, edges), "below.heapsnapshot"))
+    snapshot.dominators  # noqa: B018 - liveness is read off the tree once it exists
+    assert set(snapshot.dominator_reachable.tolist()) == {0, 1}
+    assert snapshot.reachable().tolist() == [True, True, True, True, False]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_liveness_and_retainers_answer_as_the_walk_and_the_index_do(seed: int, write_json: WriteJson) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(5, 200)
+    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
+    edges = []
+    for _ in range(rng.randint(count, count * 3)):
+        source, target = rng.randrange(count), rng.randrange(1, count)
+        kind = rng.choice(edge_types)
+        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    names = [f"n{i}" for i in range(count)]
+    path = write_json(build_snapshot(names, edges), f"live{seed}.heapsnapshot")
+    from_tree = load_snapshot(path)
+    from_tree.dominators  # noqa: B018
+    walked = load_snapshot(path)
+    assert from_tree.reachable().tolist() == (walked.distances >= 0).tolist()
+    assert walked.reachable().tolist() == (walked.distances >= 0).tolist()
+    scanned = [[part.tolist() for part in from_tree.retainers_of(node)] for node in range(count)]
+    assert "retainers" in from_tree.__dict__ or count <= model._RETAINER_SCANS
+    walked.retainers  # noqa: B018 - every answer from the index
+    indexed = [[part.tolist() for part in walked.retainers_of(node)] for node in range(count)]
+    assert scanned == indexed
+    fresh = load_snapshot(path)
+    assert [[p.tolist() for p in fresh.retainers_of(n)] for n in range(min(count, 5))] == indexed[:5]
+    assert "retainers" not in fresh.__dict__
