@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -42,7 +43,13 @@ def fresh_array(length: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     if size < _FRESH_MAPPING_BYTES:
         return np.empty(max(length, 1), dtype=kind)[:length]
     try:
-        mapping = mmap.mmap(-1, size)
+        if sys.platform == "win32":
+            mapping = mmap.mmap(-1, size)
+        else:
+            # Private: Python's default for an anonymous mapping is MAP_SHARED, which Linux
+            # backs with shared memory (a file on an internal tmpfs), and those pages took
+            # twice the kernel time to fault in and free (0.95 s against 0.47 s per GB).
+            mapping = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
     except OSError as error:  # ENOMEM: the same condition numpy reports as MemoryError
         raise MemoryError(f"cannot allocate {size:,} bytes") from error
     return np.frombuffer(mapping, dtype=kind)[:length]
