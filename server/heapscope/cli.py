@@ -64,6 +64,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin for a
+    # while: 0.1-0.2 s of CPU at each start-up. Nothing in Heapscope does linear algebra, so
+    # one thread is enough; set before the sub-command modules import numpy.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
