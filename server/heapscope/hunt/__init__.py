@@ -5,10 +5,28 @@ A layer above both :mod:`heapscope.inspector` (the target) and :mod:`heapscope.a
 Leaks all come through here, so the analysis core never touches a live process.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .defaults import DEFAULT_INTERVAL, DEFAULT_WARMUP
 from .errors import Cancelled, RunError, RunErrorKind
-from .live import find_leaks_live
-from .program import RunOptions, run_program
-from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP
+
+if TYPE_CHECKING:
+    from .live import find_leaks_live
+    from .program import RunOptions, run_program
+
+# The hunt drives live processes; its modules load the inspector only when first used.
+_LAZY = {"find_leaks_live": ".live", "RunOptions": ".program", "run_program": ".program"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
 
 __all__ = [
     "DEFAULT_INTERVAL",

@@ -18,20 +18,17 @@ import orjson
 from .. import limits
 from ..analysis import AnalysisError, LeakReport
 from ..analysis.cli import emit, fail, find_leaks_in_files, output_options
-from ..inspector import InspectorError, MemoryMonitor, connect, launch_node
 from ..inspector.cli import add_common, format_sample
+from ..inspector.errors import InspectorError
 from ..output import print_json
 from ..progress import HUNT_PHASES, Phase, ProgressCallback, announce
 from ..snapshot import SnapshotError
 from ..units import format_bytes
+from .defaults import DEFAULT_INTERVAL, DEFAULT_KEEP, DEFAULT_WARMUP, ON_LEAK_ACTIONS, RUNS_KEPT
 from .errors import RunError
-from .live import find_leaks_live
-from .program import RunOptions, run_program
-from .runs import RUNS_KEPT, clean, prune_runs
-from .three import DEFAULT_INTERVAL, DEFAULT_WARMUP, wait
-from .verify import to_text as verification_text
-from .verify import verify_report
-from .watch import DEFAULT_KEEP, ON_LEAK_ACTIONS, Capture, CaptureOptions, near_heap_limit_env
+
+# The live commands import the inspector, the hunt and their dependencies (websocket,
+# psutil, http.client) inside their functions: find-leaks on snapshot files needs none of it.
 
 TARGET_HELP = "a ws:// URL, HOST:PORT, the PID of a node process, or a js-debug CDP proxy address"
 
@@ -230,6 +227,10 @@ def is_live_target(sources: list[str]) -> bool:
 def run_find_leaks(args: argparse.Namespace) -> int:
     if not is_live_target(args.sources):
         return find_leaks_in_files(list(args.sources), args)
+    from ..inspector import connect
+    from .live import find_leaks_live
+    from .three import wait
+
     status = _status_printer(args)
     try:
         session = connect(args.sources[0], allow_remote=args.allow_remote, timeout=args.timeout)
@@ -259,6 +260,9 @@ def run_find_leaks(args: argparse.Namespace) -> int:
 
 
 def run_run(args: argparse.Namespace) -> int:
+    from .program import RunOptions, run_program
+    from .runs import prune_runs
+
     program = list(args.program)
     if program and program[0] == "--":
         program = program[1:]
@@ -290,6 +294,9 @@ def run_run(args: argparse.Namespace) -> int:
 
 def run_monitor(args: argparse.Namespace) -> int:
     """Samples until Ctrl+C, ``--count`` or a hunt's report; exit 1 if a leak was suspected."""
+    from ..inspector import MemoryMonitor, connect, launch_node
+    from .watch import Capture, CaptureOptions, near_heap_limit_env
+
     sources = list(args.target)
     if sources[:1] == ["--"]:
         sources = sources[1:]
@@ -396,6 +403,10 @@ def _read_report(path: str) -> dict[str, Any] | str:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Exit 0 only when every earlier leak is gone and nothing new appeared; 1 otherwise; 2 on errors."""
+    from .program import RunOptions, run_program
+    from .verify import to_text as verification_text
+    from .verify import verify_report
+
     before = _read_report(args.report)
     if isinstance(before, str):
         return fail(before)
@@ -442,6 +453,10 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def _verify_live(target: str, args: argparse.Namespace, interval: float, tracking: bool) -> LeakReport:
+    from ..inspector import connect
+    from .live import find_leaks_live
+    from .three import wait
+
     session = connect(target, allow_remote=args.allow_remote, timeout=args.timeout)
     try:
         warmup = args.warmup or 0.0
@@ -461,6 +476,8 @@ def _verify_live(target: str, args: argparse.Namespace, interval: float, trackin
 
 
 def run_clean(args: argparse.Namespace) -> int:
+    from .runs import clean
+
     removed = clean(args.workspace, keep=args.keep, snapshots=args.snapshots)
     what = [f"{removed.runs} run{'' if removed.runs == 1 else 's'}"]
     if args.snapshots:

@@ -9,10 +9,11 @@ import threading
 from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import InspectorSession, attach_workers
 from ..progress import ProgressCallback
+from .defaults import DEFAULT_INTERVAL
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
 from .runs import run_directory
-from .three import DEFAULT_INTERVAL, take_three
+from .three import take_three
 
 
 def find_leaks_live(

@@ -23,12 +23,11 @@ from ..inspector import (
     launch_node,
 )
 from ..progress import Phase, Progress, ProgressCallback, ignore
+from .defaults import DEFAULT_INTERVAL, DEFAULT_WARMUP
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
 from .runs import run_directory
 from .three import (
-    DEFAULT_INTERVAL,
-    DEFAULT_WARMUP,
     finished_error,
     program_finished,
     take_three,

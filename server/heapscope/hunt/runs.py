@@ -30,9 +30,6 @@ from ..snapshot_files import (
 )
 from .errors import RunError, RunErrorKind
 
-RUNS_KEPT = 5
-"""Hunts ``heapscope run`` keeps unless told otherwise: enough to compare a fix with the last few."""
-
 
 @dataclass
 class Removed:

@@ -23,14 +23,6 @@ from ..snapshot_files import hunt_snapshot_name
 from .errors import Cancelled, RunError, RunErrorKind
 from .isolates import WorkerHunt
 
-# A leak of ~1 MB/s grows 3 MB per interval: far above the noise of a small program's
-# heap (a few hundred kB of JIT and inline-cache churn), while warm-up plus three
-# snapshots stay around 12 s. Three seconds of warm-up let module loading, the JIT and
-# start-up caches settle; a cache that fills once during start-up and stops is then
-# either complete in the baseline or shows no growth between target and final (and a
-# cache still filling slows down visibly, which the analysis reports as information).
-DEFAULT_INTERVAL = 3.0
-DEFAULT_WARMUP = 3.0
 SNAPSHOT_LABELS = ("baseline", "target", "final")
 _POLL = 0.1
 

@@ -27,11 +27,9 @@ from ..inspector import InspectorSession, MemorySample, default_snapshot_path
 from ..inspector.snapshots import snapshot_directory
 from ..progress import SNAPSHOT_PHASES, announce
 from ..snapshot_files import remove_snapshot
+from .defaults import DEFAULT_INTERVAL, DEFAULT_KEEP, ON_LEAK_ACTIONS
 from .live import find_leaks_live
-from .three import DEFAULT_INTERVAL
 
-ON_LEAK_ACTIONS = ("find-leaks",)
-DEFAULT_KEEP = 5
 _HEAP_LIMIT_PATTERN = "Heap.*.heapsnapshot"
 
 

@@ -4,14 +4,55 @@ Snapshots, the script map and memory samples come from here; this package knows 
 of LSP. See docs/ARCHITECTURE.md, section "Layers".
 """
 
-from .client import InspectorSession, connect
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import InspectorError, InspectorErrorKind
-from .launch import NodeProcess, launch_node
-from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
-from .scripts import ScriptInfo, scripts_from_json
-from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir
-from .targets import NodeProcessInfo, ResolvedTarget, is_loopback, list_node_processes, resolve_target
-from .workers import WorkerGroup, WorkerInfo, attach_workers
+
+if TYPE_CHECKING:
+    from .client import InspectorSession, connect
+    from .launch import NodeProcess, launch_node
+    from .monitor import LEAK_STREAK, LeakHeuristic, MemoryMonitor, MemorySample
+    from .scripts import ScriptInfo, scripts_from_json
+    from .snapshots import SavedSnapshot, default_snapshot_path, heapscope_dir
+    from .targets import NodeProcessInfo, ResolvedTarget, is_loopback, list_node_processes, resolve_target
+    from .workers import WorkerGroup, WorkerInfo, attach_workers
+
+# Imported when a name is first used: websocket, psutil and http.client cost start-up time
+# that a command working on snapshot files never needs.
+_LAZY = {
+    "InspectorSession": ".client",
+    "connect": ".client",
+    "NodeProcess": ".launch",
+    "launch_node": ".launch",
+    "LEAK_STREAK": ".monitor",
+    "LeakHeuristic": ".monitor",
+    "MemoryMonitor": ".monitor",
+    "MemorySample": ".monitor",
+    "ScriptInfo": ".scripts",
+    "scripts_from_json": ".scripts",
+    "SavedSnapshot": ".snapshots",
+    "default_snapshot_path": ".snapshots",
+    "heapscope_dir": ".snapshots",
+    "NodeProcessInfo": ".targets",
+    "ResolvedTarget": ".targets",
+    "is_loopback": ".targets",
+    "list_node_processes": ".targets",
+    "resolve_target": ".targets",
+    "WorkerGroup": ".workers",
+    "WorkerInfo": ".workers",
+    "attach_workers": ".workers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
+
 
 __all__ = [
     "LEAK_STREAK",

@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from .. import limits
 from ..output import add_format_option, print_json
 from ..progress import Phase, Progress
-from .client import connect
 from .errors import InspectorError
 from .monitor import MemorySample
 
@@ -110,6 +109,8 @@ class ProgressBar:
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
+    from .client import connect  # websocket: loaded only by the commands that attach
+
     try:
         session = connect(args.target, allow_remote=args.allow_remote, timeout=args.timeout)
     except InspectorError as error:
