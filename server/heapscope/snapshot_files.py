@@ -14,9 +14,10 @@ knows the names and the format. Nothing here creates a folder (see
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,10 @@ def sidecar_document(
     size: int,
     seconds: float,
     allocation_tracking: bool,
+    cpu_seconds: tuple[float | None, float | None] = (None, None),
 ) -> dict[str, Any]:
-    """What a sidecar holds; ``scripts`` is id → ``{url, sourceMapURL}`` as the inspector saw them."""
+    """What a sidecar holds; ``scripts`` is id → ``{url, sourceMapURL}`` as the inspector saw them;
+    ``cpu_seconds`` the CPU time the process had used when the snapshot began and when it ended."""
     return {
         "format": SIDECAR_FORMAT,
         "version": SIDECAR_VERSION,
@@ -93,6 +96,7 @@ def sidecar_document(
         "allocationTracking": allocation_tracking,
         "bytes": size,
         "seconds": round(seconds, 3),
+        "cpuSeconds": {"before": cpu_seconds[0], "after": cpu_seconds[1]},
         "target": dict(target),
         # "debugger": from Debugger.scriptParsed; "none": use HeapSnapshot.script_names offline.
         "scriptSource": script_source,
@@ -113,6 +117,21 @@ def sidecar_scripts(snapshot: str | os.PathLike[str]) -> dict[str, Any]:
     """The sidecar's script map (id → ``{url, sourceMapURL}``), or {} without one."""
     scripts = (read_sidecar(snapshot) or {}).get("scripts")
     return scripts if isinstance(scripts, dict) else {}
+
+
+def interval_cpu_seconds(snapshots: Sequence[str | os.PathLike[str]]) -> list[float] | None:
+    """The CPU seconds the process used between each snapshot and the next (from the end of one
+    to the start of the other, so the snapshots' own work is left out), from their sidecars;
+    None unless every sidecar has both readings and they follow on."""
+    readings: list[tuple[float, float]] = []
+    for snapshot in snapshots:
+        cpu = (read_sidecar(snapshot) or {}).get("cpuSeconds")
+        before, after = (cpu.get("before"), cpu.get("after")) if isinstance(cpu, dict) else (None, None)
+        if not isinstance(before, int | float) or not isinstance(after, int | float):
+            return None
+        readings.append((float(before), float(after)))
+    busy = [later[0] - earlier[1] for earlier, later in itertools.pairwise(readings)]
+    return busy if busy and min(busy) >= 0 else None
 
 
 def remove_snapshot(snapshot: str | os.PathLike[str]) -> int:

@@ -14,7 +14,7 @@ import pytest
 from heapscope.analysis.classify import Classifier, build_findings
 from heapscope.analysis.kinds import RULES, Growth
 from heapscope.analysis.kinds.policy import severity
-from heapscope.analysis.leaks import LeakGroup, group_survivors
+from heapscope.analysis.leaks import LeakGroup, group_survivors, keeps_growing, slowing_down
 from heapscope.analysis.paths import PathFinder
 from heapscope.analysis.source import SourceResolver
 from heapscope.snapshot import HeapSnapshot, load_snapshot
@@ -486,3 +486,84 @@ def test_a_collections_path_enters_through_its_declared_name(project: Path) -> N
     assert request not in [hop.node for hop in subject.path]
     assert subject.edge_names[subject.anchor_hop] == "sessions"
     assert subject.owner_file == str(project / "app.js")
+
+
+AUDIT_MODULE = """\
+'use strict';
+const auditLog = [];
+
+function handle(request) {
+  auditLog.push({ url: request.url, at: Date.now() });
+}
+
+module.exports = { handle };
+"""
+
+
+def audit_log_heap(entries: int) -> Graph:
+    """A module's array that a request handler appends to: 10 kB an entry."""
+    graph = Graph()
+    scope = module_scope(graph)
+    log = graph.node("Array")
+    graph.edge(scope, log, "auditLog", "context")
+    for index in range(entries):
+        graph.edge(log, graph.node("Object", size=10_000), str(index), "element")
+    return graph
+
+
+def audit_findings(
+    tmp_path: Path, counts: tuple[int, int, int], busy: list[float] | None
+) -> list[tuple[str, str, str, int, str]]:
+    """(kind, severity, name, line, message) of each finding on the three heaps of ``counts``."""
+    (tmp_path / "app.js").write_text(AUDIT_MODULE)
+    snapshots = [audit_log_heap(count).load(tmp_path, f"s{count}") for count in counts]
+    groups = group_survivors(snapshots, min_bytes=1)
+    resolver = SourceResolver(snapshots[-1], {str(USER_SCRIPT): str(tmp_path / "app.js")})
+    findings = build_findings(snapshots, groups, resolver, busy=busy)
+    return [
+        (
+            f.kind,
+            f.severity,
+            f.evidence.name if f.evidence else "",
+            f.location.line if f.location else 0,
+            f.message,
+        )
+        for f in findings
+    ]
+
+
+def test_growth_that_slows_only_with_the_programs_cpu_time_is_still_a_leak(tmp_path: Path) -> None:
+    """+30 then +6 entries: a warming cache if the program ran alike in both intervals, a leak
+    if it got a sixth of the CPU time in the second (a machine shared with other jobs)."""
+    counts = (10, 40, 46)
+    starved = audit_findings(tmp_path, counts, busy=[1.2, 0.2])
+    assert [row[:4] for row in starved] == [("collection", "error", "auditLog", 5)]
+    assert "warming up" not in starved[0][4]
+    for busy in (None, [1.0, 1.0]):
+        warming = audit_findings(tmp_path, counts, busy=busy)
+        assert [row[:4] for row in warming] == [("collection", "information", "auditLog", 5)]
+        assert "Growth slowed from +30 to +6 in the second interval" in warming[0][4]
+
+
+def test_an_interval_the_program_barely_ran_in_keeps_the_holder_reported(tmp_path: Path) -> None:
+    """No growth while the program had 1 % of its CPU time: the holder is still reported, by
+    the one interval that shows growth, with a sentence saying why."""
+    findings = audit_findings(tmp_path, (10, 40, 40), busy=[1.0, 0.01])
+    assert [row[:4] for row in findings] == [("collection", "warning", "auditLog", 5)]
+    assert (
+        "The program barely ran in the second interval (CPU time per interval: 1.00 s, 0.01 s)"
+        in (findings[0][4])
+    )
+    # A program that ran as much as before and added nothing has stopped growing.
+    assert audit_findings(tmp_path, (10, 40, 40), busy=[1.0, 0.9]) == []
+
+
+def test_growth_check_with_the_programs_cpu_time_per_interval() -> None:
+    assert not keeps_growing([10, 40, 40], [100, 400, 400])
+    assert keeps_growing([10, 40, 40], [100, 400, 400], busy=[1.0, 0.05])
+    assert not keeps_growing([10, 40, 39], [100, 400, 390], busy=[1.0, 0.05])  # shrank: not idle growth
+    assert not keeps_growing([10, 10, 10], [100, 100, 100], busy=[0.05, 1.0])
+    assert slowing_down([10, 40, 46], [100, 400, 460])
+    assert slowing_down([10, 40, 46], [100, 400, 460], busy=[1.0, 0.9])
+    assert not slowing_down([10, 40, 46], [100, 400, 460], busy=[1.0, 0.25])
+    assert not slowing_down([10, 40, 70], [100, 400, 700], busy=[1.0, 3.0])  # never slowing by wall time

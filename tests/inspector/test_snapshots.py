@@ -17,7 +17,7 @@ import pytest
 from heapscope.inspector import InspectorError, connect
 from heapscope.progress import Phase, Progress
 from heapscope.snapshot import load_snapshot
-from heapscope.snapshot_files import read_sidecar
+from heapscope.snapshot_files import interval_cpu_seconds, read_sidecar
 
 from .conftest import LISTENER_LINE, READY, NodeProgramFactory
 
@@ -97,6 +97,27 @@ def test_snapshot_to_chosen_file_with_gc(node_program: NodeProgramFactory, tmp_p
     assert saved.sidecar == tmp_path / "out" / "mine.meta.json"
     assert orjson.loads(saved.sidecar.read_bytes())["collectGarbageFirst"] is True
     assert len(_closures_named(destination, "heapscopeTestListener")) == 50
+
+
+BUSY_FOR_300_MS = "(() => { const s = process.cpuUsage(); while (process.cpuUsage(s).user < 3e5); })()"
+
+
+def test_sidecars_give_the_cpu_time_the_program_used_between_two_snapshots(
+    node_program: NodeProgramFactory, tmp_path: Path
+) -> None:
+    """The CPU time around each snapshot: between two of them, what the program itself ran."""
+    program = node_program()
+    with connect(program.host_port) as session:
+        first = session.take_snapshot(dest=tmp_path / "1.heapsnapshot", gc=False)
+        # 0.3 s of the program's own CPU time, however busy the machine is.
+        session.evaluate_fixed(BUSY_FOR_300_MS)
+        second = session.take_snapshot(dest=tmp_path / "2.heapsnapshot", gc=False)
+    readings = [read_sidecar(saved.path)["cpuSeconds"] for saved in (first, second)]  # type: ignore[index]
+    assert all(0 < cpu["before"] <= cpu["after"] for cpu in readings)
+    busy = interval_cpu_seconds([first.path, second.path])
+    assert busy is not None and len(busy) == 1
+    # The busy loop, without the snapshots' own work.
+    assert 0.3 <= busy[0] < readings[1]["after"] - readings[0]["before"]
 
 
 def test_target_killed_mid_snapshot_leaves_no_partial_file(

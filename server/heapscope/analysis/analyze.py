@@ -10,7 +10,7 @@ from typing import Any
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
-from ..snapshot_files import sidecar_scripts
+from ..snapshot_files import interval_cpu_seconds, sidecar_scripts
 from .census import closure_census
 from .classify import build_findings
 from .diff import diff_snapshots, present_in
@@ -123,10 +123,14 @@ def analyze_loaded(
     min_bytes: int = DEFAULT_MIN_BYTES,
     progress: ProgressCallback | None = None,
     project: ProjectFiles | None = None,
+    busy: Sequence[float] | None = None,
 ) -> LeakReport:
     """Find what leaks between loaded snapshots; source files are read only through ``project``.
 
-    ``project`` defaults to the projects the snapshot files belong to.
+    ``project`` defaults to the projects the snapshot files belong to. ``busy``, the CPU
+    seconds the program used in each interval (by default from the snapshots' sidecars,
+    when Heapscope took them), lets the growth check tell a program that got less of a
+    shared machine from a cache that warms up.
     """
     if len(snapshots) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
@@ -141,6 +145,8 @@ def analyze_loaded(
     # of it: the final one its distances, dominators and (for paths) retainers; the
     # baseline and target their ids, classes and the dominator tree that measures the
     # few growing containers.
+    if busy is None:
+        busy = interval_cpu_seconds([s.path for s in ordered])
     paths = PathFinder(ordered[-1])
     groups = group_survivors(ordered, min_bytes=min_bytes, progress=report_progress, paths=paths)
     report_progress(Progress(Phase.COMPARE, 0, 1))
@@ -149,7 +155,7 @@ def analyze_loaded(
     final_map = _final_script_map(ordered[-1], script_maps)
     files = project if project is not None else ProjectFiles.around(str(s.path) for s in ordered)
     resolver = SourceResolver(ordered[-1], final_map, files=files)
-    findings = build_findings(ordered, groups, resolver, paths, progress=report_progress)
+    findings = build_findings(ordered, groups, resolver, paths, progress=report_progress, busy=busy)
     report = LeakReport(
         target={},
         snapshots=[os.path.abspath(str(s.path)) for s in ordered],

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from .kinds.other import OtherEvidence, OtherRule
 from .kinds.policy import severity
 from .kinds.third_party import ThirdPartyEvidence
 from .kinds.timer import is_timer_holder, timers_of
-from .leaks import LeakGroup, class_growth, keeps_growing, slowing_down
+from .leaks import LeakGroup, class_growth, idle_intervals, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .paths import GLOBAL_CLASS_PREFIXES, IDENTIFIER, PathFinder
 from .source import SourceResolver, is_user_path, package_of, package_version
@@ -48,6 +49,7 @@ _QUEUE_NAMES = re.compile(
 )
 # Owners whose names are declarations in the program: a function's or module's scope, the global.
 _DECLARING_OWNERS = ("module ", "the global", "a function scope")
+_ORDINALS = ("first", "second", "third", "fourth")
 _CODE_CLASSES = ("(compiled code)", "(system)", "system /", "(object shape)")
 
 
@@ -683,15 +685,22 @@ def build_findings(
     resolver: SourceResolver,
     paths: PathFinder | None = None,
     progress: ProgressCallback | None = None,
+    busy: Sequence[float] | None = None,
 ) -> list[Finding]:
-    """A finding per growing group, then one for growth no group explains."""
+    """A finding per growing group, then one for growth no group explains.
+
+    ``busy`` is the CPU seconds the program used in each interval, when the hunt measured
+    it: growth that slowed only because the program got less of the machine is no warm-up.
+    """
     report = progress or ignore
     classifier = Classifier(snapshots, resolver, paths)
     findings: list[Finding] = []
-    three = len(snapshots) >= 3
+    idle = idle_intervals(busy, len(snapshots) - 1)
+    # With one interval lost to a starved program, growth is confirmed over one interval only.
+    three = len(snapshots) >= 3 and not any(idle)
     for done, group in enumerate(groups):
         report(Progress(Phase.CLASSIFY, done, len(groups)))
-        if not keeps_growing(group.counts, group.retained):
+        if not keeps_growing(group.counts, group.retained, busy):
             continue
         evidence = classifier.classify(group)
         counts = group.counts
@@ -705,7 +714,10 @@ def build_findings(
                 continue
             if not isinstance(evidence, OtherEvidence):
                 evidence = _as_other(classifier, group, evidence)
-        findings.append(_finding(classifier, group, evidence, counts, three, located))
+        finding = _finding(classifier, group, evidence, counts, three, located, busy)
+        if any(idle):
+            finding.message += _idle_sentence(busy or [], idle)
+        findings.append(finding)
     report(Progress(Phase.CLASSIFY, len(groups), len(groups)))
     findings = _merge_same_collection(findings)
     if not any(f.severity in ("error", "warning") for f in findings):
@@ -713,6 +725,15 @@ def build_findings(
         if extra is not None:
             findings.append(extra)
     return findings
+
+
+def _idle_sentence(busy: Sequence[float], idle: list[bool]) -> str:
+    seconds = ", ".join(f"{value:.2f} s" for value in busy)
+    quiet = " and ".join(f"the {_ORDINALS[i]}" for i, flag in enumerate(idle) if flag)
+    return (
+        f" The program barely ran in {quiet} interval (CPU time per interval: {seconds}), "
+        "so its growth is confirmed over fewer intervals; measure again when the machine is less busy."
+    )
 
 
 def _as_other(classifier: Classifier, group: LeakGroup, evidence: Evidence) -> OtherEvidence:
@@ -729,11 +750,12 @@ def _finding(
     counts: list[int],
     three: bool,
     located: bool,
+    busy: Sequence[float] | None = None,
 ) -> Finding:
     rule = next(rule for rule in RULES if rule.kind == evidence.kind)
     # A holder made after the baseline (count 0 there) filled its first interval from nothing:
     # only growth it already had can slow down.
-    slowing = three and counts[0] > 0 and slowing_down(counts, group.retained)
+    slowing = three and counts[0] > 0 and slowing_down(counts, group.retained, busy)
     level = severity(
         growth=group.retained[-1] - group.retained[0], located=located, three_snapshots=three, slowing=slowing
     )

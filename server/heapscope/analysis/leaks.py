@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -34,6 +34,9 @@ _T = TypeVar("_T")
 
 # Below this many bytes of surviving new objects a container is not worth a finding.
 DEFAULT_MIN_BYTES = 16 * 1024
+# An interval in which the program used under this share of the CPU time of its busiest
+# interval shows no growth to judge (the program was starved by the machine, not idle by design).
+IDLE_SHARE = 0.1
 # At most this many containers are examined further (biggest first).
 MAX_GROUPS = 40
 # The internal edges from an object to its backing stores.
@@ -447,27 +450,59 @@ def _owned_counts(
     return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
-def keeps_growing(counts: list[int], retained: list[int]) -> bool:
-    """The growth check: more entries in every interval (or, if counts stall, more bytes in every one)."""
+def idle_intervals(busy: Sequence[float] | None, intervals: int) -> list[bool]:
+    """Per interval, whether the program barely ran in it: under :data:`IDLE_SHARE` of the CPU
+    time it had in its busiest interval. All False when ``busy`` is unknown."""
+    if busy is None or len(busy) != intervals or max(busy, default=0.0) <= 0:
+        return [False] * intervals
+    most = max(busy)
+    return [seconds < IDLE_SHARE * most for seconds in busy]
+
+
+def keeps_growing(counts: list[int], retained: list[int], busy: Sequence[float] | None = None) -> bool:
+    """The growth check: more entries in every interval (or, if counts stall, more bytes in every one).
+
+    An interval in which the program barely ran (``busy``, its CPU seconds per interval, when
+    known) cannot show growth: a starved program adds nothing. It only must not shrink.
+    """
     if len(counts) < 2:
         return False
-    count_growth = all(later > earlier for earlier, later in itertools.pairwise(counts))
-    byte_growth = all(later > earlier for earlier, later in itertools.pairwise(retained))
-    return count_growth or (byte_growth and counts[-1] > counts[0])
+    idle = idle_intervals(busy, len(counts) - 1)
+
+    def grows(values: list[int]) -> bool:
+        return all(
+            later > earlier or (quiet and later >= earlier)
+            for (earlier, later), quiet in zip(itertools.pairwise(values), idle, strict=True)
+        )
+
+    return counts[-1] > counts[0] and (grows(counts) or grows(retained))
 
 
-def slowing_down(counts: list[int], retained: list[int]) -> bool:
+def slowing_down(counts: list[int], retained: list[int], busy: Sequence[float] | None = None) -> bool:
     """Growth in the second interval under a third of the first, by count and by bytes.
 
     The intervals are equally long, so a leak grows by about the same amount in each; a
     cache that is still warming up when the baseline is taken fills fast, then slows as it
-    approaches its natural size.
+    approaches its natural size. But a program that shares its cores gets unequal shares of
+    them: starved in the second interval, it serves fewer calls and its leak grows less
+    although nothing approaches a size. ``busy`` (the CPU seconds the program used in each
+    interval, when known) tells the two apart: growth must also slow per CPU second, as a
+    warming cache's does (it keeps answering calls, from the cache). Without ``busy`` the
+    intervals' lengths are all there is to go by.
     """
     if len(counts) < 3 or len(retained) < 3:
         return False
     first_count, second_count = counts[1] - counts[0], counts[2] - counts[1]
     first_bytes, second_bytes = retained[1] - retained[0], retained[2] - retained[1]
-    return second_count * 3 < first_count and second_bytes * 3 < first_bytes
+    if not (second_count * 3 < first_count and second_bytes * 3 < first_bytes):
+        return False
+    if busy is None or len(busy) < 2 or min(busy[0], busy[1]) <= 0:
+        return True
+    # Per CPU second, without dividing: second / busy[1] * 3 < first / busy[0].
+    return (
+        second_count * busy[0] * 3 < first_count * busy[1]
+        and second_bytes * busy[0] * 3 < first_bytes * busy[1]
+    )
 
 
 def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> list[tuple[str, list[int]]]:

@@ -9,6 +9,7 @@ import threading
 from ..analysis import AnalysisError, BackgroundLoads, LeakReport, analyze_loaded
 from ..inspector import InspectorSession, attach_workers
 from ..progress import ProgressCallback
+from ..snapshot_files import interval_cpu_seconds
 from .defaults import DEFAULT_INTERVAL
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
@@ -45,7 +46,7 @@ def find_leaks_live(
             tracking = True
             for hunt in hunts:
                 hunt.start_tracking()
-        _paths, times = take_three(
+        paths, times = take_three(
             session,
             directory,
             interval=interval,
@@ -73,6 +74,7 @@ def find_leaks_live(
         **(getattr(session, "target_info", {}) or {}),
         "interval": interval,
         "allocation_tracking": track_allocations,
+        "interval_cpu_seconds": interval_cpu_seconds(paths),
     }
     add_worker_findings(report, hunts, progress)
     report.snapshot_times = times

@@ -23,6 +23,7 @@ from ..inspector import (
     launch_node,
 )
 from ..progress import Phase, Progress, ProgressCallback, ignore
+from ..snapshot_files import interval_cpu_seconds
 from .defaults import DEFAULT_INTERVAL, DEFAULT_WARMUP
 from .errors import RunError, RunErrorKind
 from .isolates import WorkerHunt, add_worker_findings
@@ -129,7 +130,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
                 ) from None
             for hunt in hunts:
                 hunt.start_tracking()
-        _paths, times = take_three(
+        paths, times = take_three(
             session,
             directory,
             interval=options.interval,
@@ -180,6 +181,7 @@ def run_program(argv: Sequence[str], options: RunOptions | None = None) -> LeakR
         "interval": options.interval,
         "warmup": options.warmup,
         "allocation_tracking": options.track_allocations,
+        "interval_cpu_seconds": interval_cpu_seconds(paths),
     }
     report.target["processes"] = describe_processes(node.pid, argv, children)
     if children:

@@ -39,6 +39,7 @@ _TARGET_INFO_EXPRESSION = (
 _PROCESS_INFO_KEYS = ("pid", "argv", "execArgv", "title")
 _TARGET_INFO_RETRY = 0.02
 _MEMORY_USAGE_EXPRESSION = "process.memoryUsage()"
+_CPU_USAGE_EXPRESSION = "process.cpuUsage()"
 # ``require`` comes from Node's command line API (includeCommandLineAPI), not from the page.
 _INSPECTOR_URL_EXPRESSION = (
     "(() => { try { return require('inspector').url() || null; } catch { return null; } })()"
@@ -168,6 +169,20 @@ class InspectorSession:
         result["totalSize"] = int(heap.get("totalSize", 0))
         return result
 
+    def cpu_seconds(self, timeout: float | None = None) -> float | None:
+        """CPU time the process has used so far (user + system, all its threads), in seconds;
+        None when it cannot say (a runtime without ``process.cpuUsage``)."""
+        try:
+            usage = self.evaluate_fixed(_CPU_USAGE_EXPRESSION, timeout)
+        except InspectorError:
+            return None
+        if not isinstance(usage, dict):
+            return None
+        user, system = usage.get("user"), usage.get("system")
+        if not isinstance(user, int | float) or not isinstance(system, int | float):
+            return None
+        return (user + system) / 1e6
+
     # -- scripts ------------------------------------------------------------------------------
 
     def script_map(self) -> dict[str, ScriptInfo]:
@@ -239,6 +254,10 @@ class InspectorSession:
             script_source, script_map = (replay.source, replay.scripts) if scripts else ("none", {})
             # A GC request waits for a paused debugger to resume (see snapshots._collect_garbage).
             gc = gc and not replay.target_paused
+            # The program's CPU time around the snapshot: what it ran between two snapshots
+            # tells the analysis whether it got its share of a busy machine (not when paused).
+            probe = not replay.target_paused
+            cpu_before = self.cpu_seconds() if probe else None
             started = time.monotonic()
             size = stream_snapshot(
                 self.connection,
@@ -249,6 +268,7 @@ class InspectorSession:
                 on_request=self._remember_snapshot_request,
             )
             seconds = time.monotonic() - started
+            cpu_after = self.cpu_seconds() if probe else None
         document = sidecar_document(
             destination,
             target=self.target_info,
@@ -259,6 +279,7 @@ class InspectorSession:
             size=size,
             seconds=seconds,
             allocation_tracking=self._tracking_allocations,
+            cpu_seconds=(cpu_before, cpu_after),
         )
         sidecar = write_sidecar(destination, document)
         return SavedSnapshot(destination, sidecar, size, seconds)
