@@ -58,8 +58,11 @@ class Name:
 class PathFinder:
     """Developer distances and the tree of preferred retainer edges over one snapshot."""
 
-    def __init__(self, snapshot: HeapSnapshot) -> None:
+    def __init__(self, snapshot: HeapSnapshot, names_like: PathFinder | None = None) -> None:
+        """``names_like``: a finder over another snapshot of the same process, whose verdicts
+        on edge names (by text) this one reuses; the snapshots share most of their names."""
         self.snapshot = snapshot
+        self._name_verdicts: dict[str, bool] = names_like._name_verdicts if names_like else {}
 
     # ------------------------------------------------------------ edge rules
 
@@ -68,15 +71,24 @@ class PathFinder:
         """Per string: an internal edge of that name leads into compiled code's internals.
 
         Only V8's internal edges are tested by name: a program's own property may be called
-        "code". Each distinct name of an internal edge is tested once.
+        "code". Each distinct name of an internal edge is tested once, and finders made
+        ``names_like`` one another share the verdicts.
         """
         snapshot = self.snapshot
         present = np.zeros(len(snapshot.strings), dtype=bool)
         names = snapshot.edge_name_or_index[snapshot.edge_type == snapshot.edge_type_id("internal")]
         present[names[names < len(snapshot.strings)]] = True
         bad = np.zeros(len(snapshot.strings), dtype=np.uint8)
-        for index in np.flatnonzero(present).tolist():
-            bad[index] = bool(_INTERNAL_EDGE_NAME.search(snapshot.strings[index]))
+        indexes = np.flatnonzero(present).tolist()
+        verdicts, strings = self._name_verdicts, snapshot.strings
+        flags: list[bool] = []
+        for index in indexes:
+            text = strings[index]
+            verdict = verdicts.get(text)
+            if verdict is None:
+                verdict = verdicts[text] = bool(_INTERNAL_EDGE_NAME.search(text))
+            flags.append(verdict)
+        bad[indexes] = flags
         return bad
 
     @cached_property
