@@ -286,13 +286,18 @@ class HeapSnapshot:
         # Keys below string_count are names; above are type-based groups, one per display
         # name (string, concatenated and sliced strings are all "(string)").
         display = [_TYPE_CLASS_NAMES.get(t, f"({t})") for t in self.meta.node_types]
-        type_group = np.array([string_count + display.index(d) for d in display], dtype=np.int64)
-        keys = np.where(named[self.node_type], self.node_name.astype(np.int64), type_group[self.node_type])
-        present = np.zeros(string_count + len(self.meta.node_types), dtype=bool)
+        key_count = string_count + len(self.meta.node_types)
+        # Keys in the names' own 32-bit width while they fit: no 64-bit copy of the column.
+        key_type = np.uint32 if key_count < 2**32 else np.int64
+        type_group = np.array([string_count + display.index(d) for d in display], dtype=key_type)
+        keys = np.where(
+            named[self.node_type], self.node_name.astype(key_type, copy=False), type_group[self.node_type]
+        )
+        present = np.zeros(key_count, dtype=bool)
         present[keys] = True
-        key_to_class = np.cumsum(present, dtype=np.int64) - 1
+        key_to_class = np.cumsum(present, dtype=np.int32) - 1
         self._class_keys = np.flatnonzero(present)
-        return key_to_class[keys].astype(np.int32)
+        return key_to_class[keys]
 
     @cached_property
     def class_names(self) -> list[str]:
