@@ -166,6 +166,15 @@ def test_container_measures_without_the_full_tree_equal_the_full_tree(
     assert owner.tolist() == whole.nearest_marked_dominator(marked).tolist()
     assert retained.tolist() == whole.retained_sizes[anchors].tolist()
 
+    # Other nodes measured in the same walk: the anchors' owners stay, the others' sizes are exact.
+    others = np.array(sorted(rng.sample(range(count), rng.randint(1, min(12, count)))), dtype=np.int64)
+    both = load_snapshot(path)
+    owner_with, retained_with, others_retained = both.container_measures_with(anchors, others)
+    assert "_dominator_tree" not in both.__dict__ or 0 in others.tolist()
+    assert owner_with.tolist() == owner.tolist()
+    assert retained_with.tolist() == retained.tolist()
+    assert others_retained.tolist() == whole.retained_sizes[others].tolist()
+
 
 def test_liveness_from_the_dominator_tree_follows_shortcuts_below_the_root(write_json: WriteJson) -> None:
     """a -shortcut-> s is the only way to s: the dominator walk skips it, liveness must not."""

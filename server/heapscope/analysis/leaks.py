@@ -330,8 +330,21 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths
     and groups whose dominator count stalls or is 0 while the holder already existed (a
     timer list whose timers a handle also held at that moment), are counted along each
     snapshot's path tree too, keeping the larger count and bytes.
+
+    Groups attributed along paths are always counted along them, so their entries are
+    found in the same pass as the dominator counts, and one walk of each snapshot past
+    the containers and those entries measures both. Only when other groups need the path
+    count too are all of them counted along paths again, together, as they must be (a
+    container of one group may hold another's entries).
     """
-    _measure_by_dominators(snapshots, groups)
+    by_path = [group for group in groups if group.by_path]
+    passes = _each_snapshot(
+        lambda snapshot: _measure_snapshot(snapshot, groups, by_path, final_paths), snapshots
+    )
+    for measures, _ in passes:
+        for group, (count, size) in zip(groups, measures, strict=True):
+            group.counts.append(count)
+            group.retained.append(size)
     suspects = [
         group
         for group in groups
@@ -339,8 +352,10 @@ def _measure(snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths
         or not keeps_growing(group.counts, group.retained)
         or group.counts[0] == 0 < group.retained[0]
     ]
-    if suspects:
+    if any(not group.by_path for group in suspects):
         _measure_along_paths(snapshots, suspects, final_paths)
+    elif suspects:  # exactly the groups counted along paths above
+        _merge_path_counts(suspects, [along for _, along in passes])
 
 
 def _each_snapshot(work: Callable[[HeapSnapshot], _T], snapshots: list[HeapSnapshot]) -> list[_T]:
@@ -353,90 +368,119 @@ def _each_snapshot(work: Callable[[HeapSnapshot], _T], snapshots: list[HeapSnaps
         return list(pool.map(work, snapshots))
 
 
-def _measure_along_paths(
-    snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths: PathFinder
-) -> None:
-    """Counts and bytes along each snapshot's path tree, merged into the groups' by maximum."""
-    ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
-
-    def along_paths(snapshot: HeapSnapshot) -> list[tuple[int, int, int]]:
-        """(group index, entries, their retained bytes) for the groups found in this snapshot."""
-        anchors = snapshot.nodes_by_ids(ids)
-        marked = np.zeros(snapshot.node_count, dtype=bool)
-        marked[anchors[anchors >= 0]] = True
-        if snapshot is final_paths.snapshot:
-            parents = final_paths.parents
-        else:
-            parents = PathFinder(snapshot).build_tree()[1]
-        owner = nearest_marked_ancestor(marked, parents)
-        class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
-        measured: list[tuple[int, IntArray]] = []
-        for index, (group, anchor) in enumerate(zip(groups, anchors.tolist(), strict=True)):
-            class_id = class_lookup.get(group.entry_class, -1)
-            if anchor < 0 or class_id < 0:
-                continue
-            entries = (snapshot.class_index == class_id) & (owner == anchor)
-            entries[anchor] = False
-            measured.append((index, np.flatnonzero(entries)))
-        if not sum(len(entries) for _, entries in measured):
-            return []  # no entries: nothing to raise any count or size to
-        # Entries held from elsewhere too are not in the holder's retained size: their own is.
-        # Measured for all groups' entries at once, without a dominator tree of the whole heap.
-        every_entry = np.unique(np.concatenate([entries for _, entries in measured]))
-        _, entry_retained = snapshot.container_measures(every_entry)
-        return [
-            (
-                index,
-                len(entries),
-                int(entry_retained[np.searchsorted(every_entry, entries)].sum(dtype=np.uint64)),
-            )
-            for index, entries in measured
-        ]
-
-    for position, found in enumerate(_each_snapshot(along_paths, snapshots)):
+def _merge_path_counts(groups: list[LeakGroup], per_snapshot: list[list[tuple[int, int, int]]]) -> None:
+    """Raise the groups' counts and bytes to those found along each snapshot's path tree."""
+    for position, found in enumerate(per_snapshot):
         for index, count, owned in found:
             group = groups[index]
             group.counts[position] = max(group.counts[position], count)
             group.retained[position] = max(group.retained[position], owned)
 
 
-def _measure_by_dominators(snapshots: list[HeapSnapshot], groups: list[LeakGroup]) -> None:
-    """Counts and container retained sizes along each snapshot's dominator chains."""
+def _measure_along_paths(
+    snapshots: list[HeapSnapshot], groups: list[LeakGroup], final_paths: PathFinder
+) -> None:
+    """Counts and bytes along each snapshot's path tree, merged into the groups' by maximum."""
+
+    def along_paths(snapshot: HeapSnapshot) -> list[tuple[int, int, int]]:
+        measured = _path_entries(snapshot, groups, final_paths)
+        if not measured:
+            return []
+        every_entry = np.unique(np.concatenate([entries for _, entries in measured]))
+        _, _, entry_retained = snapshot.container_measures_with(np.zeros(0, dtype=np.int64), every_entry)
+        return _path_counts(measured, every_entry, entry_retained)
+
+    _merge_path_counts(groups, _each_snapshot(along_paths, snapshots))
+
+
+def _path_entries(
+    snapshot: HeapSnapshot, groups: list[LeakGroup], final_paths: PathFinder
+) -> list[tuple[int, IntArray]]:
+    """(group index, its entries) for the groups found in this snapshot: the nodes of the
+    group's entry class whose nearest group container up the snapshot's path tree is the
+    group's; none at all when no group has an entry here."""
     ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
+    anchors = snapshot.nodes_by_ids(ids)
+    marked = np.zeros(snapshot.node_count, dtype=bool)
+    marked[anchors[anchors >= 0]] = True
+    if snapshot is final_paths.snapshot:
+        parents = final_paths.parents
+    else:
+        parents = PathFinder(snapshot, names_like=final_paths).build_tree()[1]
+    owner = nearest_marked_ancestor(marked, parents)
+    del parents
+    class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
+    measured: list[tuple[int, IntArray]] = []
+    for index, (group, anchor) in enumerate(zip(groups, anchors.tolist(), strict=True)):
+        class_id = class_lookup.get(group.entry_class, -1)
+        if anchor < 0 or class_id < 0:
+            continue
+        entries = (snapshot.class_index == class_id) & (owner == anchor)
+        entries[anchor] = False
+        measured.append((index, np.flatnonzero(entries)))
+    if not sum(len(entries) for _, entries in measured):
+        return []  # no entries: nothing to raise any count or size to
+    return measured
 
-    def by_dominators(snapshot: HeapSnapshot) -> list[tuple[int, int]]:
-        """(entries, container retained bytes) per group in this snapshot."""
-        anchors = snapshot.nodes_by_ids(ids)
-        found = anchors[anchors >= 0]
-        marked = np.zeros(snapshot.node_count, dtype=bool)
-        marked[found] = True
-        owned_by, found_retained = snapshot.container_measures(found)
-        owner = owned_by.astype(np.int64)
-        retained = dict(zip(found.tolist(), found_retained.tolist(), strict=True))
-        class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
-        per_class: dict[int, dict[int, int]] = {}
-        measures: list[tuple[int, int]] = []
-        for group, anchor in zip(groups, anchors.tolist(), strict=True):
-            if anchor < 0:
-                measures.append((0, 0))
-                continue
-            size = int(retained[anchor])
-            if snapshot.class_name(anchor) == "Array" and group.entry_class != "Array":
-                measures.append((element_count(snapshot, anchor), size))
-                continue
-            class_id = class_lookup.get(group.entry_class, -1)
-            if class_id < 0:
-                measures.append((0, size))
-                continue
-            if class_id not in per_class:
-                per_class[class_id] = _owned_counts(snapshot, owner, class_id, marked)
-            measures.append((per_class[class_id].get(anchor, 0), size))
-        return measures
 
-    for measures in _each_snapshot(by_dominators, snapshots):
-        for group, (count, size) in zip(groups, measures, strict=True):
-            group.counts.append(count)
-            group.retained.append(size)
+def _path_counts(
+    measured: list[tuple[int, IntArray]], every_entry: IntArray, entry_retained: npt.NDArray[np.uint64]
+) -> list[tuple[int, int, int]]:
+    """(group index, entries, their retained bytes); ``entry_retained`` is per ``every_entry``.
+
+    Entries held from elsewhere too are not in the holder's retained size: their own is.
+    """
+    return [
+        (
+            index,
+            len(entries),
+            int(entry_retained[np.searchsorted(every_entry, entries)].sum(dtype=np.uint64)),
+        )
+        for index, entries in measured
+    ]
+
+
+def _measure_snapshot(
+    snapshot: HeapSnapshot, groups: list[LeakGroup], by_path: list[LeakGroup], final_paths: PathFinder
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+    """One snapshot's (entries, container retained bytes) per group along dominator chains,
+    and (index in ``by_path``, entries, bytes) along its path tree for the groups in ``by_path``."""
+    ids = np.array([group.anchor_id for group in groups], dtype=np.int64)
+    anchors = snapshot.nodes_by_ids(ids)
+    found = anchors[anchors >= 0]
+    measured = _path_entries(snapshot, by_path, final_paths) if by_path else []
+    every_entry = (
+        np.unique(np.concatenate([entries for _, entries in measured]))
+        if measured
+        else np.zeros(0, dtype=np.int64)
+    )
+    owned_by, found_retained, entry_retained = snapshot.container_measures_with(found, every_entry)
+    along = _path_counts(measured, every_entry, entry_retained)
+    del entry_retained
+    marked = np.zeros(snapshot.node_count, dtype=bool)
+    marked[found] = True
+    owner = owned_by.astype(np.int64)
+    del owned_by
+    retained = dict(zip(found.tolist(), found_retained.tolist(), strict=True))
+    class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
+    per_class: dict[int, dict[int, int]] = {}
+    measures: list[tuple[int, int]] = []
+    for group, anchor in zip(groups, anchors.tolist(), strict=True):
+        if anchor < 0:
+            measures.append((0, 0))
+            continue
+        size = int(retained[anchor])
+        if snapshot.class_name(anchor) == "Array" and group.entry_class != "Array":
+            measures.append((element_count(snapshot, anchor), size))
+            continue
+        class_id = class_lookup.get(group.entry_class, -1)
+        if class_id < 0:
+            measures.append((0, size))
+            continue
+        if class_id not in per_class:
+            per_class[class_id] = _owned_counts(snapshot, owner, class_id, marked)
+        measures.append((per_class[class_id].get(anchor, 0), size))
+    return measures, along
 
 
 def _owned_counts(

@@ -535,24 +535,38 @@ class HeapSnapshot:
         """(per node, its nearest anchor on the dominator chain or the root; per anchor, its retained size).
 
         Exactly what the dominator tree says, without building it for the whole heap when it
-        is not built yet: the nodes reachable from the root without entering an anchor are
-        dominated by none of them, so only the part of the graph past the anchors needs a
-        dominator tree, computed on that part alone under one root standing for the rest.
+        is not built yet: see :meth:`container_measures_with`.
+        """
+        owner, anchor_retained, _ = self.container_measures_with(anchors, np.zeros(0, dtype=np.int64))
+        return owner, anchor_retained
+
+    def container_measures_with(
+        self, anchors: npt.NDArray[np.int64], others: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """:meth:`container_measures` of ``anchors``, and the retained sizes of ``others`` too.
+
+        The nodes reachable from the root without entering an anchor or another are
+        dominated by none of them, so only the part of the graph past them needs a dominator
+        tree, computed on that part alone under one root standing for the rest. That tree is
+        exact for every node of the part, whichever nodes bound it: one walk serves the
+        anchors' ownership and sizes and the others' sizes.
         """
         marked = np.zeros(self.node_count, dtype=bool)
         marked[anchors] = True
-        if "_dominator_tree" in self.__dict__ or marked[ROOT]:
-            return self.nearest_marked_dominator(marked), self.retained_sizes[anchors]
+        blocked = marked.copy() if len(others) else marked
+        blocked[others] = True
+        if "_dominator_tree" in self.__dict__ or blocked[ROOT]:
+            return self._measures_from_tree(marked, anchors, others)
         weak, shortcut = self.edge_type_id("weak"), self.edge_type_id("shortcut")
         state = _native.reach_past(
-            ROOT, self.first_edge, self.edge_to, self.edge_type, weak, shortcut, marked
+            ROOT, self.first_edge, self.edge_to, self.edge_type, weak, shortcut, blocked
         )
         below = np.flatnonzero(state >= _native.PAST_BLOCKED)  # ascending ordinals
         starts = self.first_edge[below]
         counts = self.first_edge[below + 1] - starts
         total = int(counts.sum())
         if total > _PART_EDGES_SHARE * self.edge_count:  # most of the heap hangs below them
-            return self.nearest_marked_dominator(marked), self.retained_sizes[anchors]
+            return self._measures_from_tree(marked, anchors, others)
         # Every edge of the part, in node order, and the ones that stay inside it.
         offsets = np.cumsum(counts) - counts
         edges = np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
@@ -582,11 +596,24 @@ class HeapSnapshot:
         owner[below[owned]] = below[part_owner[owned] - 1]
         unreached = marked & (state == _native.UNREACHED)
         owner[unreached] = np.flatnonzero(unreached)
-        # An anchor nothing reaches keeps its own size, as the full dominator tree gives it.
-        anchor_retained = self.self_size[anchors].copy()
-        inside = state[anchors] >= _native.PAST_BLOCKED
-        anchor_retained[inside] = retained[np.searchsorted(below, anchors[inside]) + 1]
-        return owner, anchor_retained
+
+        def sizes_of(nodes: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+            # A node nothing reaches keeps its own size, as the full dominator tree gives it.
+            result: npt.NDArray[np.uint64] = self.self_size[nodes].copy()
+            inside = state[nodes] >= _native.PAST_BLOCKED
+            result[inside] = retained[np.searchsorted(below, nodes[inside]) + 1]
+            return result
+
+        return owner, sizes_of(anchors), sizes_of(others)
+
+    def _measures_from_tree(
+        self, marked: npt.NDArray[np.bool_], anchors: npt.NDArray[np.int64], others: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        return (
+            self.nearest_marked_dominator(marked),
+            self.retained_sizes[anchors],
+            self.retained_sizes[others],
+        )
 
     @property
     def total_size(self) -> int:
