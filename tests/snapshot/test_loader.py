@@ -94,6 +94,52 @@ def truncated(source: Path, target: Path, fraction: float) -> Path:
     return target
 
 
+def test_without_sources_loads_what_release_sources_leaves(listener_snapshot: tuple[Path, Path]) -> None:
+    """The earlier snapshots of a hunt skip their locations and traces: same arrays, same dtypes."""
+    _, path = listener_snapshot
+    released = load_snapshot(path)
+    assert len(released.location_node) and released.trace_node_id is not None
+    released.release_sources()
+    skipped = load_snapshot(path, sources=False)
+    assert skipped.strings == released.strings
+    for name in (
+        "first_edge",
+        "edge_to",
+        "node_type",
+        "node_name",
+        "node_id",
+        "self_size",
+        "edge_type",
+        "edge_name_or_index",
+        "location_node",
+        "location_script",
+        "location_line",
+        "location_column",
+        "trace_function_infos",
+        "samples",
+    ):
+        mine, theirs = getattr(skipped, name), getattr(released, name)
+        assert mine.dtype == theirs.dtype and mine.shape == theirs.shape, name
+        assert np.array_equal(mine, theirs), name
+    assert skipped.trace_node_id is None and skipped.detachedness is None and skipped.trace_tree == []
+    assert np.array_equal(skipped.retained_sizes, released.retained_sizes)
+
+
+def test_skipped_sources_still_have_to_be_well_formed(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, path = listener_snapshot
+    text = path.read_bytes()
+    cut = tmp_path / "cut.heapsnapshot"
+    cut.write_bytes(text[: text.index(b'"locations"') + 40])
+    with pytest.raises(SnapshotError, match="cut short"):
+        load_snapshot(cut, sources=False)
+    twice = tmp_path / "twice.heapsnapshot"
+    twice.write_bytes(text.replace(b'"locations":', b'"locations":[],"locations":', 1))
+    with pytest.raises(SnapshotError, match="'locations' member appears twice"):
+        load_snapshot(twice, sources=False)
+
+
 @pytest.mark.parametrize(
     ("make", "problem"),
     [

@@ -199,8 +199,6 @@ def analyze_snapshots(
     if len(paths) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(paths)}")
     snapshots = load_snapshots(paths, progress)
-    for earlier in snapshots[:-1]:
-        earlier.release_sources()
     return analyze_loaded(
         snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress, project=project
     )
@@ -213,7 +211,9 @@ def load_snapshots(
 
     The parser spends its time in the C scanner, which runs without the GIL, and each
     load leaves gaps (the strings table, building the model) another load fills. The
-    first file that fails, in the given order, is the error reported.
+    first file that fails, in the given order, is the error reported. Only the last one
+    is mapped to source lines: the others are loaded without their sources, as
+    :meth:`HeapSnapshot.release_sources` leaves them.
     """
     report = progress or ignore
     names = ", ".join(os.path.basename(str(path)) for path in paths)
@@ -222,8 +222,11 @@ def load_snapshots(
         loaded = [load_snapshot(path) for path in paths]
         report(Progress(Phase.LOAD, len(paths), len(paths), f"loading {names}"))
         return loaded
+    last = len(paths) - 1
     with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="heapscope-load") as pool:
-        futures = [pool.submit(load_snapshot, path) for path in paths]
+        futures = [
+            pool.submit(load_snapshot, path, sources=index == last) for index, path in enumerate(paths)
+        ]
         for done, _ in enumerate(as_completed(futures), start=1):
             report(Progress(Phase.LOAD, done, len(paths), f"loading {names}"))
     return [future.result() for future in futures]

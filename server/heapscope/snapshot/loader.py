@@ -44,6 +44,10 @@ _NODE_COLUMN_KINDS = {
     "detachedness": _native.U8,
 }
 _EDGE_COLUMN_KINDS = {"type": _native.U8, "name_or_index": _native.U32, "to_node": _native.ORDINAL}
+# What only maps objects to source lines or allocation stacks: left in the file when the
+# caller needs no sources (see read_snapshot).
+_SOURCE_MEMBERS = ("locations", "samples", "trace_function_infos", "trace_tree")
+_SOURCE_NODE_FIELDS = ("trace_node_id", "detachedness")
 # uint32 columns that may be widened when a value does not fit (V8 ids are 32-bit today).
 _WIDENABLE = ("id", "self_size")
 
@@ -289,6 +293,19 @@ class _Reader:
                 named["first_edge" if field_name == "edge_count" else field_name] = column
         return named
 
+    def skip_member(self, name: str) -> None:
+        """Pass over a member's value unparsed: an integer array up to its ']', anything else as JSON."""
+        if self.peek() == b"[" and name in _INT_ARRAYS:
+            start = self.pos
+            end = _native.find_byte(self.buf, start, b"]")  # integer arrays hold no strings
+            if end < 0:
+                raise self.fail(f"the '{name}' array is cut short (truncated file?)")
+            self.pos = end + 1
+        else:
+            start, end = self.value_span()
+        if self.mapped:
+            self.release(start, end)
+
     def fork(self) -> _Reader:
         """Another reader at this position, for a worker thread (readers keep a position)."""
         other = _Reader(self.path, self.data)
@@ -331,8 +348,16 @@ class _Reader:
             madvise(mmap.MADV_DONTNEED, first, length)
 
 
-def read_snapshot(path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> RawSnapshot:
-    """Parse a snapshot file; raise :class:`SnapshotError` with a one-line reason when unusable."""
+def read_snapshot(
+    path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+) -> RawSnapshot:
+    """Parse a snapshot file; raise :class:`SnapshotError` with a one-line reason when unusable.
+
+    ``sources=False`` skips what only maps objects to source: the ``locations``, allocation
+    trace and sample members (passed over as text, not parsed) and the nodes'
+    ``trace_node_id`` and ``detachedness`` fields; they come back empty. The earlier
+    snapshots of a hunt are compared by id, class and graph only.
+    """
     path_str = str(path)
     report = progress or ignore
     try:
@@ -354,7 +379,7 @@ def read_snapshot(path: str | os.PathLike[str], progress: ProgressCallback | Non
         if size == 0:
             raise SnapshotError(path_str, "the file is empty")
         data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        return _parse(path_str, size, data, report)
+        return _parse(path_str, size, data, report, sources)
     finally:
         if data is not None:
             with contextlib.suppress(BufferError):  # a numpy view is still alive; GC closes it
@@ -387,10 +412,14 @@ def _parse_members(
     pool: ThreadPoolExecutor,
     pending: dict[str, Future[dict[str, npt.NDArray[Any]]]],
     report: ProgressCallback,
+    sources: bool,
 ) -> SnapshotMeta | None:
     """Walk the top-level members into ``members``; big arrays may be left in ``pending``."""
     path = reader.path
     meta: SnapshotMeta | None = None
+    node_kinds = _NODE_COLUMN_KINDS
+    if not sources:
+        node_kinds = {name: kind for name, kind in node_kinds.items() if name not in _SOURCE_NODE_FIELDS}
     while True:
         if reader.peek() == b"}":
             break
@@ -424,7 +453,7 @@ def _parse_members(
                     reader.fork().columns,
                     "nodes",
                     meta.node_fields,
-                    _NODE_COLUMN_KINDS,
+                    node_kinds,
                     meta.node_count,
                     node_width,
                     0,
@@ -441,7 +470,7 @@ def _parse_members(
                 reader.pos = edges_end + 1
             elif name == "nodes" and meta.node_count:
                 members[name] = reader.columns(
-                    name, meta.node_fields, _NODE_COLUMN_KINDS, meta.node_count, node_width, 0
+                    name, meta.node_fields, node_kinds, meta.node_count, node_width, 0
                 )
             elif name == "edges" and meta.edge_count and node_count > 0:
                 members[name] = reader.columns(
@@ -450,6 +479,9 @@ def _parse_members(
             else:  # counts not announced: rows first, columns once the node count is known
                 width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
                 members[name] = reader.int_array(name, width, None)
+        elif name in _SOURCE_MEMBERS and not sources:
+            reader.skip_member(name)
+            members[name] = None  # seen, so that a second one is still refused
         elif name in _INT_ARRAYS and meta is not None:
             widths = {
                 "locations": len(meta.location_fields) or 4,
@@ -473,7 +505,7 @@ def _parse_members(
     return meta
 
 
-def _parse(path: str, size: int, data: Any, report: ProgressCallback) -> RawSnapshot:
+def _parse(path: str, size: int, data: Any, report: ProgressCallback, sources: bool) -> RawSnapshot:
     reader = _Reader(path, data)
     first = reader.peek()
     if first != b"{":
@@ -486,7 +518,7 @@ def _parse(path: str, size: int, data: Any, report: ProgressCallback) -> RawSnap
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-parse") as pool:
         pending: dict[str, Future[dict[str, npt.NDArray[Any]]]] = {}
         try:
-            meta = _parse_members(reader, members, pool, pending, report)
+            meta = _parse_members(reader, members, pool, pending, report, sources)
         except SnapshotError:
             # The arrays in flight come earlier in the file: their error explains more.
             for future in pending.values():
@@ -510,12 +542,17 @@ def _parse(path: str, size: int, data: Any, report: ProgressCallback) -> RawSnap
     nodes = members["nodes"]
     if not isinstance(nodes, dict):
         nodes = _columns_from_rows(path, "nodes", nodes, meta.node_fields, _NODE_COLUMN_KINDS, 1, 0)
+        if not sources:
+            for name in _SOURCE_NODE_FIELDS:
+                nodes.pop(name, None)
     edges = members["edges"]
     if not isinstance(edges, dict):
         node_count = len(nodes["first_edge"]) - 1
         edges = _columns_from_rows(
             path, "edges", edges, meta.edge_fields, _EDGE_COLUMN_KINDS, len(meta.node_fields), node_count
         )
+    for skipped in [name for name, value in members.items() if value is None]:
+        del members[skipped]
     location_width = len(meta.location_fields) or 4
     empty: npt.NDArray[Any] = np.zeros((0, location_width), dtype=np.uint32)
     trace_tree = members.get("trace_tree", [])

@@ -211,11 +211,16 @@ class HeapSnapshot:
     # ------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> HeapSnapshot:
-        raw = read_snapshot(path, progress)
+    def load(
+        cls, path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+    ) -> HeapSnapshot:
+        """Read and check a file; ``sources=False`` loads it as :meth:`release_sources` leaves it."""
+        raw = read_snapshot(path, progress, sources=sources)
         if progress:
             progress(Progress(Phase.COLUMNS, 0, 1))
         snapshot = cls(raw)
+        if not sources:
+            snapshot.release_sources()  # the same empty arrays as a snapshot released after loading
         if progress:
             progress(Progress(Phase.COLUMNS, 1, 1))
         return snapshot
@@ -753,6 +758,12 @@ class HeapSnapshot:
         }
 
 
-def load_snapshot(path: str | os.PathLike[str], progress: ProgressCallback | None = None) -> HeapSnapshot:
-    """Load a ``.heapsnapshot`` file; raises :class:`SnapshotError` with a one-line reason."""
-    return HeapSnapshot.load(path, progress)
+def load_snapshot(
+    path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+) -> HeapSnapshot:
+    """Load a ``.heapsnapshot`` file; raises :class:`SnapshotError` with a one-line reason.
+
+    ``sources=False`` leaves out what only maps objects to source (see :func:`read_snapshot`),
+    for a snapshot that is compared but never mapped to lines.
+    """
+    return HeapSnapshot.load(path, progress, sources=sources)
