@@ -431,11 +431,12 @@ HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_
     uint32_t *scratch = (uint32_t *)malloc(sizeof(uint32_t) * n);
     uint8_t *rank = (uint8_t *)malloc(n);
     /* Per node, one byte the edge loop reads instead of three arrays: CLOSED (has a
-       distance, or not a target), OPEN, or CLAIMED by an edge of the current level. */
+       distance, or not a target), OPEN, or CLAIMED by an edge of the current level. A
+       claimed node's distance is written as it is claimed (and again by a better edge):
+       only the frontier's distances are read in a level, and a frontier node is closed. */
     uint8_t *state = (uint8_t *)malloc(n);
-    int32_t *found = (int32_t *)malloc(sizeof(int32_t) * n); /* the distance a node gets, once claimed */
-    if (!frontier || !reached || !scratch || !rank || !state || !found) {
-        free(frontier); free(reached); free(scratch); free(rank); free(state); free(found);
+    if (!frontier || !reached || !scratch || !rank || !state) {
+        free(frontier); free(reached); free(scratch); free(rank); free(state);
         return -1;
     }
     enum { OPEN = 0, CLAIMED = 1, CLOSED = 2 };
@@ -474,24 +475,20 @@ HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_
                     continue;
                 }
                 rank[target] = r;
-                found[target] = next;
+                distance[target] = next;
                 parent[target] = (int64_t)source;
                 parent_edge[target] = e;
             }
         }
         sort_nodes(reached, scratch, count, highest);
-        for (int64_t i = 0; i < count; i++) {
-            uint32_t target = reached[i];
-            distance[target] = found[target];
-            state[target] = CLOSED;
-        }
+        for (int64_t i = 0; i < count; i++) state[reached[i]] = CLOSED;
         uint32_t *swap = frontier;
         frontier = reached;
         reached = swap;
         width = count;
     }
 done:
-    free(frontier); free(reached); free(scratch); free(rank); free(state); free(found);
+    free(frontier); free(reached); free(scratch); free(rank); free(state);
     return status;
 }
 
