@@ -459,8 +459,6 @@ def _measure_snapshot(
     del entry_retained
     marked = np.zeros(snapshot.node_count, dtype=bool)
     marked[found] = True
-    owner = owned_by.astype(np.int64)
-    del owned_by
     retained = dict(zip(found.tolist(), found_retained.tolist(), strict=True))
     class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
     per_class: dict[int, dict[int, int]] = {}
@@ -478,13 +476,16 @@ def _measure_snapshot(
             measures.append((0, size))
             continue
         if class_id not in per_class:
-            per_class[class_id] = _owned_counts(snapshot, owner, class_id, marked)
+            per_class[class_id] = _owned_counts(snapshot, owned_by, class_id, marked)
         measures.append((per_class[class_id].get(anchor, 0), size))
     return measures, along
 
 
 def _owned_counts(
-    snapshot: HeapSnapshot, owner: IntArray, class_id: int, marked: npt.NDArray[np.bool_]
+    snapshot: HeapSnapshot,
+    owner: npt.NDArray[np.uint32] | IntArray,
+    class_id: int,
+    marked: npt.NDArray[np.bool_],
 ) -> dict[int, int]:
     """Per marked anchor, how many nodes of one class it owns (the anchor itself not counted)."""
     members = np.flatnonzero(snapshot.class_index == class_id)
