@@ -148,7 +148,12 @@ def analyze_loaded(
     if busy is None:
         busy = interval_cpu_seconds([s.path for s in ordered])
     paths = PathFinder(ordered[-1])
-    groups = group_survivors(ordered, min_bytes=min_bytes, progress=report_progress, paths=paths)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-paths") as background:
+        if (os.cpu_count() or 1) > 1:
+            # The final snapshot's path tree, on the other core while its dominator tree is
+            # built: grouping reads both, and every finding's path comes from the first.
+            paths.build_in(background)
+        groups = group_survivors(ordered, min_bytes=min_bytes, progress=report_progress, paths=paths)
     report_progress(Progress(Phase.COMPARE, 0, 1))
     comparison = diff_snapshots(ordered[0], ordered[-1])
     report_progress(Progress(Phase.COMPARE, 1, 1))

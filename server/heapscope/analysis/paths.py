@@ -20,6 +20,7 @@ are walked by a compiled kernel over the CSR arrays; no Python object per node.
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,6 +64,12 @@ class PathFinder:
         on edge names (by text) this one reuses; the snapshots share most of their names."""
         self.snapshot = snapshot
         self._name_verdicts: dict[str, bool] = names_like._name_verdicts if names_like else {}
+        self._pending: Future[tuple[npt.NDArray[np.int32], IntArray, IntArray]] | None = None
+
+    def build_in(self, executor: Executor) -> None:
+        """Start building the tree in ``executor`` (another core); its first use waits for it."""
+        if self._pending is None and "_tree" not in self.__dict__:
+            self._pending = executor.submit(self.build_tree)
 
     # ------------------------------------------------------------ edge rules
 
@@ -150,6 +157,8 @@ class PathFinder:
     @cached_property
     def _tree(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """(distance, parent node, parent edge) per node; -1 where unreachable."""
+        if self._pending is not None:
+            return self._pending.result()
         return self.build_tree()
 
     def build_tree(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
