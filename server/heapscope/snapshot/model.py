@@ -339,13 +339,14 @@ class HeapSnapshot:
         """
         bound = min(_ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16), 1 << 31)
         ids = self.node_id
-        low = (ids < bound) & ((ids & 1) == 1)
+        low = ids < bound
+        low &= (ids & 1).astype(bool)
         ordinals = np.flatnonzero(low)
-        size = int(ids[ordinals].max()) // 2 + 1 if len(ordinals) else 0
-        table = np.full(size, -1, dtype=np.int32)
+        slots = ids[ordinals] >> 1
+        table = np.full(int(slots.max()) + 1 if len(slots) else 0, -1, dtype=np.int32)
         # Written backwards so that, should an id repeat, its first node wins.
-        backwards = ordinals[::-1]
-        table[ids[backwards] >> 1] = backwards.astype(np.int32)
+        table[slots[::-1]] = ordinals[::-1].astype(np.int32)
+        del slots
         high = np.flatnonzero(~low)
         order = np.argsort(ids[high], kind="stable")
         return table, np.ascontiguousarray(ids[high][order]), high[order].astype(np.int64)
