@@ -94,11 +94,8 @@ def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
 
 
 def _newest_heap_id(snapshot: HeapSnapshot) -> int:
-    import numpy as np
-
-    outside = [snapshot.node_type_id(name) for name in ("native", "synthetic")]
-    heap = ~np.isin(snapshot.node_type, [code for code in outside if code >= 0])
-    return int(snapshot.node_id[heap].max(initial=0))
+    heap = ~snapshot.of_types("native", "synthetic")
+    return int(snapshot.node_id.max(where=heap, initial=0))
 
 
 def _same_file(first: str, second: str) -> bool:

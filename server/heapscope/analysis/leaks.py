@@ -82,10 +82,7 @@ def nearest_marked_ancestor(marked: npt.NDArray[np.bool_], parents: IntArray) ->
 
 def _holder_types(snapshot: HeapSnapshot) -> npt.NDArray[np.bool_]:
     """Nodes that can be a holder a developer knows: objects, functions and function scopes."""
-    types = [
-        snapshot.node_type_id(t) for t in ("object", "closure", "native") if snapshot.node_type_id(t) >= 0
-    ]
-    holder: npt.NDArray[np.bool_] = np.isin(snapshot.node_type, types)
+    holder = snapshot.of_types("object", "closure", "native")
     context = snapshot.string_id("system / Context")
     if context >= 0:
         holder |= snapshot.node_name == context

@@ -247,6 +247,15 @@ class HeapSnapshot:
         """The numeric code of a node type, or -1 if this V8 does not have it."""
         return self._node_type_ids.get(name, -1)
 
+    def of_types(self, *names: str) -> npt.NDArray[np.bool_]:
+        """Per node: its type is one of ``names`` (one comparison of the byte column per type)."""
+        mask = np.zeros(self.node_count, dtype=bool)
+        for name in names:
+            code = self.node_type_id(name)
+            if code >= 0:
+                mask |= self.node_type == code
+        return mask
+
     def edge_type_id(self, name: str) -> int:
         return self._edge_type_ids.get(name, -1)
 
