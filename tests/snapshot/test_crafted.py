@@ -16,7 +16,7 @@ import numpy as np
 import orjson
 import pytest
 
-from heapscope.snapshot import SnapshotError, _native, load_snapshot
+from heapscope.snapshot import HeapSnapshot, SnapshotError, _native, load_snapshot, read_snapshot
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -151,3 +151,22 @@ def test_kernels_refuse_arrays_that_are_not_a_graph() -> None:
         _native.class_top_level(0, idom, np.zeros(2, dtype=np.int32), 1)
     with pytest.raises(_native.GraphError):
         _native.class_top_level(0, np.zeros(2, dtype=np.uint32), np.array([0, 3], dtype=np.int32), 1)
+
+
+def test_the_model_checks_a_graph_the_parser_did_not(listener_snapshot: tuple[Path, Path]) -> None:
+    """The loader's parser vouches for the CSR index and the edge targets, so the model skips
+    that pass; arrays from anywhere else are still checked, and a kernel handed a bad graph
+    anyway refuses it instead of reading out of bounds."""
+    _, source = listener_snapshot
+    raw = read_snapshot(source)
+    assert raw.graph_checked
+    node_count = len(raw.node_columns["first_edge"]) - 1
+    raw.edge_columns["to_node"][-1] = node_count  # one target past the last node
+    raw.graph_checked = False
+    with pytest.raises(SnapshotError, match="does not describe a graph"):
+        HeapSnapshot(raw)
+    vouched = read_snapshot(source)
+    vouched.edge_columns["to_node"][-1] = node_count
+    snapshot = HeapSnapshot(vouched)  # taken on the loader's word, as for every parsed file
+    with pytest.raises(_native.GraphError):
+        snapshot.initialize()

@@ -107,7 +107,7 @@ class HeapSnapshot:
         self.edge_name_or_index: npt.NDArray[np.uint32] = edges["name_or_index"]
         raw.node_columns = {}
         raw.edge_columns = {}
-        self._validate_graph()
+        self._validate_graph(raw.graph_checked)
 
         self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
         self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
@@ -118,12 +118,15 @@ class HeapSnapshot:
         self.trace_tree = raw.trace_tree
         self.samples = raw.samples
 
-    def _validate_graph(self) -> None:
+    def _validate_graph(self, parsed_as_graph: bool = False) -> None:
         """Refuse, in one sentence, any array a kernel or a lookup would index out of range.
 
         Every derived array is checked here, before the first kernel runs: the columns'
         lengths, the CSR offsets (from 0, never decreasing, ending at the edge count), every
         edge target, type and name index, and sizes small enough to add up exactly.
+        ``parsed_as_graph``: the loader's parser already refused offsets that start
+        elsewhere or decrease and targets that are not nodes (see RawSnapshot.graph_checked),
+        so that pass over every edge is not made twice.
         """
         fail = self._corrupt
         if self.node_count <= 0:
@@ -147,7 +150,7 @@ class HeapSnapshot:
                 f"the nodes' edge counts add up to {int(self.first_edge[-1])} "
                 f"but the file has {self.edge_count} edges",
             )
-        if not _native.check_graph(self.first_edge, self.edge_to):
+        if not parsed_as_graph and not _native.check_graph(self.first_edge, self.edge_to):
             raise fail("its edge index does not describe a graph over its nodes")
         if int(self.node_type.max(initial=0)) >= len(self.meta.node_types):
             raise SnapshotError(self.path, "a node has a type the meta does not list")
