@@ -65,6 +65,8 @@ def test_run_finds_the_listener_line(run_report: LeakReport, service: Path) -> N
         assert Path(path).stat().st_mode & 0o777 == 0o600
     assert (service.parent / ".heapscope" / ".gitignore").read_text() == "*\n"
     assert len(run_report.snapshot_times) == 3
+    busy = run_report.target["interval_cpu_seconds"]  # what the growth check weighed the growth by
+    assert isinstance(busy, list) and len(busy) == 2 and min(busy) > 0
     assert run_report.target["argv"] == ["node", str(service)]
 
 
