@@ -1,7 +1,5 @@
 """``python -m heapscope`` is the same as the ``heapscope`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

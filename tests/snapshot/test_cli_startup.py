@@ -80,3 +80,35 @@ def test_live_commands_still_find_their_machinery(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("heapscope: ")
+
+
+def test_the_command_ends_with_its_output_flushed_and_exit_handlers_run(tmp_path: Path) -> None:
+    """The command line ends without tearing the interpreter down; nothing it wrote is lost."""
+    snapshots = _growing_cache(tmp_path)
+    ending = "import atexit, heapscope.cli; atexit.register(print, 'exit handlers ran'); heapscope.cli.run()"
+    result = subprocess.run(
+        [sys.executable, "-c", ending, "find-leaks", "--format", "json", *map(str, snapshots)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    report, _, rest = result.stdout.rpartition("}")
+    assert json.loads(report + "}")["target"]["snapshots"] == [str(path) for path in snapshots]
+    assert rest.strip() == "exit handlers ran"
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "heapscope",
+            "find-leaks",
+            str(snapshots[0]),
+            str(tmp_path / "gone.heapsnapshot"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "gone.heapsnapshot" in refused.stderr
