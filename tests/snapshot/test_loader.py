@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ import orjson
 import pytest
 
 from heapscope.snapshot import SnapshotError, load_snapshot
+
+from .conftest import build_snapshot
 
 
 def parsed(path: Path) -> dict[str, Any]:
@@ -300,3 +303,27 @@ def test_inspect_into_a_closed_pipe_is_quiet(listener_snapshot: tuple[Path, Path
     errors = process.stderr.read()
     assert process.wait(timeout=120) == 141
     assert errors == ""
+
+
+@pytest.mark.parametrize("twice", [False, True], ids=["one-per-node", "a-node-named-twice"])
+def test_locations_come_out_in_node_order_stably(
+    write_json: Callable[[dict[str, Any], str], Path], twice: bool
+) -> None:
+    """Locations written out of node order are sorted by node; rows of one node keep file order."""
+    names = ["", "a", "b", "c", "d"]
+    edges = [(0, node, "element", str(node)) for node in range(1, 5)]
+    rows = [(3, 7, 30, 1), (1, 7, 10, 2), (4, 8, 40, 3), (2, 7, 20, 4)]
+    if twice:
+        rows += [(1, 9, 11, 5)]
+    snapshot = load_snapshot(
+        write_json(build_snapshot(names, edges, locations=rows), "locations.heapsnapshot")
+    )
+    expected = sorted(rows, key=lambda row: row[0])  # Python's sort is stable
+    got = zip(
+        snapshot.location_node.tolist(),
+        snapshot.location_script.tolist(),
+        snapshot.location_line.tolist(),
+        snapshot.location_column.tolist(),
+        strict=True,
+    )
+    assert list(got) == expected
