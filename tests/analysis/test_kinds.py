@@ -517,7 +517,7 @@ def audit_findings(
     """(kind, severity, name, line, message) of each finding on the three heaps of ``counts``."""
     (tmp_path / "app.js").write_text(AUDIT_MODULE)
     snapshots = [audit_log_heap(count).load(tmp_path, f"s{count}") for count in counts]
-    groups = group_survivors(snapshots, min_bytes=1)
+    groups = group_survivors(snapshots, min_bytes=1, busy=busy)
     resolver = SourceResolver(snapshots[-1], {str(USER_SCRIPT): str(tmp_path / "app.js")})
     findings = build_findings(snapshots, groups, resolver, busy=busy)
     return [
@@ -556,6 +556,11 @@ def test_an_interval_the_program_barely_ran_in_keeps_the_holder_reported(tmp_pat
     )
     # A program that ran as much as before and added nothing has stopped growing.
     assert audit_findings(tmp_path, (10, 40, 40), busy=[1.0, 0.9]) == []
+    # Starved before the target, nothing it added survived into it: the final's new entries count.
+    findings = audit_findings(tmp_path, (10, 10, 40), busy=[0.01, 1.0])
+    assert [row[:4] for row in findings] == [("collection", "warning", "auditLog", 5)]
+    assert "barely ran in the first interval" in findings[0][4]
+    assert audit_findings(tmp_path, (10, 10, 40), busy=[1.0, 1.0]) == []
 
 
 def test_growth_check_with_the_programs_cpu_time_per_interval() -> None:

@@ -150,7 +150,9 @@ def analyze_loaded(
             # The final snapshot's path tree, on the other core while its dominator tree is
             # built: grouping reads both, and every finding's path comes from the first.
             paths.build_in(background)
-        groups = group_survivors(ordered, min_bytes=min_bytes, progress=report_progress, paths=paths)
+        groups = group_survivors(
+            ordered, min_bytes=min_bytes, progress=report_progress, paths=paths, busy=busy
+        )
     report_progress(Progress(Phase.COMPARE, 0, 1))
     comparison = diff_snapshots(ordered[0], ordered[-1])
     report_progress(Progress(Phase.COMPARE, 1, 1))

@@ -89,16 +89,20 @@ def _holder_types(snapshot: HeapSnapshot) -> npt.NDArray[np.bool_]:
     return holder
 
 
-def survivors(snapshots: list[HeapSnapshot]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def survivors(
+    snapshots: list[HeapSnapshot], busy: Sequence[float] | None = None
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """(is_new, is_leak_candidate) over the final snapshot's nodes.
 
     New means absent from the baseline. With three snapshots a candidate must also have
-    been alive in the target ((target - baseline) ∩ final); with two, every new object is.
+    been alive in the target ((target - baseline) ∩ final); with two, every new object is,
+    and so with three when the program barely ran between baseline and target (``busy``,
+    see :func:`idle_intervals`): it allocated next to nothing there to survive.
     """
     baseline, final = snapshots[0], snapshots[-1]
     is_new = ~present_in(final.node_id, baseline)
     candidate = is_new.copy()
-    if len(snapshots) >= 3:
+    if len(snapshots) >= 3 and not idle_intervals(busy, len(snapshots) - 1)[0]:
         candidate &= present_in(final.node_id, snapshots[1])
     # The grouping needs the final snapshot's dominator tree next; its walk says what is alive.
     final.dominators  # noqa: B018
@@ -120,12 +124,16 @@ def group_survivors(
     min_bytes: int = DEFAULT_MIN_BYTES,
     progress: ProgressCallback | None = None,
     paths: PathFinder | None = None,
+    busy: Sequence[float] | None = None,
 ) -> list[LeakGroup]:
-    """Survivors grouped by their nearest old holder, biggest first, measured across snapshots."""
+    """Survivors grouped by their nearest old holder, biggest first, measured across snapshots.
+
+    ``busy`` is the CPU seconds the program used in each interval, when known (see :func:`survivors`).
+    """
     report = progress or ignore
     final = snapshots[-1]
     report(Progress(Phase.SURVIVORS, 0, 1))
-    is_new, candidate = survivors(snapshots)
+    is_new, candidate = survivors(snapshots, busy)
     report(Progress(Phase.SURVIVORS, 1, 1))
     report(Progress(Phase.GROUP, 0, 1))
     anchor_of = nearest_marked_dominator(final, ~is_new)
