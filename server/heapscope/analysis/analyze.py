@@ -13,7 +13,7 @@ from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from ..snapshot_files import interval_cpu_seconds, sidecar_scripts
 from .census import closure_census
 from .classify import build_findings
-from .diff import diff_snapshots, present_in
+from .diff import diff_snapshots
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .paths import PathFinder
@@ -42,7 +42,7 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
     baseline = snapshots[0]
     rng = np.random.default_rng(0)
     for later in snapshots[1:]:
-        shared_mask = present_in(later.node_id, baseline)
+        shared_mask = baseline.has_nodes_of(later)
         shared = later.node_id[shared_mask]
         if len(shared) < 0.05 * min(baseline.node_count, later.node_count):
             raise AnalysisError(_not_same(baseline, later, "almost no object ids in common"))

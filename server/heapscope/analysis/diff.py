@@ -24,8 +24,8 @@ def present_in(ids: npt.NDArray[Any], other: HeapSnapshot) -> npt.NDArray[np.boo
 
 def diff_snapshots(before: HeapSnapshot, after: HeapSnapshot) -> list[ClassDelta]:
     """Classes whose objects changed between ``before`` and ``after``, biggest size change first."""
-    new_mask = ~present_in(after.node_id, before)
-    deleted_mask = ~present_in(before.node_id, after)
+    new_mask = ~before.has_nodes_of(after)
+    deleted_mask = ~after.has_nodes_of(before)
     new_counts, new_sizes = class_sums(after, new_mask)
     deleted_counts, deleted_sizes = class_sums(before, deleted_mask)
     rows: dict[str, list[int]] = {}

@@ -26,7 +26,6 @@ import numpy.typing as npt
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import ROOT, HeapSnapshot, nearest_marked_up
 from ..snapshot.classes import class_sums
-from .diff import present_in
 from .paths import PathFinder
 
 IntArray = npt.NDArray[np.int64]
@@ -100,10 +99,10 @@ def survivors(
     see :func:`idle_intervals`): it allocated next to nothing there to survive.
     """
     baseline, final = snapshots[0], snapshots[-1]
-    is_new = ~present_in(final.node_id, baseline)
+    is_new = ~baseline.has_nodes_of(final)
     candidate = is_new.copy()
     if len(snapshots) >= 3 and not idle_intervals(busy, len(snapshots) - 1)[0]:
-        candidate &= present_in(final.node_id, snapshots[1])
+        candidate &= snapshots[1].has_nodes_of(final)
     # The grouping needs the final snapshot's dominator tree next; its walk says what is alive.
     final.dominators  # noqa: B018
     candidate &= final.reachable()

@@ -11,6 +11,7 @@ DevTools' HeapSnapshot worker does.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -113,6 +114,7 @@ class HeapSnapshot:
         self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
         self._string_ids: dict[str, int] = {}
         self._retainer_scans = 0
+        self._nodes_of: tuple[weakref.ref[HeapSnapshot], npt.NDArray[np.bool_]] | None = None
         self._load_locations(raw)
         self.trace_function_infos = raw.trace_function_infos
         self.trace_tree = raw.trace_tree
@@ -384,6 +386,20 @@ class HeapSnapshot:
             hit = high_ids[positions] == query
             ordinals[outside[hit]] = high_ordinals[positions[hit]]
         return ordinals
+
+    def has_nodes_of(self, other: HeapSnapshot) -> npt.NDArray[np.bool_]:
+        """Per node of ``other``: this snapshot has a node of its id (read-only).
+
+        The answer for the last snapshot asked about is kept: an analysis asks it of the
+        baseline and the final snapshot three times (same process, survivors, comparison).
+        """
+        last = self._nodes_of
+        if last is not None and last[0]() is other:
+            return last[1]
+        found = self.contains_ids(other.node_id)
+        found.flags.writeable = False
+        self._nodes_of = (weakref.ref(other), found)
+        return found
 
     def contains_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         """Which of ``node_ids`` this snapshot has, for whole columns of another snapshot's ids."""
