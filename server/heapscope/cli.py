@@ -70,7 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # while: 0.1-0.2 s of CPU at each start-up. Nothing in Heapscope does linear algebra, so
     # one thread is enough; set before the sub-command modules import numpy.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ImportError as error:
+        if error.name != "heapscope.snapshot._kernels":
+            raise
+        # A missing or out-of-date compiled kernel: what to rebuild, not a traceback.
+        print(f"heapscope: {error}", file=sys.stderr)
+        return 1
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -33,6 +33,9 @@
 #define HS_IMPORT
 #endif
 
+/* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
+#define DRIVER_ABI_VERSION 1
+HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
 HS_IMPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
@@ -137,6 +140,7 @@ int main(int argc, char **argv) {
     int64_t node_width = read_kinds(argv[3], node_kinds), edge_width = read_kinds(argv[4], edge_kinds);
     int weak_type = atoi(argv[5]), shortcut_type = atoi(argv[6]);
     if (node_width <= 0 || edge_width <= 0) return fail("bad field kinds");
+    if (hs_abi_version() != DRIVER_ABI_VERSION) return fail("the kernel's calling convention is not the one declared here");
 
     FILE *file = fopen(argv[1], "rb");
     if (!file) return fail("cannot open the snapshot");

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +29,8 @@ def prototypes() -> dict[str, tuple[str, list[str]]]:
     text = KERNEL_SOURCE.read_text()
     found = {}
     for result, name, parameters in PROTOTYPE.findall(text):
-        found[name] = (result, [" ".join(part.split()) for part in parameters.split(",")])
+        declarations = [" ".join(part.split()) for part in parameters.split(",")]
+        found[name] = (result, [] if declarations == ["void"] else declarations)
     return found
 
 
@@ -92,3 +98,32 @@ def test_a_read_only_output_is_refused() -> None:
     dist.flags.writeable = False
     with pytest.raises(ctypes.ArgumentError, match="argument 8"):
         _native._lib.hs_distances(3, 2, 0, first_edge, edge_to, np.zeros(2, dtype=np.uint8), 99, dist)
+
+
+def stale_kernel(tmp_path: Path) -> str:
+    """A shared library standing for a kernel built from an older _kernels.c: another version."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not compiler:
+        pytest.skip("no C compiler here")
+    source = tmp_path / "stale.c"
+    source.write_text(f"int hs_abi_version(void) {{ return {_native.ABI_VERSION - 1}; }}\n")
+    library = tmp_path / "stale.so"
+    subprocess.run([compiler, "-shared", "-fPIC", str(source), "-o", str(library)], check=True)
+    return str(library)
+
+
+@pytest.mark.parametrize("kind", ["older version", "no version"])
+def test_an_out_of_date_kernel_is_refused_in_one_sentence(tmp_path: Path, kind: str) -> None:
+    library = stale_kernel(tmp_path) if kind == "older version" else ctypes.util.find_library("m")
+    assert library
+    server = Path(_native.__file__).parents[2]
+    env = {**os.environ, "HEAPSCOPE_KERNEL_LIBRARY": library, "PYTHONPATH": str(server)}
+    result = subprocess.run(
+        [sys.executable, "-m", "heapscope", "--version"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"heapscope: the compiled kernel {library} is out of date (built from an older _kernels.c): "
+        "rebuild it with make install"
+    ]

@@ -22,6 +22,16 @@
 
 #include "_platform.h"
 
+/*
+ * The version of the calling convention below: _native.py refuses, at import, a compiled kernel
+ * whose version differs from its own HS_ABI_VERSION, so a shared object built from an older
+ * source is never called with arguments it reads differently. Add one whenever an exported
+ * function's name, parameters or results change.
+ */
+#define HS_ABI_VERSION 1
+
+HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
+
 /* ---------------------------------------------------------------- parsing */
 
 static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }

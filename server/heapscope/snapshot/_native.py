@@ -22,7 +22,21 @@ from . import _kernels
 
 # HEAPSCOPE_KERNEL_LIBRARY names another build of the same source: the tests run once
 # more against one compiled with AddressSanitizer and UBSan (make test-kernel-sanitizers).
-_lib = ctypes.CDLL(os.environ.get("HEAPSCOPE_KERNEL_LIBRARY") or _kernels.__file__)
+_KERNEL_FILE = os.environ.get("HEAPSCOPE_KERNEL_LIBRARY") or _kernels.__file__
+_lib = ctypes.CDLL(_KERNEL_FILE)
+
+# The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
+# compiled from an older _kernels.c would read the arguments below differently, so it is
+# refused here, by name (ImportError.name), and the command line says so in one sentence.
+ABI_VERSION = 1
+_abi = getattr(_lib, "hs_abi_version", None)
+if _abi is None or _abi() != ABI_VERSION:
+    raise ImportError(
+        f"the compiled kernel {_KERNEL_FILE} is out of date (built from an older _kernels.c): "
+        "rebuild it with make install",
+        name=_kernels.__name__,
+        path=_KERNEL_FILE,
+    )
 
 # Below this, numpy's own allocation is as good; above it, see fresh_array.
 _FRESH_MAPPING_BYTES = 4 << 20
@@ -77,6 +91,7 @@ _I64_OUT, _U32_OUT, _U8_OUT, _U64_OUT, _I32_OUT = (
     _array(t, out=True) for t in (np.int64, np.uint32, np.uint8, np.uint64, np.int32)
 )
 SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
+    "hs_abi_version": (_int, []),
     "hs_parse_uint_array": (_i64, [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]),
     "hs_parse_columns": (
         _i64,
