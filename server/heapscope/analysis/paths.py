@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
+from ..cached import cached_property
 from ..snapshot import ROOT, EdgeRules, HeapSnapshot, RetainerHop
 
 IntArray = npt.NDArray[np.int64]

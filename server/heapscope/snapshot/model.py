@@ -14,12 +14,12 @@ import os
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..cached import cached_property
 from ..progress import Phase, Progress, ProgressCallback
 from . import _native
 from .errors import SnapshotError
