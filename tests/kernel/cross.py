@@ -151,7 +151,7 @@ def expected(snapshot: HeapSnapshot) -> bytes:
     full_order = np.zeros(n, dtype=np.uint32)
     full_order[: len(order)] = order
     first_edge, edge_to, edge_type = snapshot.first_edge, snapshot.edge_to, snapshot.edge_type
-    retainer_first, retainer_edge, retainer_node = _native.build_retainers(first_edge, edge_to)
+    retainer_first, retainer_edge, retainer_node = _native.build_retainers(snapshot.graph)
     marked = snapshot.self_size >= 64
     # driver.c's edge rules: weak never, shortcuts unless named by every fifth string, rank by
     # edge type plus node type % 3, every seventh node barred.
@@ -170,8 +170,7 @@ def expected(snapshot: HeapSnapshot) -> bytes:
     ranked[0][0] = 0
     frontier = np.zeros(1, dtype=np.uint32)
     _native.ranked_bfs(
-        first_edge,
-        edge_to,
+        snapshot.graph,
         edge_type,
         snapshot.edge_name_or_index,
         snapshot.node_type,
@@ -193,9 +192,9 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         retainer_node,
         _native.class_top_level(0, idom, snapshot.node_type.astype(np.int32), 256).astype(np.uint8),
         _native.nearest_marked(0, idom, order, marked),
-        _native.reach_past(0, first_edge, edge_to, edge_type, weak, shortcut, marked),
+        _native.reach_past(0, snapshot.graph, edge_type, weak, shortcut, marked),
         *ranked,
-        _native.sources_into(first_edge, edge_to, marked, node_ok).astype(np.uint8),
+        _native.sources_into(snapshot.graph, marked, node_ok).astype(np.uint8),
         _native.nearest_marked_up(0, ranked[1], marked),
     ]
     # The drivers write their machine's byte order: little-endian on every target built here.

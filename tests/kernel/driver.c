@@ -34,7 +34,7 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 1
+#define DRIVER_ABI_VERSION 2
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
@@ -46,34 +46,38 @@ HS_IMPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos);
 HS_IMPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
                              const uint32_t *edge_to);
 HS_IMPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                 const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge,
-                                 uint32_t *retainer_node);
+                                  const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
+                                  uint32_t *retainer_edge, uint32_t *retainer_node);
 HS_IMPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                      const uint32_t *edge_to, int64_t *retainer_first, uint32_t *retainer_edge);
+                                      const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
+                                      uint32_t *retainer_edge);
 HS_IMPORT int hs_distances(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
-                           const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int32_t *dist);
+                           const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type, int weak_type,
+                           int32_t *dist);
 HS_IMPORT int64_t hs_dominators(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
-                                const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
-                                uint32_t *idom, uint32_t *order, const uint64_t *self_size, uint64_t *retained);
+                                const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type, int weak_type,
+                                int shortcut_type, uint32_t *idom, uint32_t *order, const uint64_t *self_size,
+                                uint64_t *retained);
 HS_IMPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_t *idom, const int32_t *classes,
                                  int64_t class_count, uint8_t *top_level);
 HS_IMPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t *order, int64_t order_count,
                                 const uint32_t *idom, const uint8_t *marked, uint32_t *owner);
 HS_IMPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                            const uint32_t *edge_to, const uint8_t *edge_type, const uint32_t *edge_name,
-                            const uint8_t *node_type, const uint8_t *edge_rule, const uint8_t *edge_rank,
+                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
+                            const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *edge_rule,
+                            const uint8_t *edge_rank,
                             int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
                             const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
                             const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
                             int32_t *distance, int64_t *parent, int64_t *parent_edge);
 HS_IMPORT int hs_sources_into(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                              const uint32_t *edge_to, const uint8_t *source_ok, const uint8_t *target_mark,
-                              uint8_t *out);
+                              const uint32_t *edge_to, int graph_checked, const uint8_t *source_ok,
+                              const uint8_t *target_mark, uint8_t *out);
 HS_IMPORT int hs_nearest_marked_up(int64_t node_count, int64_t root, const int64_t *parent, const uint8_t *marked,
                                    int64_t *owner);
 HS_IMPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
-                            const uint32_t *edge_to, const uint8_t *edge_type, int weak_type, int shortcut_type,
-                            const uint8_t *blocked, uint8_t *state);
+                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type, int weak_type,
+                            int shortcut_type, const uint8_t *blocked, uint8_t *state);
 
 enum { SKIP = 0, U8 = 1, U32 = 2, U64 = 3, OFFSETS = 4, ORDINAL = 5 };
 
@@ -140,7 +144,7 @@ int main(int argc, char **argv) {
     int64_t node_width = read_kinds(argv[3], node_kinds), edge_width = read_kinds(argv[4], edge_kinds);
     int weak_type = atoi(argv[5]), shortcut_type = atoi(argv[6]);
     if (node_width <= 0 || edge_width <= 0) return fail("bad field kinds");
-    if (hs_abi_version() != DRIVER_ABI_VERSION) return fail("the kernel's calling convention is not the one declared here");
+    if (hs_abi_version() != DRIVER_ABI_VERSION) return fail("the kernel's calling convention is not the one here");
 
     FILE *file = fopen(argv[1], "rb");
     if (!file) return fail("cannot open the snapshot");
@@ -209,19 +213,21 @@ int main(int argc, char **argv) {
     free(rows);
     if (first_edge[n] != e) return fail("the edge counts do not add up to the edges");
 
+    /* Checked once here: the kernels below are told so (graph_checked), except the first retainer
+       build, which checks again, and must give what the unchecked second one gives. */
     if (hs_check_graph(n, e, first_edge, edge_to) != 0) return fail("hs_check_graph refused the graph");
     int32_t *dist = (int32_t *)zeroed((size_t)n, 4);
-    if (hs_distances(n, e, 0, first_edge, edge_to, edge_type, weak_type, dist) != 0) return fail("hs_distances");
+    if (hs_distances(n, e, 0, first_edge, edge_to, 1, edge_type, weak_type, dist) != 0) return fail("hs_distances");
     uint32_t *idom = (uint32_t *)zeroed((size_t)n, 4), *order = (uint32_t *)zeroed((size_t)n, 4);
     uint64_t *retained = (uint64_t *)zeroed((size_t)n, 8);
     int64_t reached =
-        hs_dominators(n, e, 0, first_edge, edge_to, edge_type, weak_type, shortcut_type, idom, order, self_size, retained);
+        hs_dominators(n, e, 0, first_edge, edge_to, 1, edge_type, weak_type, shortcut_type, idom, order, self_size, retained);
     if (reached <= 0) return fail("hs_dominators");
     int64_t *retainer_first = (int64_t *)zeroed((size_t)n + 1, 8), *again_first = (int64_t *)zeroed((size_t)n + 1, 8);
     uint32_t *retainer_edge = (uint32_t *)zeroed((size_t)e, 4), *again_edge = (uint32_t *)zeroed((size_t)e, 4);
     uint32_t *retainer_node = (uint32_t *)zeroed((size_t)e, 4);
-    if (hs_build_retainers(n, e, first_edge, edge_to, retainer_first, retainer_edge, retainer_node) != 0 ||
-        hs_build_retainer_edges(n, e, first_edge, edge_to, again_first, again_edge) != 0)
+    if (hs_build_retainers(n, e, first_edge, edge_to, 0, retainer_first, retainer_edge, retainer_node) != 0 ||
+        hs_build_retainer_edges(n, e, first_edge, edge_to, 1, again_first, again_edge) != 0)
         return fail("hs_build_retainers");
     if (memcmp(retainer_first, again_first, sizeof(int64_t) * (size_t)(n + 1)) != 0 ||
         (e > 0 && memcmp(retainer_edge, again_edge, sizeof(uint32_t) * (size_t)e) != 0))
@@ -238,7 +244,7 @@ int main(int argc, char **argv) {
     }
     if (hs_class_top_level(n, 0, idom, classes, 256, top_level) != 0) return fail("hs_class_top_level");
     if (hs_nearest_marked(n, 0, order, reached, idom, marked, owner) != 0) return fail("hs_nearest_marked");
-    if (hs_reach_past(n, e, 0, first_edge, edge_to, edge_type, weak_type, shortcut_type, marked, state) != 0)
+    if (hs_reach_past(n, e, 0, first_edge, edge_to, 1, edge_type, weak_type, shortcut_type, marked, state) != 0)
         return fail("hs_reach_past");
 
     /* The ranked BFS from the root: weak edges never followed, shortcuts unless their name is
@@ -262,10 +268,10 @@ int main(int argc, char **argv) {
         bfs_edge[i] = -1;
     }
     const uint32_t frontier[1] = {0};
-    if (hs_ranked_bfs(n, e, first_edge, edge_to, edge_type, edge_name, node_type, follow, rank, 256, penalty, 256,
+    if (hs_ranked_bfs(n, e, first_edge, edge_to, 1, edge_type, edge_name, node_type, follow, rank, 256, penalty, 256,
                       bad_name, 64, node_ok, frontier, 1, -1, bfs_distance, bfs_parent, bfs_edge) != 0)
         return fail("hs_ranked_bfs");
-    if (hs_sources_into(n, e, first_edge, edge_to, marked, node_ok, sources) != 0)
+    if (hs_sources_into(n, e, first_edge, edge_to, 1, marked, node_ok, sources) != 0)
         return fail("hs_sources_into");
     if (hs_nearest_marked_up(n, 0, bfs_parent, marked, up_owner) != 0) return fail("hs_nearest_marked_up");
 

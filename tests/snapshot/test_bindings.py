@@ -72,7 +72,7 @@ def test_arrays_of_the_right_type_go_through() -> None:
     assert _native._lib.hs_check_graph(3, 2, first_edge, edge_to) == 0
     dist = np.empty(3, dtype=np.int32)
     kinds = np.zeros(2, dtype=np.uint8)
-    assert _native._lib.hs_distances(3, 2, 0, first_edge, edge_to, kinds, 99, dist) == 0
+    assert _native._lib.hs_distances(3, 2, 0, first_edge, edge_to, 0, kinds, 99, dist) == 0
     assert dist.tolist() == [0, 1, 2]
 
 
@@ -96,8 +96,8 @@ def test_a_read_only_output_is_refused() -> None:
     first_edge, edge_to = graph()
     dist = np.empty(3, dtype=np.int32)
     dist.flags.writeable = False
-    with pytest.raises(ctypes.ArgumentError, match="argument 8"):
-        _native._lib.hs_distances(3, 2, 0, first_edge, edge_to, np.zeros(2, dtype=np.uint8), 99, dist)
+    with pytest.raises(ctypes.ArgumentError, match="argument 9"):
+        _native._lib.hs_distances(3, 2, 0, first_edge, edge_to, 0, np.zeros(2, dtype=np.uint8), 99, dist)
 
 
 def stale_kernel(tmp_path: Path) -> str:

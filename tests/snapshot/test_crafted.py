@@ -137,15 +137,17 @@ def test_kernels_refuse_arrays_that_are_not_a_graph() -> None:
     for bad_first, bad_to in bad_graphs:
         assert not _native.check_graph(bad_first, bad_to)
         with pytest.raises(_native.GraphError):
-            _native.build_retainers(bad_first, bad_to)
-        with pytest.raises(_native.GraphError):
-            _native.distances(0, bad_first, bad_to, edge_type, 6)
-        with pytest.raises(_native.GraphError):
-            _native.dominators_and_retained_sizes(0, bad_first, bad_to, edge_type, 6, 5, sizes)
+            _native.Graph(bad_first, bad_to)
+        # Called directly without the check, the kernels still refuse them.
+        dist = np.empty(2, dtype=np.int32)
+        assert (
+            _native._lib.hs_distances(2, 3, 0, bad_first, bad_to, 0, edge_type, 6, dist) == _native._CORRUPT
+        )
+    graph = _native.Graph(first_edge, edge_to)
     with pytest.raises(_native.GraphError):  # a root that is not a node
-        _native.distances(5, first_edge, edge_to, edge_type, 6)
+        _native.distances(5, graph, edge_type, 6)
     with pytest.raises(_native.GraphError):  # lengths the arrays do not have
-        _native.dominators_and_retained_sizes(0, first_edge, edge_to, edge_type[:1], 6, 5, sizes)
+        _native.dominators_and_retained_sizes(0, graph, edge_type[:1], 6, 5, sizes)
     idom = np.array([0, 9], dtype=np.uint32)
     with pytest.raises(_native.GraphError):
         _native.class_top_level(0, idom, np.zeros(2, dtype=np.int32), 1)
@@ -154,19 +156,38 @@ def test_kernels_refuse_arrays_that_are_not_a_graph() -> None:
 
 
 def test_the_model_checks_a_graph_the_parser_did_not(listener_snapshot: tuple[Path, Path]) -> None:
-    """The loader's parser vouches for the CSR index and the edge targets, so the model skips
-    that pass; arrays from anywhere else are still checked, and a kernel handed a bad graph
-    anyway refuses it instead of reading out of bounds."""
+    """The loader's parser vouches for the CSR index and the edge targets it filled, so the
+    model's Graph takes them as they are; those columns are read-only, and any other arrays
+    (a tampered copy among them) are checked and refused before a kernel walks them."""
     _, source = listener_snapshot
     raw = read_snapshot(source)
-    assert raw.graph_checked
-    node_count = len(raw.node_columns["first_edge"]) - 1
-    raw.edge_columns["to_node"][-1] = node_count  # one target past the last node
-    raw.graph_checked = False
+    first_edge, edge_to = raw.node_columns["first_edge"], raw.edge_columns["to_node"]
+    node_count = len(first_edge) - 1
+    with pytest.raises(ValueError, match="read-only"):
+        edge_to[-1] = node_count
+    snapshot = HeapSnapshot(raw)
+    assert snapshot.graph.first_edge is first_edge and snapshot.graph.edge_to is edge_to  # not copied
+    tampered = read_snapshot(source)
+    targets = tampered.edge_columns["to_node"].copy()
+    targets[-1] = node_count  # one target past the last node
+    tampered.edge_columns["to_node"] = targets
     with pytest.raises(SnapshotError, match="does not describe a graph"):
-        HeapSnapshot(raw)
-    vouched = read_snapshot(source)
-    vouched.edge_columns["to_node"][-1] = node_count
-    snapshot = HeapSnapshot(vouched)  # taken on the loader's word, as for every parsed file
+        HeapSnapshot(tampered)
+    # The parser's targets, checked against this node count, with offsets it did not make.
     with pytest.raises(_native.GraphError):
-        snapshot.initialize()
+        _native.Graph(np.zeros(node_count + 1, dtype=np.int64), edge_to)
+    with pytest.raises(_native.GraphError):  # nor fewer nodes than the targets were checked against
+        _native.Graph(first_edge[:-1].copy(), edge_to)
+
+
+def test_a_graph_holds_what_was_checked_read_only() -> None:
+    """Arrays checked into a Graph cannot be changed under it: owned ones become read-only,
+    views of writable memory are copied."""
+    first_edge = np.array([0, 2, 3], dtype=np.int64)
+    memory = np.array([1, 0, 1, 0], dtype=np.uint32)
+    graph = _native.Graph(first_edge, memory[:3])
+    with pytest.raises(ValueError, match="read-only"):
+        first_edge[1] = 9
+    memory[0] = 7  # past the last node, in the array the view was of
+    assert graph.edge_to.tolist() == [1, 0, 1]
+    assert _native.distances(0, graph, np.zeros(3, dtype=np.uint8), 6).tolist() == [0, 1]

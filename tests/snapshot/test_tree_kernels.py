@@ -27,6 +27,15 @@ def csr(node_count: int, edges: list[tuple[int, int, int, int]]) -> Arrays:
     )
 
 
+def ranked_bfs(first: Any, edge_to: Any, *rest: Any, **options: Any) -> None:
+    """The kernel over the graph these arrays make (checked as the Graph is built)."""
+    _native.ranked_bfs(_native.Graph(first, edge_to), *rest, **options)
+
+
+def sources_into(first: Any, edge_to: Any, *rest: Any) -> Any:
+    return _native.sources_into(_native.Graph(first, edge_to), *rest)
+
+
 def rules(
     follow: list[int], rank: list[int], penalty: list[int], bad: list[int], target_ok: list[int]
 ) -> EdgeRules:
@@ -107,7 +116,7 @@ def test_lowest_rank_wins_and_ties_go_to_the_first_source_in_node_order() -> Non
     node_type = np.zeros(9, dtype=np.uint8)
     rule = rules([1, 2, 0], [0, 3, 4], [0], [0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0])
     distance, parent, parent_edge = start(9, {1: 1})
-    _native.ranked_bfs(*graph, node_type, rule, np.array([1]), distance, parent, parent_edge)
+    ranked_bfs(*graph, node_type, rule, np.array([1]), distance, parent, parent_edge)
     assert distance.tolist() == [-1, 1, 2, 2, 3, 3, -1, -1, -1]
     assert parent.tolist() == [-1, 0, 1, 1, 3, 2, -1, -1, -1]
     # Edges in source order: 0: 1->2, 1: 1->3, 2: 2->4, 3: 2->5, 4: 2->7, 5: 3->4, 6: 3->5, ...
@@ -120,7 +129,7 @@ def test_a_source_of_an_internal_type_ranks_below_a_user_object() -> None:
     node_type = np.array([0, 1, 0, 0], dtype=np.uint8)
     rule = rules([1], [0], [0, 2], [], [1, 1, 1, 1])
     distance, parent, parent_edge = start(4, {1: 1, 2: 1})
-    _native.ranked_bfs(*graph, node_type, rule, np.array([1, 2]), distance, parent, parent_edge)
+    ranked_bfs(*graph, node_type, rule, np.array([1, 2]), distance, parent, parent_edge)
     assert int(parent[3]) == 2
 
 
@@ -130,7 +139,7 @@ def test_level_base_numbers_levels_instead_of_adding_to_the_source() -> None:
     node_type = np.zeros(5, dtype=np.uint8)
     rule = rules([1], [0], [0], [], [1] * 5)
     frontier = np.array([2, 1])
-    _native.ranked_bfs(*graph, node_type, rule, frontier, distance, parent, parent_edge, level_base=10)
+    ranked_bfs(*graph, node_type, rule, frontier, distance, parent, parent_edge, level_base=10)
     assert distance.tolist() == [0, 7, 2, 11, 11]
 
 
@@ -158,7 +167,7 @@ def test_random_graphs_match_the_plain_reference(seed: int) -> None:
     expected = start(count, seeds)
     reference(graph, node_type, rule, frontier, expected, level_base)
     got = start(count, seeds)
-    _native.ranked_bfs(*graph, node_type, rule, np.array(frontier), *got, level_base=level_base)
+    ranked_bfs(*graph, node_type, rule, np.array(frontier), *got, level_base=level_base)
     assert [array.tolist() for array in got] == [array.tolist() for array in expected]
 
 
@@ -166,7 +175,7 @@ def test_sources_into_marks_reached_nodes_with_an_edge_into_the_marked_ones() ->
     first, edge_to, _, _ = csr(5, [(0, 1, 0, 0), (1, 4, 0, 0), (2, 4, 0, 0), (3, 2, 0, 0)])
     source_ok = np.array([1, 1, 0, 1, 1], dtype=bool)
     marked = np.array([0, 0, 0, 0, 1], dtype=bool)
-    assert _native.sources_into(first, edge_to, source_ok, marked).tolist() == [0, 1, 0, 0, 0]
+    assert sources_into(first, edge_to, source_ok, marked).tolist() == [0, 1, 0, 0, 0]
 
 
 def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
@@ -181,7 +190,7 @@ def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
         arrays: Arrays = graph,
     ) -> None:
         state = start(3, {0: 0})
-        _native.ranked_bfs(*arrays, types, rule, np.array(frontier or [0]), *state)
+        ranked_bfs(*arrays, types, rule, np.array(frontier or [0]), *state)
 
     run()
     with pytest.raises(_native.GraphError):  # an edge type past the tables
@@ -197,7 +206,7 @@ def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
     with pytest.raises(_native.GraphError):  # a table of the wrong length
         run(rules([1, 2], [0, 1], [0], [0, 0], [1, 1]))
     with pytest.raises(_native.GraphError):
-        _native.sources_into(graph[0], np.array([1, 9], dtype=np.uint32), np.ones(3, bool), np.ones(3, bool))
+        sources_into(graph[0], np.array([1, 9], dtype=np.uint32), np.ones(3, bool), np.ones(3, bool))
 
 
 def doubling(parent: np.ndarray[Any, Any], marked: np.ndarray[Any, Any]) -> list[int]:

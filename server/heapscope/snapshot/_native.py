@@ -12,6 +12,7 @@ import ctypes
 import mmap
 import os
 import sys
+import weakref
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -28,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 1
+ABI_VERSION = 2
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -100,26 +101,26 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_find_byte": (_i64, [_ptr, _i64, _i64, _int]),
     "hs_skip_value": (_i64, [_ptr, _i64, _i64]),
     "hs_check_graph": (_int, [_i64, _i64, _I64, _U32]),
-    "hs_build_retainers": (_int, [_i64, _i64, _I64, _U32, _I64_OUT, _U32_OUT, _U32_OUT]),
-    "hs_build_retainer_edges": (_int, [_i64, _i64, _I64, _U32, _I64_OUT, _U32_OUT]),
-    "hs_distances": (_int, [_i64, _i64, _i64, _I64, _U32, _U8, _int, _I32_OUT]),
+    "hs_build_retainers": (_int, [_i64, _i64, _I64, _U32, _int, _I64_OUT, _U32_OUT, _U32_OUT]),
+    "hs_build_retainer_edges": (_int, [_i64, _i64, _I64, _U32, _int, _I64_OUT, _U32_OUT]),
+    "hs_distances": (_int, [_i64, _i64, _i64, _I64, _U32, _int, _U8, _int, _I32_OUT]),
     "hs_ranked_bfs": (
         _int,
         [
-            *[_i64, _i64, _I64, _U32, _U8, _U32, _U8],  # the graph, edge names, node types
+            *[_i64, _i64, _I64, _U32, _int, _U8, _U32, _U8],  # the graph, edge names, node types
             *[_U8, _U8, _i64, _U8, _i64, _U8, _i64, _U8],  # the rules' tables and their lengths
             *[_U32, _i64, _i64, _I32_OUT, _I64_OUT, _I64_OUT],  # the frontier, the tree
         ],
     ),
-    "hs_sources_into": (_int, [_i64, _i64, _I64, _U32, _U8, _U8, _U8_OUT]),
+    "hs_sources_into": (_int, [_i64, _i64, _I64, _U32, _int, _U8, _U8, _U8_OUT]),
     "hs_nearest_marked_up": (_int, [_i64, _i64, _I64, _U8, _I64_OUT]),
     "hs_dominators": (
         _i64,
-        [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U32_OUT, _U32_OUT, _U64, _U64_OUT],
+        [_i64, _i64, _i64, _I64, _U32, _int, _U8, _int, _int, _U32_OUT, _U32_OUT, _U64, _U64_OUT],
     ),
     "hs_class_top_level": (_int, [_i64, _i64, _U32, _I32, _i64, _U8_OUT]),
     "hs_nearest_marked": (_int, [_i64, _i64, _U32, _i64, _U32, _U8, _U32_OUT]),
-    "hs_reach_past": (_int, [_i64, _i64, _i64, _I64, _U32, _U8, _int, _int, _U8, _U8_OUT]),
+    "hs_reach_past": (_int, [_i64, _i64, _i64, _I64, _U32, _int, _U8, _int, _int, _U8, _U8_OUT]),
 }
 for _name, (_restype, _argtypes) in SIGNATURES.items():
     _function = getattr(_lib, _name)
@@ -144,7 +145,8 @@ class GraphError(ValueError):
     """Arrays handed to a kernel that do not describe a graph; the kernel refused to walk them.
 
     The loader validates every array before any kernel runs, so this means a caller
-    built the arrays wrongly; the kernel's own check keeps that from reading out of bounds.
+    built the arrays wrongly; the checks here and in the kernels (a :class:`Graph` is checked
+    as it is built) keep that from reading out of bounds.
     """
 
 
@@ -172,6 +174,68 @@ def check_graph(first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint3
     except GraphError:
         return False
     return int(_lib.hs_check_graph(node_count, edge_count, first_edge, edge_to)) == 0
+
+
+# The OFFSETS and ORDINAL columns hs_parse_columns filled completely, by identity, with the
+# node count the ORDINAL targets were checked against (OFFSETS: the rows parsed). The parser
+# checked them as it parsed (-7, -8, -9 of PARSE_ERRORS): running sums from 0 that never
+# decrease, targets below the node count. They are made read-only when recorded.
+_PARSED: weakref.WeakValueDictionary[int, npt.NDArray[Any]] = weakref.WeakValueDictionary()
+_PARSED_NODE_COUNT: dict[int, tuple[int, int]] = {}  # id -> (kind, node count)
+
+
+def _record_parsed(column: npt.NDArray[Any], kind: int, node_count: int) -> None:
+    column.flags.writeable = False
+    key = id(column)
+    _PARSED[key] = column
+    _PARSED_NODE_COUNT[key] = (kind, node_count)
+    weakref.finalize(column, _PARSED_NODE_COUNT.pop, key, None)
+
+
+def _parsed_as(column: npt.NDArray[Any], kind: int, node_count: int) -> bool:
+    key = id(column)
+    return (
+        _PARSED.get(key) is column
+        and not column.flags.writeable
+        and _PARSED_NODE_COUNT.get(key) == (kind, node_count)
+    )
+
+
+class Graph:
+    """A CSR graph (``first_edge`` [N+1] int64, ``edge_to`` [E] uint32) known to be one.
+
+    The graph kernels take a Graph and skip their own pass over every offset and edge target
+    (graph_checked in _kernels.c): that pass is what keeps a kernel from reading or writing
+    outside its buffers, so a Graph is built only where it was made. The constructor checks
+    the arrays with hs_check_graph, unless both are columns hs_parse_columns filled and
+    checked itself (the edge targets against this very node count); either way they are
+    held read-only (a copy is taken of an array that is a writable view of something else),
+    so no later write through this object or the arrays it holds changes what was checked.
+    """
+
+    __slots__ = ("edge_count", "edge_to", "first_edge", "node_count")
+
+    def __init__(self, first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]) -> None:
+        node_count, edge_count = _require_graph(first_edge, edge_to)
+        parsed = _parsed_as(first_edge, OFFSETS, node_count) and _parsed_as(edge_to, ORDINAL, node_count)
+        if not parsed:
+            first_edge, edge_to = _frozen(first_edge), _frozen(edge_to)
+            if _lib.hs_check_graph(node_count, edge_count, first_edge, edge_to) != 0:
+                raise GraphError("the edge index is not a graph over its nodes")
+        elif int(first_edge[0]) != 0 or int(first_edge[node_count]) != edge_count:
+            raise GraphError("the nodes' edge counts do not add up to the edges")
+        self.first_edge = first_edge
+        self.edge_to = edge_to
+        self.node_count = node_count
+        self.edge_count = edge_count
+
+
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``array`` made read-only, or a read-only copy when it is a view others may write through."""
+    if array.base is not None:
+        array = array.copy()
+    array.flags.writeable = False
+    return array
 
 
 # Column kinds of hs_parse_columns (keep in step with the enum in _kernels.c).
@@ -272,6 +336,10 @@ def parse_columns(
         ctypes.byref(end),
         ctypes.byref(bad_column),
     )
+    if count == rows * len(kinds):  # every row filled: the checked columns can vouch for a Graph
+        for kind, filled in zip(kinds, columns, strict=True):
+            if filled is not None and kind in (OFFSETS, ORDINAL):
+                _record_parsed(filled, kind, rows if kind == OFFSETS else node_count)
     return ColumnsResult(columns, int(count), int(end.value), int(bad_column.value))
 
 
@@ -285,17 +353,18 @@ def skip_value(buf: BufferPointer, pos: int) -> int:
 
 
 def build_retainers(
-    first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]
+    graph: Graph,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     retainer_first = fresh_array(node_count + 1, np.int64)
     retainer_edge = fresh_array(edge_count, np.uint32)
     retainer_node = fresh_array(edge_count, np.uint32)
     failed = _lib.hs_build_retainers(
         node_count,
         edge_count,
-        first_edge,
-        edge_to,
+        graph.first_edge,
+        graph.edge_to,
+        1,
         retainer_first,
         retainer_edge,
         retainer_node,
@@ -308,18 +377,18 @@ def build_retainers(
 
 
 def build_retainer_edges(
-    first_edge: npt.NDArray[np.int64], edge_to: npt.NDArray[np.uint32]
+    graph: Graph,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
     """(first retainer per node [N+1], edge index [E]): :func:`build_retainers` without the sources.
 
     An edge's source can be looked up in ``first_edge`` when needed; leaving the column
     out saves 4 bytes per edge.
     """
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     retainer_first = fresh_array(node_count + 1, np.int64)
     retainer_edge = fresh_array(edge_count, np.uint32)
     failed = _lib.hs_build_retainer_edges(
-        node_count, edge_count, first_edge, edge_to, retainer_first, retainer_edge
+        node_count, edge_count, graph.first_edge, graph.edge_to, 1, retainer_first, retainer_edge
     )
     if failed == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")
@@ -330,15 +399,16 @@ def build_retainer_edges(
 
 def distances(
     root: int,
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
+    graph: Graph,
     edge_type: npt.NDArray[np.uint8],
     weak_type: int,
 ) -> npt.NDArray[np.int32]:
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     _require(edge_type, np.uint8, edge_count, "edge_type")
     dist = fresh_array(node_count, np.int32)
-    failed = _lib.hs_distances(node_count, edge_count, root, first_edge, edge_to, edge_type, weak_type, dist)
+    failed = _lib.hs_distances(
+        node_count, edge_count, root, graph.first_edge, graph.edge_to, 1, edge_type, weak_type, dist
+    )
     if failed == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")
     if failed:
@@ -368,8 +438,7 @@ class EdgeRules:
 
 
 def ranked_bfs(
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
+    graph: Graph,
     edge_type: npt.NDArray[np.uint8],
     edge_name: npt.NDArray[np.uint32],
     node_type: npt.NDArray[np.uint8],
@@ -387,7 +456,7 @@ def ranked_bfs(
     ``parent_edge``, and its source's distance + 1 (or ``level_base`` + its level when
     ``level_base`` is not negative). Nodes that already have a distance are left alone.
     """
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     _require(edge_type, np.uint8, edge_count, "edge_type")
     _require(edge_name, np.uint32, edge_count, "edge_name")
     _require(node_type, np.uint8, node_count, "node_type")
@@ -406,8 +475,9 @@ def ranked_bfs(
     failed = _lib.hs_ranked_bfs(
         node_count,
         edge_count,
-        first_edge,
-        edge_to,
+        graph.first_edge,
+        graph.edge_to,
+        1,
         edge_type,
         edge_name,
         node_type,
@@ -433,19 +503,23 @@ def ranked_bfs(
 
 
 def sources_into(
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
+    graph: Graph,
     source_ok: npt.NDArray[np.bool_],
     target_mark: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
     """Per node: ``source_ok`` and one of its edges (of any type) points at a marked node."""
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     sources = np.ascontiguousarray(source_ok, dtype=np.uint8)
     targets = np.ascontiguousarray(target_mark, dtype=np.uint8)
     _require(sources, np.uint8, node_count, "source_ok")
     _require(targets, np.uint8, node_count, "target_mark")
     out = fresh_array(node_count, np.uint8)
-    if _lib.hs_sources_into(node_count, edge_count, first_edge, edge_to, sources, targets, out) == _CORRUPT:
+    if (
+        _lib.hs_sources_into(
+            node_count, edge_count, graph.first_edge, graph.edge_to, 1, sources, targets, out
+        )
+        == _CORRUPT
+    ):
         raise GraphError("the edge index is not a graph over its nodes")
     return out.view(bool)
 
@@ -470,8 +544,7 @@ def nearest_marked_up(
 
 def dominators_and_retained_sizes(
     root: int,
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
+    graph: Graph,
     edge_type: npt.NDArray[np.uint8],
     weak_type: int,
     shortcut_type: int,
@@ -483,7 +556,7 @@ def dominators_and_retained_sizes(
     over the node-indexed dominator array; the kernel builds its own predecessor lists,
     so no retainer index is needed (or built) for this.
     """
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     _require(edge_type, np.uint8, edge_count, "edge_type")
     _require(self_size, np.uint64, node_count, "self_size")
     idom = fresh_array(node_count, np.uint32)
@@ -493,8 +566,9 @@ def dominators_and_retained_sizes(
         node_count,
         edge_count,
         root,
-        first_edge,
-        edge_to,
+        graph.first_edge,
+        graph.edge_to,
+        1,
         edge_type,
         weak_type,
         shortcut_type,
@@ -559,8 +633,7 @@ UNREACHED, BEFORE_BLOCKED, PAST_BLOCKED, ENTERED_BLOCKED = 0, 1, 2, 3
 
 def reach_past(
     root: int,
-    first_edge: npt.NDArray[np.int64],
-    edge_to: npt.NDArray[np.uint32],
+    graph: Graph,
     edge_type: npt.NDArray[np.uint8],
     weak_type: int,
     shortcut_type: int,
@@ -570,13 +643,23 @@ def reach_past(
 
     Edges count as the dominator kernel counts them (weak never, shortcut only from the root).
     """
-    node_count, edge_count = _require_graph(first_edge, edge_to)
+    node_count, edge_count = graph.node_count, graph.edge_count
     _require(edge_type, np.uint8, edge_count, "edge_type")
     flags = np.ascontiguousarray(blocked, dtype=np.uint8)
     _require(flags, np.uint8, node_count, "blocked")
     state = fresh_array(node_count, np.uint8)
     failed = _lib.hs_reach_past(
-        node_count, edge_count, root, first_edge, edge_to, edge_type, weak_type, shortcut_type, flags, state
+        node_count,
+        edge_count,
+        root,
+        graph.first_edge,
+        graph.edge_to,
+        1,
+        edge_type,
+        weak_type,
+        shortcut_type,
+        flags,
+        state,
     )
     if failed == _CORRUPT:
         raise GraphError("the edge index is not a graph over its nodes")

@@ -88,14 +88,6 @@ class RawSnapshot:
     trace_function_infos: npt.NDArray[Any]
     trace_tree: list[Any]
     samples: npt.NDArray[Any]
-    # True when the columns came from this module's parser, which refuses, while it parses,
-    # every edge target that is not a node (ORDINAL: below node_count, on a node boundary)
-    # and every edge count that is negative or makes the running sum overflow (OFFSETS: so
-    # first_edge starts at 0 and never decreases), with node_count = len(first_edge) - 1
-    # (the rows it was asked for and found). HeapSnapshot then checks the one thing left,
-    # first_edge[-1] == len(to_node), and skips the full pass of check_graph; each graph
-    # kernel still checks its arrays itself.
-    graph_checked: bool = False
 
 
 def _meta_from_header(path: str, header: Any, file_size: int) -> SnapshotMeta:
@@ -578,7 +570,6 @@ def _parse(path: str, size: int, data: Any, report: ProgressCallback, sources: b
         ),
         trace_tree=trace_tree if isinstance(trace_tree, list) else [],
         samples=members.get("samples", np.zeros((0, 2), dtype=np.uint32)),
-        graph_checked=True,
     )
 
 

@@ -108,7 +108,7 @@ class HeapSnapshot:
         self.edge_name_or_index: npt.NDArray[np.uint32] = edges["name_or_index"]
         raw.node_columns = {}
         raw.edge_columns = {}
-        self._validate_graph(raw.graph_checked)
+        self._validate_graph()
 
         self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
         self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
@@ -120,15 +120,15 @@ class HeapSnapshot:
         self.trace_tree = raw.trace_tree
         self.samples = raw.samples
 
-    def _validate_graph(self, parsed_as_graph: bool = False) -> None:
+    def _validate_graph(self) -> None:
         """Refuse, in one sentence, any array a kernel or a lookup would index out of range.
 
         Every derived array is checked here, before the first kernel runs: the columns'
         lengths, the CSR offsets (from 0, never decreasing, ending at the edge count), every
-        edge target, type and name index, and sizes small enough to add up exactly.
-        ``parsed_as_graph``: the loader's parser already refused offsets that start
-        elsewhere or decrease and targets that are not nodes (see RawSnapshot.graph_checked),
-        so that pass over every edge is not made twice.
+        edge target, type and name index, and sizes small enough to add up exactly. The
+        offsets and targets are checked once, into :attr:`graph`, which every graph kernel
+        then takes without checking them again; columns the loader's parser filled were
+        checked while it parsed them (see :class:`heapscope.snapshot._native.Graph`).
         """
         fail = self._corrupt
         if self.node_count <= 0:
@@ -152,8 +152,12 @@ class HeapSnapshot:
                 f"the nodes' edge counts add up to {int(self.first_edge[-1])} "
                 f"but the file has {self.edge_count} edges",
             )
-        if not parsed_as_graph and not _native.check_graph(self.first_edge, self.edge_to):
-            raise fail("its edge index does not describe a graph over its nodes")
+        try:
+            self.graph = _native.Graph(self.first_edge, self.edge_to)
+        except _native.GraphError:
+            raise fail("its edge index does not describe a graph over its nodes") from None
+        # The read-only arrays the graph holds (copies where the columns were views).
+        self.first_edge, self.edge_to = self.graph.first_edge, self.graph.edge_to
         if int(self.node_type.max(initial=0)) >= len(self.meta.node_types):
             raise SnapshotError(self.path, "a node has a type the meta does not list")
         if self.edge_count and int(self.edge_type.max()) >= len(self.meta.edge_types):
@@ -444,7 +448,7 @@ class HeapSnapshot:
         An edge's source is found from :attr:`first_edge` when asked for, rather than
         stored: a source column would cost 4 bytes per edge for the few paths read.
         """
-        return _native.build_retainer_edges(self.first_edge, self.edge_to)
+        return _native.build_retainer_edges(self.graph)
 
     def retainers_of(self, node: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         """(edge indexes, source ordinals) of the edges that point at ``node``, in edge order.
@@ -476,8 +480,7 @@ class HeapSnapshot:
         """Grow a breadth-first tree in place from ``frontier``, best-ranked edge first: see
         :func:`heapscope.snapshot._native.ranked_bfs`."""
         _native.ranked_bfs(
-            self.first_edge,
-            self.edge_to,
+            self.graph,
             self.edge_type,
             self.edge_name_or_index,
             self.node_type,
@@ -493,14 +496,12 @@ class HeapSnapshot:
         self, source_ok: npt.NDArray[np.bool_], target_mark: npt.NDArray[np.bool_]
     ) -> npt.NDArray[np.bool_]:
         """Per node: ``source_ok`` and an edge of it (of any type) points at a ``target_mark`` node."""
-        return _native.sources_into(self.first_edge, self.edge_to, source_ok, target_mark)
+        return _native.sources_into(self.graph, source_ok, target_mark)
 
     @cached_property
     def distances(self) -> npt.NDArray[np.int32]:
         """Hops from the root along non-weak edges; -1 for unreachable nodes."""
-        return _native.distances(
-            ROOT, self.first_edge, self.edge_to, self.edge_type, self.edge_type_id("weak")
-        )
+        return _native.distances(ROOT, self.graph, self.edge_type, self.edge_type_id("weak"))
 
     def reachable(self) -> npt.NDArray[np.bool_]:
         """Per node: reached from the root over non-weak edges (where :attr:`distances` is >= 0).
@@ -533,8 +534,7 @@ class HeapSnapshot:
         # order, is nearly free, while a separate pass costs another random walk.
         return _native.dominators_and_retained_sizes(
             ROOT,
-            self.first_edge,
-            self.edge_to,
+            self.graph,
             self.edge_type,
             self.edge_type_id("weak"),
             self.edge_type_id("shortcut"),
@@ -595,9 +595,7 @@ class HeapSnapshot:
         if "_dominator_tree" in self.__dict__ or blocked[ROOT]:
             return self._measures_from_tree(marked, anchors, others)
         weak, shortcut = self.edge_type_id("weak"), self.edge_type_id("shortcut")
-        state = _native.reach_past(
-            ROOT, self.first_edge, self.edge_to, self.edge_type, weak, shortcut, blocked
-        )
+        state = _native.reach_past(ROOT, self.graph, self.edge_type, weak, shortcut, blocked)
         below = np.flatnonzero(state >= _native.PAST_BLOCKED)  # ascending ordinals
         starts = self.first_edge[below]
         counts = self.first_edge[below + 1] - starts
@@ -623,8 +621,9 @@ class HeapSnapshot:
             [np.full(len(entered), plain, dtype=np.uint8), self.edge_type[edges[keep]]]
         )
         sizes = np.concatenate([np.zeros(1, dtype=np.uint64), self.self_size[below]])
+        part = _native.Graph(first, edge_to)  # built here, so checked here
         idom, order, retained = _native.dominators_and_retained_sizes(
-            0, first, edge_to, edge_type, weak, shortcut, sizes
+            0, part, edge_type, weak, shortcut, sizes
         )
         part_marked = np.concatenate([np.zeros(1, dtype=bool), marked[below]])
         part_owner = _native.nearest_marked(0, idom, order, part_marked)[1:].astype(np.int64)
