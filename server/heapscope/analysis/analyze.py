@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
@@ -121,35 +121,38 @@ def analyze_loaded(
     progress: ProgressCallback | None = None,
     project: ProjectFiles | None = None,
     busy: Sequence[float] | None = None,
+    final_paths: PathFinder | None = None,
 ) -> LeakReport:
     """Find what leaks between loaded snapshots; source files are read only through ``project``.
 
     ``project`` defaults to the projects the snapshot files belong to. ``busy``, the CPU
     seconds the program used in each interval (by default from the snapshots' sidecars,
     when Heapscope took them), lets the growth check tell a program that got less of a
-    shared machine from a cache that warms up.
+    shared machine from a cache that warms up. ``final_paths``: a :class:`PathFinder` over
+    the final snapshot whose tree may already be building (see :func:`start_final_trees`).
     """
     if len(snapshots) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(snapshots)}")
     ordered = list(snapshots)
     check_distinct_files(ordered)
     report_progress = progress or ignore
-    report_progress(Progress(Phase.MATCH, 0, 1))
-    check_same_process(ordered)
-    check_order(ordered)
-    report_progress(Progress(Phase.MATCH, 1, 1))
     # Indexes are computed on first use, so each snapshot gets only what the rules ask
     # of it: the final one its distances, dominators and (for paths) retainers; the
     # baseline and target their ids, classes and the dominator tree that measures the
     # few growing containers.
-    if busy is None:
-        busy = interval_cpu_seconds([s.path for s in ordered])
-    paths = PathFinder(ordered[-1])
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-paths") as background:
+    paths = final_paths if final_paths is not None else PathFinder(ordered[-1])
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-final") as background:
         if (os.cpu_count() or 1) > 1:
-            # The final snapshot's path tree, on the other core while its dominator tree is
-            # built: grouping reads both, and every finding's path comes from the first.
-            paths.build_in(background)
+            # The final snapshot's dominator and path trees, on the other core while the
+            # match checks run on this one: grouping reads both, and every finding's path
+            # comes from the second (when they are already under way, this waits for them).
+            start_final_trees(background, paths)
+        report_progress(Progress(Phase.MATCH, 0, 1))
+        check_same_process(ordered)
+        check_order(ordered)
+        report_progress(Progress(Phase.MATCH, 1, 1))
+        if busy is None:
+            busy = interval_cpu_seconds([s.path for s in ordered])
         groups = group_survivors(
             ordered, min_bytes=min_bytes, progress=report_progress, paths=paths, busy=busy
         )
@@ -174,6 +177,30 @@ def analyze_loaded(
     report.project_roots = [str(root) for root in files.roots]
     report.sort()
     return report
+
+
+def start_final_trees(executor: Executor, paths: PathFinder) -> None:
+    """Start the final snapshot's dominator tree and ``paths``' tree in ``executor``.
+
+    Both are the longest single steps after loading and depend on nothing else, so they
+    run while other work goes on (the match checks, the other snapshots' loads); a first
+    use waits for them instead of computing them again. A failure is not raised here:
+    the first use computes again and raises it where the analysis expects it.
+    """
+    final = paths.snapshot
+    executor.submit(_dominators_of, final)
+    paths.build_in(executor)
+
+
+def _dominators_of(snapshot: HeapSnapshot) -> None:
+    snapshot.dominators  # noqa: B018 (computed and kept)
+
+
+def _earlier_indexes(snapshot: HeapSnapshot) -> None:
+    """What the match checks and the measuring ask of the baseline and target: the id
+    lookup and the class of every node."""
+    snapshot.node_by_id(0)
+    snapshot.class_index  # noqa: B018 (computed and kept)
 
 
 def _final_script_map(
@@ -202,14 +229,43 @@ def analyze_snapshots(
     """
     if len(paths) not in (2, 3):
         raise AnalysisError(f"need 2 or 3 snapshots (baseline, target[, final]), got {len(paths)}")
-    snapshots = load_snapshots(paths, progress)
-    return analyze_loaded(
-        snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress, project=project
-    )
+    if (os.cpu_count() or 1) <= 1:
+        snapshots = load_snapshots(paths, progress)
+        return analyze_loaded(
+            snapshots, script_maps=script_maps, min_bytes=min_bytes, progress=progress, project=project
+        )
+    finders: list[PathFinder] = []
+    last = len(paths) - 1
+    # Each snapshot's own indexes start as soon as it is loaded, while the others still
+    # parse: the final one's trees, the earlier ones' id lookups and classes.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-ahead") as ahead:
+
+        def loaded(index: int, snapshot: HeapSnapshot) -> None:
+            if index == last:
+                finders.append(PathFinder(snapshot))
+                start_final_trees(ahead, finders[0])
+            else:
+                ahead.submit(_earlier_indexes, snapshot)
+
+        try:
+            snapshots = load_snapshots(paths, progress, loaded=loaded)
+            return analyze_loaded(
+                snapshots,
+                script_maps=script_maps,
+                min_bytes=min_bytes,
+                progress=progress,
+                project=project,
+                final_paths=finders[0],
+            )
+        finally:
+            ahead.shutdown(wait=True, cancel_futures=True)
 
 
 def load_snapshots(
-    paths: Sequence[str | os.PathLike[str]], progress: ProgressCallback | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    progress: ProgressCallback | None = None,
+    *,
+    loaded: Callable[[int, HeapSnapshot], None] | None = None,
 ) -> list[HeapSnapshot]:
     """Load several snapshots at once, one thread each.
 
@@ -217,20 +273,26 @@ def load_snapshots(
     load leaves gaps (the strings table, building the model) another load fills. The
     first file that fails, in the given order, is the error reported. Only the last one
     is mapped to source lines: the others are loaded without their sources, as
-    :meth:`HeapSnapshot.release_sources` leaves them.
+    :meth:`HeapSnapshot.release_sources` leaves them. ``loaded(index, snapshot)`` is
+    called in the loading thread as each file is loaded, to start work on it early.
     """
     report = progress or ignore
     names = ", ".join(os.path.basename(str(path)) for path in paths)
     report(Progress(Phase.LOAD, 0, len(paths), f"loading {names}"))
-    if len(paths) <= 1:
-        loaded = [load_snapshot(path) for path in paths]
-        report(Progress(Phase.LOAD, len(paths), len(paths), f"loading {names}"))
-        return loaded
     last = len(paths) - 1
+
+    def load(index: int, path: str | os.PathLike[str]) -> HeapSnapshot:
+        snapshot = load_snapshot(path, sources=index == last)
+        if loaded is not None:
+            loaded(index, snapshot)
+        return snapshot
+
+    if len(paths) <= 1:
+        snapshots = [load(index, path) for index, path in enumerate(paths)]
+        report(Progress(Phase.LOAD, len(paths), len(paths), f"loading {names}"))
+        return snapshots
     with ThreadPoolExecutor(max_workers=len(paths), thread_name_prefix="heapscope-load") as pool:
-        futures = [
-            pool.submit(load_snapshot, path, sources=index == last) for index, path in enumerate(paths)
-        ]
+        futures = [pool.submit(load, index, path) for index, path in enumerate(paths)]
         for done, _ in enumerate(as_completed(futures), start=1):
             report(Progress(Phase.LOAD, done, len(paths), f"loading {names}"))
     return [future.result() for future in futures]
@@ -282,4 +344,5 @@ __all__ = [
     "analyze_loaded",
     "analyze_snapshots",
     "load_snapshots",
+    "start_final_trees",
 ]
