@@ -28,7 +28,7 @@
  * source is never called with arguments it reads differently. Add one whenever an exported
  * function's name, parameters or results change.
  */
-#define HS_ABI_VERSION 2
+#define HS_ABI_VERSION 3
 
 HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
 
@@ -99,8 +99,11 @@ enum { HS_SKIP = 0, HS_U8 = 1, HS_U32 = 2, HS_U64 = 3, HS_OFFSETS = 4, HS_ORDINA
  * memory (at 600 MB that saves the whole nodes and edges arrays and their copies).
  *
  * The array ends at the first ']' (integer arrays contain no strings), found with
- * memchr; that ']' also serves as the sentinel that stops every inner loop, so the
- * per-character loops need no bounds checks. Returns the number of values read
+ * memchr unless the caller found it already (`close_pos`, or -1); that ']' also serves as
+ * the sentinel that stops every inner loop, so the per-character loops need no bounds
+ * checks. A `close_pos` is used only when it is a ']' inside the buffer at or after `pos`
+ * (any ']' stops every loop, so one past the first still bounds them: the parse stops with
+ * an error at the first), else the scan is made. Returns the number of values read
  * (rows * width on success; fewer means the header over-counts) or an error:
  *   -1: no '[' at pos, -2: unexpected character, -3: more values than rows * width,
  *   -4: no ']' before the end of the input (truncated), -5: a value too large for its
@@ -138,11 +141,13 @@ static void populate(void *start, size_t bytes) {
 
 HS_EXPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
                                    void **outs, const int *kinds, int64_t node_width, int64_t node_count,
-                                   int release, int64_t *end_pos, int64_t *bad_column) {
+                                   int release, int64_t close_pos, int64_t *end_pos, int64_t *bad_column) {
     const unsigned char *text = (const unsigned char *)buf;
     while (pos < len && is_space(buf[pos])) pos++;
     if (pos >= len || buf[pos] != '[') { *end_pos = pos; return -1; }
-    const unsigned char *close = memchr(text + pos, ']', (size_t)(len - pos));
+    const unsigned char *close = close_pos > pos && close_pos < len && buf[close_pos] == ']'
+                                     ? text + close_pos
+                                     : memchr(text + pos, ']', (size_t)(len - pos));
     if (!close) { *end_pos = len; return -4; }
     const unsigned char *p = text + pos + 1;
     int64_t total = rows * width;

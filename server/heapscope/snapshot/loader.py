@@ -160,6 +160,7 @@ class _Reader:
         self.data = data
         self.buf = _native.BufferPointer(data)
         self.pos = 0
+        self.close = -1  # the ']' following_member found for the integer array at pos
         # Only pages of a file mapping may be dropped; for a bytes buffer it would lose data.
         self.mapped = isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")
 
@@ -249,15 +250,25 @@ class _Reader:
         return values.reshape(-1, width) if width else values
 
     def columns(
-        self, name: str, fields: list[str], kinds: dict[str, int], rows: int, node_width: int, node_count: int
+        self,
+        name: str,
+        fields: list[str],
+        kinds: dict[str, int],
+        rows: int,
+        node_width: int,
+        node_count: int,
+        close: int = -1,
     ) -> dict[str, npt.NDArray[Any]]:
-        """Parse an announced ``rows`` x ``len(fields)`` array into typed columns by field name."""
+        """Parse an announced ``rows`` x ``len(fields)`` array into typed columns by field name.
+
+        ``close``: where the array's ']' is, when already found (see parse_columns).
+        """
         self.skip_space()
         start = self.pos
         field_kinds = [kinds.get(field_name, _native.SKIP) for field_name in fields]
         while True:
             result = _native.parse_columns(
-                self.buf, start, rows, field_kinds, node_width, node_count, release=self.mapped
+                self.buf, start, rows, field_kinds, node_width, node_count, release=self.mapped, close=close
             )
             if result.count != -5 or result.bad_column < 0:
                 break
@@ -323,6 +334,7 @@ class _Reader:
         close = _native.find_byte(self.buf, self.pos, b"]")
         if close < 0:
             return None
+        self.close = close  # for the parse of the array here, which need not look for it again
         ahead = _Reader(self.path, self.data)
         ahead.pos = close + 1
         try:
@@ -457,6 +469,7 @@ def _parse_members(
                     meta.node_count,
                     node_width,
                     0,
+                    reader.close,
                 )
                 pending["edges"] = pool.submit(
                     edges_reader.columns,
@@ -466,6 +479,7 @@ def _parse_members(
                     meta.edge_count,
                     node_width,
                     meta.node_count,
+                    edges_end,
                 )
                 reader.pos = edges_end + 1
             elif name == "nodes" and meta.node_count:
