@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -11,14 +12,16 @@ from typing import Any
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from ..snapshot_files import interval_cpu_seconds, sidecar_scripts
-from .census import closure_census
-from .classify import build_findings
 from .diff import diff_snapshots
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .paths import PathFinder
 from .project_files import ProjectFiles
-from .source import SourceResolver
+
+# What only the steps after the grouping use (the rules, source lookup, the report's
+# renderers), tree-sitter among them: imported when first needed, or in a worker thread
+# while the snapshots load (see analyze_snapshots), not before the first file is opened.
+_LATER_MODULES = (".classify", ".census", ".source", ".report")
 
 
 class AnalysisError(Exception):
@@ -159,6 +162,10 @@ def analyze_loaded(
     report_progress(Progress(Phase.COMPARE, 0, 1))
     comparison = diff_snapshots(ordered[0], ordered[-1])
     report_progress(Progress(Phase.COMPARE, 1, 1))
+    from .census import closure_census
+    from .classify import build_findings
+    from .source import SourceResolver
+
     final_map = _final_script_map(ordered[-1], script_maps)
     files = project if project is not None else ProjectFiles.around(str(s.path) for s in ordered)
     resolver = SourceResolver(ordered[-1], final_map, files=files)
@@ -194,6 +201,11 @@ def start_final_trees(executor: Executor, paths: PathFinder) -> None:
 
 def _dominators_of(snapshot: HeapSnapshot) -> None:
     snapshot.dominators  # noqa: B018 (computed and kept)
+
+
+def _import_later_modules() -> None:
+    for name in _LATER_MODULES:
+        importlib.import_module(name, __package__)
 
 
 def _earlier_indexes(snapshot: HeapSnapshot) -> None:
@@ -237,8 +249,10 @@ def analyze_snapshots(
     finders: list[PathFinder] = []
     last = len(paths) - 1
     # Each snapshot's own indexes start as soon as it is loaded, while the others still
-    # parse: the final one's trees, the earlier ones' id lookups and classes.
+    # parse: the final one's trees, the earlier ones' id lookups and classes; the modules
+    # of the later steps are imported before any of them, while the files parse.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-ahead") as ahead:
+        ahead.submit(_import_later_modules)
 
         def loaded(index: int, snapshot: HeapSnapshot) -> None:
             if index == last:

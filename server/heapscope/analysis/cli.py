@@ -16,7 +16,6 @@ from ..snapshot import SnapshotError, load_snapshot
 from .analyze import AnalysisError, analyze_snapshots, check_same_process
 from .diff import comparison_json, diff_snapshots, format_comparison
 from .model import LeakReport
-from .report import render
 
 FORMATS = ("text", "json", "sarif", "html")
 
@@ -48,6 +47,8 @@ def fail(message: str) -> int:
 
 def emit(report: LeakReport, args: argparse.Namespace) -> int:
     """Write the report in ``args.format`` to ``args.output`` or stdout; 1 if it found a leak, else 0."""
+    from .report import render  # imported while the snapshots load (see analyze_snapshots)
+
     text = render(report, args.format)
     if args.output:
         try:
