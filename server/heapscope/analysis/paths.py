@@ -170,8 +170,7 @@ class PathFinder:
     def build_tree(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """:attr:`_tree` computed anew, not kept: for a snapshot whose paths are asked once.
 
-        Several of these may run at once in threads; a cached property (before Python 3.12)
-        would let only one of them run at a time, whatever the snapshot.
+        Several of these may run at once in threads, one per snapshot.
         """
         snapshot = self.snapshot
         count = snapshot.node_count
