@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
@@ -144,7 +145,7 @@ def analyze_loaded(
     # baseline and target their ids, classes and the dominator tree that measures the
     # few growing containers.
     paths = final_paths if final_paths is not None else PathFinder(ordered[-1])
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-final") as background:
+    with _workers("heapscope-final") as background:
         if (os.cpu_count() or 1) > 1:
             # The final snapshot's dominator and path trees, on the other core while the
             # match checks run on this one: grouping reads both, and every finding's path
@@ -184,6 +185,22 @@ def analyze_loaded(
     report.project_roots = [str(root) for root in files.roots]
     report.sort()
     return report
+
+
+@contextlib.contextmanager
+def _workers(prefix: str) -> Iterator[ThreadPoolExecutor]:
+    """Two worker threads for work started ahead of its use.
+
+    When the analysis fails (a bad file, snapshots of two processes), the error is raised
+    at once: what is queued is dropped and what runs is left to finish on its own.
+    """
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=prefix)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_final_trees(executor: Executor, paths: PathFinder) -> None:
@@ -251,7 +268,7 @@ def analyze_snapshots(
     # Each snapshot's own indexes start as soon as it is loaded, while the others still
     # parse: the final one's trees, the earlier ones' id lookups and classes; the modules
     # of the later steps are imported before any of them, while the files parse.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-ahead") as ahead:
+    with _workers("heapscope-ahead") as ahead:
         ahead.submit(_import_later_modules)
 
         def loaded(index: int, snapshot: HeapSnapshot) -> None:
@@ -261,18 +278,15 @@ def analyze_snapshots(
             else:
                 ahead.submit(_earlier_indexes, snapshot)
 
-        try:
-            snapshots = load_snapshots(paths, progress, loaded=loaded)
-            return analyze_loaded(
-                snapshots,
-                script_maps=script_maps,
-                min_bytes=min_bytes,
-                progress=progress,
-                project=project,
-                final_paths=finders[0],
-            )
-        finally:
-            ahead.shutdown(wait=True, cancel_futures=True)
+        snapshots = load_snapshots(paths, progress, loaded=loaded)
+        return analyze_loaded(
+            snapshots,
+            script_maps=script_maps,
+            min_bytes=min_bytes,
+            progress=progress,
+            project=project,
+            final_paths=finders[0],
+        )
 
 
 def load_snapshots(
