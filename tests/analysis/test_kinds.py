@@ -500,23 +500,35 @@ module.exports = { handle };
 """
 
 
-def audit_log_heap(entries: int) -> Graph:
-    """A module's array that a request handler appends to: 10 kB an entry."""
+def audit_log_heap(entries: int, elsewhere: int = 0) -> Graph:
+    """A module's array that a request handler appends to: 10 kB an entry; ``elsewhere`` more
+    entries of the same class held by another array of the module."""
     graph = Graph()
     scope = module_scope(graph)
     log = graph.node("Array")
     graph.edge(scope, log, "auditLog", "context")
     for index in range(entries):
         graph.edge(log, graph.node("Object", size=10_000), str(index), "element")
+    if elsewhere:
+        spill = graph.node("Array")
+        graph.edge(scope, spill, "spill", "context")
+        for index in range(elsewhere):
+            graph.edge(spill, graph.node("Object", size=10_000), str(index), "element")
     return graph
 
 
 def audit_findings(
-    tmp_path: Path, counts: tuple[int, int, int], busy: list[float] | None
+    tmp_path: Path,
+    counts: tuple[int, int, int],
+    busy: list[float] | None,
+    elsewhere: tuple[int, int, int] = (0, 0, 0),
 ) -> list[tuple[str, str, str, int, str]]:
     """(kind, severity, name, line, message) of each finding on the three heaps of ``counts``."""
     (tmp_path / "app.js").write_text(AUDIT_MODULE)
-    snapshots = [audit_log_heap(count).load(tmp_path, f"s{count}") for count in counts]
+    snapshots = [
+        audit_log_heap(count, spilled).load(tmp_path, f"s{index}")
+        for index, (count, spilled) in enumerate(zip(counts, elsewhere, strict=True))
+    ]
     groups = group_survivors(snapshots, min_bytes=1, busy=busy)
     resolver = SourceResolver(snapshots[-1], {str(USER_SCRIPT): str(tmp_path / "app.js")})
     findings = build_findings(snapshots, groups, resolver, busy=busy)
@@ -543,6 +555,19 @@ def test_growth_that_slows_only_with_the_programs_cpu_time_is_still_a_leak(tmp_p
         warming = audit_findings(tmp_path, counts, busy=busy)
         assert [row[:4] for row in warming] == [("collection", "information", "auditLog", 5)]
         assert "Growth slowed from +30 to +6 in the second interval" in warming[0][4]
+
+
+def test_a_holder_that_slows_while_its_class_keeps_pace_in_the_heap_is_no_warm_up(tmp_path: Path) -> None:
+    """+30 then +6 entries under the holder, but the heap gained as many more of their class in
+    the second interval as in the first: the holder's count missed entries (a chain its tree
+    split), so the growth did not slow and the finding is no warming cache."""
+    findings = audit_findings(tmp_path, (10, 40, 46), busy=None, elsewhere=(0, 0, 24))
+    audit = [row for row in findings if row[2] == "auditLog"]
+    assert [row[:4] for row in audit] == [("collection", "error", "auditLog", 5)]
+    assert "warming up" not in audit[0][4]
+    # The same holder with nothing of its class elsewhere is still a cache warming up.
+    warming = audit_findings(tmp_path, (10, 40, 46), busy=None)
+    assert [row[:2] for row in warming] == [("collection", "information")]
 
 
 def test_an_interval_the_program_barely_ran_in_keeps_the_holder_reported(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from .kinds.other import OtherEvidence, OtherRule
 from .kinds.policy import severity
 from .kinds.third_party import ThirdPartyEvidence
 from .kinds.timer import is_timer_holder, timers_of
-from .leaks import LeakGroup, class_growth, idle_intervals, keeps_growing, slowing_down
+from .leaks import LeakGroup, class_growth, class_keeps_pace, idle_intervals, keeps_growing, slowing_down
 from .model import Finding, Location, PathHop
 from .paths import GLOBAL_CLASS_PREFIXES, IDENTIFIER, PathFinder
 from .source import SourceResolver, is_user_path, package_of, package_version
@@ -755,7 +755,13 @@ def _finding(
     rule = next(rule for rule in RULES if rule.kind == evidence.kind)
     # A holder made after the baseline (count 0 there) filled its first interval from nothing:
     # only growth it already had can slow down.
-    slowing = three and counts[0] > 0 and slowing_down(counts, group.retained, busy)
+    # The holder's own count must slow, and so must its entries' class in the whole heap.
+    slowing = (
+        three
+        and counts[0] > 0
+        and slowing_down(counts, group.retained, busy)
+        and not class_keeps_pace(classifier.snapshots, group.entry_class)
+    )
     level = severity(
         growth=group.retained[-1] - group.retained[0], located=located, three_snapshots=three, slowing=slowing
     )

@@ -554,6 +554,26 @@ def slowing_down(counts: list[int], retained: list[int], busy: Sequence[float] |
     )
 
 
+def class_keeps_pace(snapshots: list[HeapSnapshot], class_name: str) -> bool:
+    """Whether the whole heap's count of ``class_name`` grew in the second interval by at least a
+    third of what it grew in the first.
+
+    A holder's entries are counted along its snapshot's dominator and path trees, and those can
+    split a long chain (a timer list whose timers each are also held by what they keep alive) in
+    one snapshot and not in another: the holder then seems to slow down while the heap holds as
+    many more entries as before. A cache that warms up slows down in the whole heap too.
+    """
+    if len(snapshots) < 3 or not class_name:
+        return False
+    counts = []
+    for snapshot in snapshots[:3]:
+        names = snapshot.class_names
+        index = names.index(class_name) if class_name in names else -1
+        counts.append(int(np.count_nonzero(snapshot.class_index == index)) if index >= 0 else 0)
+    first, second = counts[1] - counts[0], counts[2] - counts[1]
+    return first > 0 and second * 3 >= first
+
+
 def class_growth(snapshots: list[HeapSnapshot], min_bytes: int = 64 * 1024) -> list[tuple[str, list[int]]]:
     """Classes whose live bytes grow in every interval by ``min_bytes`` in all, biggest growth first.
 
