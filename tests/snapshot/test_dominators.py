@@ -73,16 +73,22 @@ def test_shortcut_from_the_root_retains_and_weak_only_objects_are_unreachable(wr
     assert int(snapshot.retained_sizes[0]) == snapshot.total_size
 
 
+def random_edges(rng: random.Random, count: int, most_per_node: int) -> list[tuple[int, int, str, str]]:
+    """Between ``count`` and ``most_per_node * count`` edges of every kind, none into the root."""
+    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
+    edges = []
+    for _ in range(rng.randint(count, count * most_per_node)):
+        source, target = rng.randrange(count), rng.randrange(1, count)
+        kind = rng.choice(edge_types)
+        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    return edges
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_random_graphs_match_networkx(seed: int, write_json: WriteJson) -> None:
     rng = random.Random(seed)
     count = rng.randint(5, 200)
-    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
-    edges = []
-    for _ in range(rng.randint(count, count * 4)):
-        source, target = rng.randrange(count), rng.randrange(1, count)
-        kind = rng.choice(edge_types)
-        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    edges = random_edges(rng, count, 4)
     names = [f"n{i}" for i in range(count)]
     snapshot = load_snapshot(write_json(build_snapshot(names, edges), f"random{seed}.heapsnapshot"))
     expected = nx.immediate_dominators(essential_graph(snapshot), ROOT)
@@ -145,12 +151,7 @@ def test_container_measures_without_the_full_tree_equal_the_full_tree(
     monkeypatch.setattr(model, "_PART_EDGES_SHARE", 1.0)  # the part alone, however big
     rng = random.Random(1000 + seed)
     count = rng.randint(5, 300)
-    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
-    edges = []
-    for _ in range(rng.randint(count, count * 3)):
-        source, target = rng.randrange(count), rng.randrange(1, count)
-        kind = rng.choice(edge_types)
-        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    edges = random_edges(rng, count, 3)
     names = [f"n{i}" for i in range(count)]
     sizes = [rng.randint(1, 100) for _ in range(count)]
     path = write_json(build_snapshot(names, edges, sizes=sizes), f"anchors{seed}.heapsnapshot")
@@ -195,12 +196,7 @@ def test_liveness_from_the_dominator_tree_follows_shortcuts_below_the_root(write
 def test_liveness_and_retainers_answer_as_the_walk_and_the_index_do(seed: int, write_json: WriteJson) -> None:
     rng = random.Random(seed)
     count = rng.randint(5, 200)
-    edge_types = ["property", "element", "context", "internal", "hidden", "weak", "shortcut"]
-    edges = []
-    for _ in range(rng.randint(count, count * 3)):
-        source, target = rng.randrange(count), rng.randrange(1, count)
-        kind = rng.choice(edge_types)
-        edges.append((source, target, kind, str(rng.randrange(5)) if kind in ("element", "hidden") else "p"))
+    edges = random_edges(rng, count, 3)
     names = [f"n{i}" for i in range(count)]
     path = write_json(build_snapshot(names, edges), f"live{seed}.heapsnapshot")
     from_tree = load_snapshot(path)

@@ -10,9 +10,9 @@ front end that only reads reports (the language server at start-up) does not loa
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_exports
 from .model import (
     KIND_WORDS,
     KINDS,
@@ -41,11 +41,7 @@ _ENGINE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _ENGINE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_exports(__name__, _ENGINE)
 
 
 __all__ = [

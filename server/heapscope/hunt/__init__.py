@@ -7,9 +7,9 @@ Leaks all come through here, so the analysis core never touches a live process.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_exports
 from .defaults import DEFAULT_INTERVAL, DEFAULT_WARMUP
 from .errors import Cancelled, RunError, RunErrorKind
 
@@ -21,11 +21,7 @@ if TYPE_CHECKING:
 _LAZY = {"find_leaks_live": ".live", "RunOptions": ".program", "run_program": ".program"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
