@@ -568,8 +568,7 @@ def class_keeps_pace(snapshots: list[HeapSnapshot], class_name: str) -> bool:
     counts = []
     for snapshot in snapshots[:3]:
         names = snapshot.class_names
-        index = names.index(class_name) if class_name in names else -1
-        counts.append(int(np.count_nonzero(snapshot.class_index == index)) if index >= 0 else 0)
+        counts.append(int(class_sums(snapshot)[0][names.index(class_name)]) if class_name in names else 0)
     first, second = counts[1] - counts[0], counts[2] - counts[1]
     return first > 0 and second * 3 >= first
 
