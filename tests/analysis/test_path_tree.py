@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pytest
 
 from heapscope.analysis.paths import _EDGE_RANK, _INTERNAL_EDGE_NAME, GLOBAL_CLASS_PREFIXES, PathFinder
-from heapscope.snapshot import ROOT, HeapSnapshot, load_snapshot
+from heapscope.snapshot import ROOT, HeapSnapshot, load_snapshot, nearest_marked_up
 from snapshot.conftest import build_snapshot  # the engine tests' V8-shaped graph builder
 
 from .conftest import snapshot_program
@@ -110,6 +110,13 @@ def assert_same_tree(snapshot: HeapSnapshot) -> None:
     for name, mine, theirs in zip(("distance", "parent", "parent edge"), got, expected, strict=True):
         assert mine.dtype == theirs.dtype, name
         assert np.array_equal(mine, theirs), f"{name} differs at {np.flatnonzero(mine != theirs)[:10]}"
+    # The owners found while the tree grows are the ones a walk up the finished tree finds.
+    rng = np.random.default_rng(snapshot.node_count)
+    for share in (0.001, 0.05, 0.5):
+        marked = rng.random(snapshot.node_count) < share
+        owners = PathFinder(snapshot).owners(marked)
+        walked = nearest_marked_up(ROOT, expected[1], marked)
+        assert np.array_equal(owners, walked), f"owners differ at {np.flatnonzero(owners != walked)[:10]}"
 
 
 @pytest.mark.parametrize("case", ["leak-timer", "leak-event-listener", "noise-warm-up-cache"])

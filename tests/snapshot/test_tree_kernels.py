@@ -209,6 +209,145 @@ def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
         sources_into(graph[0], np.array([1, 9], dtype=np.uint32), np.ones(3, bool), np.ones(3, bool))
 
 
+def phases_one_call_at_a_time(
+    graph: Arrays, node_type: Any, preferred: EdgeRules, any_follow: Any, seeds: tuple[Any, Any], serves: Any
+) -> Arrays:
+    """The three phases of path_tree composed from ranked_bfs and sources_into."""
+    first, edge_to, edge_type, edge_name = graph
+    distance, parent, parent_edge = start(len(first) - 1, {0: 0})
+    for edges in seeds:
+        at = int(distance.max()) + 1
+        for edge in edges.tolist():
+            target = int(edge_to[edge])
+            if distance[target] < 0:
+                distance[target], parent[target], parent_edge[target] = at, 0, edge
+        frontier = edge_to[edges].astype(np.int64)
+        ranked_bfs(
+            first,
+            edge_to,
+            edge_type,
+            edge_name,
+            node_type,
+            preferred,
+            frontier,
+            distance,
+            parent,
+            parent_edge,
+        )
+    left = (distance < 0) & (serves if serves is not None else True)
+    holders = np.flatnonzero(sources_into(first, edge_to, distance >= 0, left))
+    holders = holders[np.argsort(distance[holders], kind="stable")]
+    anything = EdgeRules(
+        any_follow, preferred.rank, preferred.penalty, np.zeros(0, np.uint8), np.ones_like(left, np.uint8)
+    )
+    level = int(distance.max()) + 1
+    ranked_bfs(
+        first,
+        edge_to,
+        edge_type,
+        edge_name,
+        node_type,
+        anything,
+        holders,
+        distance,
+        parent,
+        parent_edge,
+        level_base=level,
+    )
+    return distance, parent, parent_edge
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_path_tree_is_its_three_phases_one_call_at_a_time(seed: int) -> None:
+    rng = random.Random(seed)
+    count = rng.randint(2, 120)
+    edges = [
+        (rng.randrange(count), rng.randrange(count), rng.randrange(4), rng.randrange(6))
+        for _ in range(rng.randint(0, 4 * count))
+    ]
+    graph = csr(count, edges)
+    node_type = np.array([rng.randrange(3) for _ in range(count)], dtype=np.uint8)
+    preferred = rules(
+        [rng.choice([0, 1, 2]) for _ in range(4)],
+        [rng.randrange(4) for _ in range(4)],
+        [rng.randrange(3) for _ in range(3)],
+        [rng.randrange(2) for _ in range(rng.randrange(8))],
+        [int(rng.random() < 0.8) for _ in range(count)],
+    )
+    any_follow = np.array([rng.choice([0, 1]) for _ in range(4)], dtype=np.uint8)
+    root_edges = np.arange(int(graph[0][1]), dtype=np.int64)
+    split = rng.randint(0, len(root_edges))
+    seeds = (root_edges[:split], root_edges[split:][: rng.randint(0, len(root_edges))])
+    serves = np.array([rng.random() < 0.7 for _ in range(count)]) if rng.random() < 0.3 else None
+    marked = np.array([rng.random() < 0.2 for _ in range(count)])
+    expected = phases_one_call_at_a_time(graph, node_type, preferred, any_follow, seeds, serves)
+    got = _native.path_tree(
+        0,
+        _native.Graph(graph[0], graph[1]),
+        graph[2],
+        graph[3],
+        node_type,
+        preferred,
+        any_follow,
+        *seeds,
+        serves,
+        marked=marked,
+    )
+    assert got.distance.tolist() == expected[0].tolist()
+    assert got.parent is not None and got.parent.tolist() == expected[1].tolist()
+    assert got.parent_edge is not None and got.parent_edge.tolist() == expected[2].tolist()
+    assert (
+        got.owner is not None
+        and got.owner.tolist() == _native.nearest_marked_up(0, expected[1], marked).tolist()
+    )
+    alone = _native.path_tree(
+        0,
+        _native.Graph(graph[0], graph[1]),
+        graph[2],
+        graph[3],
+        node_type,
+        preferred,
+        any_follow,
+        *seeds,
+        serves,
+        parents=False,
+        marked=marked,
+    )
+    assert alone.parent is None and alone.parent_edge is None
+    assert alone.owner is not None and alone.owner.tolist() == got.owner.tolist()
+
+
+def test_path_tree_refuses_what_would_read_out_of_bounds() -> None:
+    first, edge_to, edge_type, edge_name = csr(3, [(0, 1, 0, 0), (1, 2, 1, 5)])
+    graph = _native.Graph(first, edge_to)
+    node_type = np.zeros(3, dtype=np.uint8)
+    good = rules([1, 2], [0, 1], [0], [0, 0], [1, 1, 1])
+    follow = np.ones(2, dtype=np.uint8)
+    seeds = np.array([0], dtype=np.int64)
+
+    def run(
+        *, first_seeds: Any = seeds, preferred: EdgeRules = good, types: Any = node_type, **more: Any
+    ) -> None:
+        _native.path_tree(
+            0, graph, edge_type, edge_name, types, preferred, follow, first_seeds, seeds, **more
+        )
+
+    run()
+    for bad_seed in (-1, 2):
+        with pytest.raises(_native.GraphError):  # a seed that is not an edge
+            run(first_seeds=np.array([bad_seed], dtype=np.int64))
+    with pytest.raises(_native.GraphError):  # an edge type past the tables
+        run(preferred=rules([1], [0], [0], [], [1, 1, 1]))
+    with pytest.raises(_native.GraphError):  # a node type past the penalties
+        run(types=np.array([0, 1, 0], dtype=np.uint8))
+    with pytest.raises(_native.GraphError):  # marks of the wrong length
+        run(marked=np.ones(2, dtype=bool))
+    with pytest.raises(_native.GraphError):  # a reachable mask of the wrong length
+        _native.path_tree(
+            0, graph, edge_type, edge_name, node_type, good, follow, seeds, seeds, np.ones(4, bool)
+        )
+
+
 def doubling(parent: np.ndarray[Any, Any], marked: np.ndarray[Any, Any]) -> list[int]:
     """The nearest marked node up the tree by pointer doubling, the root (0) marked."""
     tree = np.where(parent < 0, 0, parent)

@@ -407,12 +407,11 @@ def _path_entries(
     anchors = snapshot.nodes_by_ids(ids)
     marked = np.zeros(snapshot.node_count, dtype=bool)
     marked[anchors[anchors >= 0]] = True
+    owner: npt.NDArray[np.uint32] | IntArray
     if snapshot is final_paths.snapshot:
-        parents = final_paths.parents
-    else:
-        parents = PathFinder(snapshot, names_like=final_paths).build_tree()[1]
-    owner = nearest_marked_ancestor(marked, parents)
-    del parents
+        owner = nearest_marked_ancestor(marked, final_paths.parents)
+    else:  # this snapshot's tree is asked only this: the owners come out of growing it
+        owner = PathFinder(snapshot, names_like=final_paths).owners(marked)
     class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
     measured: list[tuple[int, IntArray]] = []
     for index, (group, anchor) in enumerate(zip(groups, anchors.tolist(), strict=True)):

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from ..cached import cached_property
 from ..snapshot import ROOT, EdgeRules, HeapSnapshot, RetainerHop
+from ..snapshot._native import PathTree
 
 IntArray = npt.NDArray[np.int64]
 
@@ -43,8 +44,6 @@ NAMING_EDGE_TYPES = ("property", "context")
 _PLUMBING_NAMES = frozenset(
     {"table", "elements", "properties", "context", "map", "__proto__", "prototype", "constructor"}
 )
-# Edges taken at a time by the passes over every edge.
-_EDGE_SLICE = 1 << 20
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 GLOBAL_CLASS_PREFIXES = ("global", "Window", "globalThis")
 
@@ -81,27 +80,30 @@ class PathFinder:
 
         Only V8's internal edges are tested by name: a program's own property may be called
         "code". Each distinct name of an internal edge is tested once, and finders made
-        ``names_like`` one another share the verdicts.
+        ``names_like`` one another share the verdicts. Most such names are numbers (tens of
+        thousands in a large heap), which the pattern, made of words, never matches: they are
+        passed over (one str.isdigit each) before any verdict is looked up.
         """
         snapshot = self.snapshot
-        present = np.zeros(len(snapshot.strings), dtype=bool)
-        internal = snapshot.edge_type_id("internal")
-        # In slices of the edge columns: the temporaries stay in the cache, not ~40 MB per heap.
-        for start in range(0, snapshot.edge_count, _EDGE_SLICE):
-            end = start + _EDGE_SLICE
-            names = snapshot.edge_name_or_index[start:end][snapshot.edge_type[start:end] == internal]
-            present[names[names < len(snapshot.strings)]] = True
         bad = np.zeros(len(snapshot.strings), dtype=np.uint8)
-        indexes = np.flatnonzero(present).tolist()
+        indexes = np.flatnonzero(snapshot.edge_names_of_type("internal")).tolist()
+        if not indexes:
+            return bad
         verdicts, strings = self._name_verdicts, snapshot.strings
-        flags: list[bool] = []
-        for index in indexes:
-            text = strings[index]
+        texts = [strings[index] for index in indexes]
+        worded = [
+            (index, text)
+            for index, text, number in zip(indexes, texts, map(str.isdigit, texts), strict=True)
+            if not number
+        ]
+        named_bad: list[int] = []
+        for index, text in worded:
             verdict = verdicts.get(text)
             if verdict is None:
                 verdict = verdicts[text] = bool(_INTERNAL_EDGE_NAME.search(text))
-            flags.append(verdict)
-        bad[indexes] = flags
+            if verdict:
+                named_bad.append(index)
+        bad[named_bad] = 1
         return bad
 
     @cached_property
@@ -118,33 +120,41 @@ class PathFinder:
         result: npt.NDArray[np.bool_] = ok
         return result
 
-    def _rules(self, preferred: bool) -> EdgeRules:
-        """Preferred edges (non-weak, into preferred nodes, internal ones not named after
-        compiled code's internals), or every non-weak edge; ranked the same either way.
+    def _preferred_rules(self) -> EdgeRules:
+        """Preferred edges: non-weak, into preferred nodes, internal ones not named after
+        compiled code's internals. Phase 3 follows every non-weak edge (:meth:`_follow`),
+        ranked the same.
 
         Within a level an edge of the best kind wins, and edges out of V8's internal nodes
         rank below the same kind of edge out of user objects.
         """
         snapshot = self.snapshot
-        follow = np.full(len(snapshot.meta.edge_types), EdgeRules.ALWAYS, dtype=np.uint8)
         rank = np.full(len(snapshot.meta.edge_types), 4, dtype=np.uint8)
         for name, value in _EDGE_RANK.items():
             if snapshot.edge_type_id(name) >= 0:
                 rank[snapshot.edge_type_id(name)] = value
+        penalty = np.zeros(len(snapshot.meta.node_types), dtype=np.uint8)
+        for name in ("hidden", "array", "synthetic", "code"):
+            if snapshot.node_type_id(name) >= 0:
+                penalty[snapshot.node_type_id(name)] = 2
+        return EdgeRules(
+            follow=self._follow(preferred=True),
+            rank=rank,
+            penalty=penalty,
+            bad_name=self._bad_names,
+            target_ok=self._node_is_preferred.view(np.uint8),
+        )
+
+    def _follow(self, preferred: bool) -> npt.NDArray[np.uint8]:
+        """Per edge type, whether the preferred edges, or any non-weak edges, follow it."""
+        snapshot = self.snapshot
+        follow = np.full(len(snapshot.meta.edge_types), EdgeRules.ALWAYS, dtype=np.uint8)
         internal = snapshot.edge_type_id("internal")
         if preferred and internal >= 0:
             follow[internal] = EdgeRules.UNLESS_BAD_NAME
         if snapshot.edge_type_id("weak") >= 0:
             follow[snapshot.edge_type_id("weak")] = EdgeRules.NEVER
-        penalty = np.zeros(len(snapshot.meta.node_types), dtype=np.uint8)
-        for name in ("hidden", "array", "synthetic", "code"):
-            if snapshot.node_type_id(name) >= 0:
-                penalty[snapshot.node_type_id(name)] = 2
-        if preferred:
-            bad_name, target_ok = self._bad_names, self._node_is_preferred.view(np.uint8)
-        else:
-            bad_name, target_ok = np.zeros(0, dtype=np.uint8), np.ones(snapshot.node_count, dtype=np.uint8)
-        return EdgeRules(follow=follow, rank=rank, penalty=penalty, bad_name=bad_name, target_ok=target_ok)
+        return follow
 
     def _follows(self, rules: EdgeRules, edges: IntArray) -> npt.NDArray[np.bool_]:
         """Which of ``edges`` the rules follow (for the root's few edges; the kernel does the rest)."""
@@ -172,62 +182,49 @@ class PathFinder:
 
         Several of these may run at once in threads, one per snapshot.
         """
+        tree = self._grow(parents=True)
+        assert tree.parent is not None and tree.parent_edge is not None
+        return tree.distance, tree.parent, tree.parent_edge
+
+    def owners(self, marked: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint32]:
+        """Per node, the nearest ``marked`` node up the tree (itself included; the root when
+        none, and for unreachable nodes not marked), found as the tree grows: for a snapshot
+        whose tree is asked only that, so the tree itself is never kept or even stored."""
+        owner = self._grow(parents=False, marked=marked).owner
+        assert owner is not None
+        return owner
+
+    def _grow(self, parents: bool, marked: npt.NDArray[np.bool_] | None = None) -> PathTree:
+        """The three phases, in one kernel call from the root's edges.
+
+        Everything reached in phases 1 and 2 is reachable from the root over non-weak edges
+        unless the root's edge to a global object is weak, so only then does phase 3 need
+        telling the unreached nodes apart from the ones nothing reaches: from the others, no
+        non-weak edge leads to those.
+        """
         snapshot = self.snapshot
-        count = snapshot.node_count
-        distance = np.full(count, -1, dtype=np.int32)
-        parent = np.full(count, -1, dtype=np.int64)
-        parent_edge = np.full(count, -1, dtype=np.int64)
-        distance[ROOT] = 0
-        parent[ROOT] = ROOT
         root_edges = np.arange(int(snapshot.first_edge[ROOT]), int(snapshot.first_edge[ROOT + 1]))
         root_targets = snapshot.edge_to[root_edges].astype(np.int64)
         is_global = np.array(
             [snapshot.class_name(int(t)).startswith(GLOBAL_CLASS_PREFIXES) for t in root_targets.tolist()],
             dtype=bool,
         )
-        preferred = self._rules(preferred=True)
-        # Phase 1: the global object(s) first, over preferred edges.
-        self._seed(root_edges[is_global], distance, parent, parent_edge, 1)
-        snapshot.ranked_bfs(preferred, root_targets[is_global], distance, parent, parent_edge)
-        # Phase 2: every other root, still over preferred edges.
-        base = int(distance.max()) + 1
+        preferred = self._preferred_rules()
         rest = root_edges[~is_global]
         rest = rest[self._follows(preferred, rest)]
-        self._seed(rest, distance, parent, parent_edge, base)
-        snapshot.ranked_bfs(preferred, snapshot.edge_to[rest].astype(np.int64), distance, parent, parent_edge)
-        # Phase 3: whatever is left, over any non-weak edge, from the reached nodes that point
-        # at it, nearest first. Everything reached so far is reachable from the root over
-        # non-weak edges unless the root's edge to a global object is weak, so only then do
-        # the unreached nodes need telling apart from the ones nothing reaches: from the
-        # others, no non-weak edge leads to those.
-        left = distance < 0
         weak = snapshot.edge_type_id("weak")
+        reachable = None
         if np.any(snapshot.edge_type[root_edges[is_global]] == weak):
-            left &= snapshot.reachable()
-        if np.any(left):
-            holders = np.flatnonzero(snapshot.sources_into(distance >= 0, left)).astype(np.int64)
-            holders = holders[np.argsort(distance[holders], kind="stable")]
-            base = int(distance.max()) + 1
-            snapshot.ranked_bfs(
-                self._rules(preferred=False), holders, distance, parent, parent_edge, level_base=base
-            )
-        return distance, parent, parent_edge
-
-    def _seed(
-        self,
-        edges: IntArray,
-        distance: npt.NDArray[np.int32],
-        parent: IntArray,
-        parent_edge: IntArray,
-        at: int,
-    ) -> None:
-        targets = self.snapshot.edge_to[edges].astype(np.int64)
-        fresh = distance[targets] < 0
-        targets, edges = targets[fresh], edges[fresh]
-        targets, first = np.unique(targets, return_index=True)
-        distance[targets] = at
-        parent[targets] = ROOT
-        parent_edge[targets] = edges[first]
+            reachable = snapshot.reachable()
+        return snapshot.path_tree(
+            preferred,
+            self._follow(preferred=False),
+            root_edges[is_global],
+            rest,
+            reachable,
+            parents=parents,
+            marked=marked,
+        )
 
     @property
     def distances(self) -> npt.NDArray[np.int32]:

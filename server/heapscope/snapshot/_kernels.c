@@ -28,7 +28,7 @@
  * source is never called with arguments it reads differently. Add one whenever an exported
  * function's name, parameters or results change.
  */
-#define HS_ABI_VERSION 3
+#define HS_ABI_VERSION 4
 
 HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
 
@@ -437,40 +437,75 @@ static void sort_nodes(uint32_t *keys, uint32_t *scratch, int64_t count, uint32_
     if (from != keys) memcpy(keys, from, sizeof(uint32_t) * (size_t)count);
 }
 
-HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
-                            const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *edge_rule,
-                            const uint8_t *edge_rank,
-                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
-                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
-                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
-                            int32_t *distance, int64_t *parent, int64_t *parent_edge) {
-    if (check_graph(node_count, edge_count, 0, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
-    if (edge_type_count <= 0 || node_type_count <= 0 || name_count < 0 || frontier_count < 0) return HS_CORRUPT;
-    for (int64_t i = 0; i < frontier_count; i++)
-        if ((int64_t)frontier_in[i] >= node_count || distance[frontier_in[i]] < 0) return HS_CORRUPT;
-    size_t n = (size_t)node_count;
+/*
+ * The state of one ranked breadth-first walk, shared by its phases: the graph and the tables
+ * the caller checked, the tree being filled, and the walk's own buffers. `parent` and
+ * `parent_edge` may be NULL (not wanted); with `owner` set, each node reached is also given
+ * its nearest `marked` node up the tree as its level closes (the root counts as marked),
+ * and when `parent` is NULL `owner` holds a claimed node's source until then.
+ */
+typedef struct {
+    const int64_t *first_edge;
+    const uint32_t *edge_to;
+    const uint8_t *edge_type;
+    const uint32_t *edge_name;
+    const uint8_t *node_type;
+    const uint8_t *edge_rank;
+    int64_t edge_type_count;
+    const uint8_t *node_penalty;
+    int64_t node_type_count;
+    int32_t *distance;
+    int64_t *parent;
+    int64_t *parent_edge;
+    uint32_t *owner;
+    const uint8_t *marked;
+    uint32_t *frontier, *reached, *scratch;
+    uint8_t *rank, *state;
+    int32_t highest; /* the largest distance given so far */
+} hs_bfs;
+
+enum { OPEN = 0, CLAIMED = 1, CLOSED = 2 };
+
+/* The walk's buffers for `node_count` nodes and a first frontier of `frontier_count`; 0 or -1. */
+static int bfs_alloc(hs_bfs *b, size_t n, size_t frontier_count) {
     /* The first frontier may name a node twice; every later one is a set of new nodes. */
-    size_t room = n > (size_t)frontier_count ? n : (size_t)frontier_count;
-    uint32_t *frontier = (uint32_t *)malloc(sizeof(uint32_t) * room);
-    uint32_t *reached = (uint32_t *)malloc(sizeof(uint32_t) * n);
-    uint32_t *scratch = (uint32_t *)malloc(sizeof(uint32_t) * n);
-    uint8_t *rank = (uint8_t *)malloc(n);
+    size_t room = n > frontier_count ? n : frontier_count;
+    b->frontier = (uint32_t *)malloc(sizeof(uint32_t) * room);
+    b->reached = (uint32_t *)malloc(sizeof(uint32_t) * room);
+    b->scratch = (uint32_t *)malloc(sizeof(uint32_t) * room);
+    b->rank = (uint8_t *)malloc(n);
     /* Per node, one byte the edge loop reads instead of three arrays: CLOSED (has a
        distance, or not a target), OPEN, or CLAIMED by an edge of the current level. A
        claimed node's distance is written as it is claimed (and again by a better edge):
        only the frontier's distances are read in a level, and a frontier node is closed. */
-    uint8_t *state = (uint8_t *)malloc(n);
-    if (!frontier || !reached || !scratch || !rank || !state) {
-        free(frontier); free(reached); free(scratch); free(rank); free(state);
-        return -1;
-    }
-    enum { OPEN = 0, CLAIMED = 1, CLOSED = 2 };
-    for (size_t v = 0; v < n; v++) state[v] = (distance[v] >= 0 || !node_ok[v]) ? CLOSED : OPEN;
-    int status = 0;
-    memcpy(frontier, frontier_in, sizeof(uint32_t) * (size_t)frontier_count);
-    int64_t width = frontier_count;
+    b->state = (uint8_t *)malloc(n);
+    if (b->frontier && b->reached && b->scratch && b->rank && b->state) return 0;
+    return -1;
+}
+
+static void bfs_free(hs_bfs *b) {
+    free(b->frontier); free(b->reached); free(b->scratch); free(b->rank); free(b->state);
+}
+
+/*
+ * Levels from the `width` nodes in b->frontier until nothing new is reached (see
+ * hs_ranked_bfs for the order and the ranks). Returns 0 or HS_CORRUPT for a type past a table.
+ */
+static int bfs_levels(hs_bfs *b, const uint8_t *edge_rule, const uint8_t *bad_name, int64_t name_count,
+                      int64_t width, int64_t level_base) {
+    /* Everything in locals: the byte stores below may alias any field of *b for the compiler. */
+    const int64_t *first_edge = b->first_edge;
+    const uint32_t *edge_to = b->edge_to, *edge_name = b->edge_name;
+    const uint8_t *edge_type = b->edge_type, *node_type = b->node_type;
+    const uint8_t *edge_rank = b->edge_rank, *node_penalty = b->node_penalty, *marked = b->marked;
+    int64_t edge_type_count = b->edge_type_count, node_type_count = b->node_type_count;
+    int32_t *distance = b->distance;
+    int64_t *parent = b->parent, *parent_edge = b->parent_edge;
+    uint32_t *owner = b->owner, *frontier = b->frontier, *reached = b->reached, *scratch = b->scratch;
+    uint8_t *rank = b->rank, *state = b->state;
+    int32_t deepest = b->highest;
     int64_t level = level_base;
+    int status = 0;
     while (width > 0) {
         int64_t count = 0;
         uint32_t highest = 0;
@@ -482,6 +517,7 @@ HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_
             uint8_t penalty = node_penalty[source_type];
             int32_t next = level >= 0 ? (int32_t)level : distance[source] + 1;
             int64_t end = first_edge[source + 1];
+            int claimed = 0;
             for (int64_t e = first_edge[source]; e < end; e++) {
                 if (e + 8 < end) HS_PREFETCH(&state[edge_to[e + 8]]);
                 uint8_t type = edge_type[e];
@@ -502,20 +538,198 @@ HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_
                 }
                 rank[target] = r;
                 distance[target] = next;
-                parent[target] = (int64_t)source;
-                parent_edge[target] = e;
+                claimed = 1;
+                if (parent) parent[target] = (int64_t)source;
+                else if (owner) owner[target] = source;
+                if (parent_edge) parent_edge[target] = e;
             }
+            if (claimed && next > deepest) deepest = next;
         }
         sort_nodes(reached, scratch, count, highest);
-        for (int64_t i = 0; i < count; i++) state[reached[i]] = CLOSED;
+        for (int64_t i = 0; i < count; i++) {
+            uint32_t v = reached[i];
+            state[v] = CLOSED;
+            /* The source closed a level before, so its owner is settled. */
+            if (owner) owner[v] = marked[v] ? v : owner[parent ? (uint32_t)parent[v] : owner[v]];
+        }
         uint32_t *swap = frontier;
         frontier = reached;
         reached = swap;
         width = count;
     }
 done:
-    free(frontier); free(reached); free(scratch); free(rank); free(state);
+    b->frontier = frontier;
+    b->reached = reached;
+    b->highest = deepest;
     return status;
+}
+
+HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
+                            const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *edge_rule,
+                            const uint8_t *edge_rank,
+                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
+                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
+                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
+                            int32_t *distance, int64_t *parent, int64_t *parent_edge) {
+    if (check_graph(node_count, edge_count, 0, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
+    if (edge_type_count <= 0 || node_type_count <= 0 || name_count < 0 || frontier_count < 0) return HS_CORRUPT;
+    for (int64_t i = 0; i < frontier_count; i++)
+        if ((int64_t)frontier_in[i] >= node_count || distance[frontier_in[i]] < 0) return HS_CORRUPT;
+    size_t n = (size_t)node_count;
+    hs_bfs b = {first_edge, edge_to, edge_type, edge_name, node_type, edge_rank, edge_type_count, node_penalty,
+                node_type_count, distance, parent, parent_edge, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    if (bfs_alloc(&b, n, (size_t)frontier_count)) {
+        bfs_free(&b);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++) b.state[v] = (distance[v] >= 0 || !node_ok[v]) ? CLOSED : OPEN;
+    memcpy(b.frontier, frontier_in, sizeof(uint32_t) * (size_t)frontier_count);
+    int status = bfs_levels(&b, edge_rule, bad_name, name_count, frontier_count, level_base);
+    bfs_free(&b);
+    return status;
+}
+
+/*
+ * Seed a phase of hs_path_tree: the target of each edge in `seeds` (edges out of the root, in
+ * the caller's order) that has no distance yet gets `at`, the root as parent and the first such
+ * edge, and is closed; the frontier is every seed edge's target, in that order.
+ */
+static int64_t seed_phase(hs_bfs *b, int64_t root, const int64_t *seeds, int64_t seed_count, int32_t at) {
+    for (int64_t i = 0; i < seed_count; i++) {
+        uint32_t target = b->edge_to[seeds[i]];
+        if (b->distance[target] < 0) {
+            b->distance[target] = at;
+            if (b->parent) b->parent[target] = root;
+            if (b->parent_edge) b->parent_edge[target] = seeds[i];
+            if (b->owner) b->owner[target] = b->marked[target] ? target : (uint32_t)root;
+            b->state[target] = CLOSED;
+            if (at > b->highest) b->highest = at;
+        }
+        b->frontier[i] = target;
+    }
+    return seed_count;
+}
+
+/*
+ * The whole preferred retainer tree of heapscope.analysis.paths.PathFinder in one call, in its
+ * three phases: from the targets of the root's edges `first_seeds` over the edges
+ * `preferred_rule` follows (into `node_ok` nodes, internal ones not named in `bad_name`); then
+ * from the targets of `second_seeds`, given the next distance, the same way; then from every
+ * node reached that has an edge of any type into one not reached (and, when
+ * `reachable_count` is not 0, `reachable`), nearest first, over the edges `any_rule` follows
+ * into any node, one level past the deepest so far. Ranks and ties as in hs_ranked_bfs.
+ *
+ * Outputs: `distance` (-1 unreached), and each of `parent` and `parent_edge` (-1 unreached; the
+ * root's parent is itself) when its length is the node count (0: not wanted); with `marked`
+ * and `owner` of the node count, each node's nearest marked node up the tree, itself included
+ * (the root, and unreached nodes not marked, get the root). Every output is written in full.
+ * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph, a seed that
+ * is not an edge, a length that is neither 0 nor the node count, or a type past a table.
+ */
+HS_EXPORT int hs_path_tree(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                           const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
+                           const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *preferred_rule,
+                           const uint8_t *any_rule, const uint8_t *edge_rank, int64_t edge_type_count,
+                           const uint8_t *node_penalty, int64_t node_type_count, const uint8_t *bad_name,
+                           int64_t name_count, const uint8_t *node_ok, const int64_t *first_seeds,
+                           int64_t first_count, const int64_t *second_seeds, int64_t second_count,
+                           const uint8_t *reachable, int64_t reachable_count, int32_t *distance,
+                           int64_t *parent, int64_t parent_count, int64_t *parent_edge, int64_t parent_edge_count,
+                           const uint8_t *marked, uint32_t *owner, int64_t owner_count) {
+    if (check_graph(node_count, edge_count, root, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
+    if (edge_type_count <= 0 || node_type_count <= 0 || name_count < 0 || first_count < 0 || second_count < 0)
+        return HS_CORRUPT;
+    if ((parent_count && parent_count != node_count) || (parent_edge_count && parent_edge_count != node_count) ||
+        (owner_count && owner_count != node_count) || (reachable_count && reachable_count != node_count))
+        return HS_CORRUPT;
+    for (int64_t i = 0; i < first_count; i++)
+        if (first_seeds[i] < 0 || first_seeds[i] >= edge_count) return HS_CORRUPT;
+    for (int64_t i = 0; i < second_count; i++)
+        if (second_seeds[i] < 0 || second_seeds[i] >= edge_count) return HS_CORRUPT;
+    size_t n = (size_t)node_count;
+    size_t most_seeds = (size_t)(first_count > second_count ? first_count : second_count);
+    hs_bfs b = {first_edge, edge_to, edge_type, edge_name, node_type, edge_rank, edge_type_count, node_penalty,
+                node_type_count, distance, parent_count ? parent : NULL, parent_edge_count ? parent_edge : NULL,
+                owner_count ? owner : NULL, marked, NULL, NULL, NULL, NULL, NULL, 0};
+    if (bfs_alloc(&b, n, most_seeds)) {
+        bfs_free(&b);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++) {
+        distance[v] = -1;
+        b.state[v] = node_ok[v] ? OPEN : CLOSED;
+    }
+    if (b.parent)
+        for (size_t v = 0; v < n; v++) b.parent[v] = -1;
+    if (b.parent_edge)
+        for (size_t v = 0; v < n; v++) b.parent_edge[v] = -1;
+    if (b.owner)
+        for (size_t v = 0; v < n; v++) b.owner[v] = marked[v] ? (uint32_t)v : (uint32_t)root;
+    distance[root] = 0;
+    b.state[root] = CLOSED;
+    if (b.parent) b.parent[root] = root;
+    if (b.owner) b.owner[root] = (uint32_t)root;
+    int status = 0;
+    /* Phase 1: the global object(s); phase 2: the other roots, one past the deepest so far. */
+    int64_t width = seed_phase(&b, root, first_seeds, first_count, 1);
+    status = bfs_levels(&b, preferred_rule, bad_name, name_count, width, -1);
+    if (!status) {
+        width = seed_phase(&b, root, second_seeds, second_count, b.highest + 1);
+        status = bfs_levels(&b, preferred_rule, bad_name, name_count, width, -1);
+    }
+    /* Phase 3: the nodes reached so far with an edge into one left, by distance (ascending
+       ordinals within one), over any edge `any_rule` follows, into any node. */
+    if (!status) {
+        /* The nodes left, one byte each (in the ranks' room: no rank is read before phase 3
+           claims its first node), so the edge scan looks targets up in 1/4 of the memory. */
+        uint8_t *left = b.rank;
+        int64_t holders = 0, left_count = 0;
+        for (size_t v = 0; v < n; v++) {
+            left[v] = distance[v] < 0 && (!reachable_count || reachable[v]);
+            left_count += left[v];
+        }
+        for (int64_t v = 0; v < node_count && left_count; v++) {
+            if (distance[v] < 0) continue;
+            int64_t end = first_edge[v + 1];
+            for (int64_t e = first_edge[v]; e < end; e++) {
+                if (left[edge_to[e]]) {
+                    b.reached[holders++] = (uint32_t)v;
+                    break;
+                }
+            }
+        }
+        if (holders) {
+            /* Stable counting sort by distance (0 .. highest). */
+            int64_t *start = (int64_t *)calloc((size_t)b.highest + 2, sizeof(int64_t));
+            if (!start) {
+                status = -1;
+            } else {
+                for (int64_t i = 0; i < holders; i++) start[distance[b.reached[i]] + 1]++;
+                for (int32_t d = 0; d <= b.highest; d++) start[d + 1] += start[d];
+                for (int64_t i = 0; i < holders; i++) b.frontier[start[distance[b.reached[i]]]++] = b.reached[i];
+                free(start);
+                for (size_t v = 0; v < n; v++) b.state[v] = distance[v] >= 0 ? CLOSED : OPEN;
+                status = bfs_levels(&b, any_rule, bad_name, 0, holders, (int64_t)b.highest + 1);
+            }
+        }
+    }
+    bfs_free(&b);
+    return status;
+}
+
+/*
+ * Per string: whether some edge of type `type` is named by it. Only the names of V8's internal
+ * edges are tested against the pattern of compiled code's internals, once per distinct name.
+ * Returns 0 or HS_CORRUPT for a negative count.
+ */
+HS_EXPORT int hs_edge_names_of_type(int64_t edge_count, const uint8_t *edge_type, const uint32_t *edge_name,
+                                    int64_t type, int64_t name_count, uint8_t *present) {
+    if (edge_count < 0 || name_count < 0) return HS_CORRUPT;
+    if (name_count) memset(present, 0, (size_t)name_count);
+    for (int64_t e = 0; e < edge_count; e++)
+        if (edge_type[e] == type && edge_name[e] < (uint64_t)name_count) present[edge_name[e]] = 1;
+    return 0;
 }
 
 /*

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 3
+ABI_VERSION = 4
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -112,6 +112,16 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
             *[_U32, _i64, _i64, _I32_OUT, _I64_OUT, _I64_OUT],  # the frontier, the tree
         ],
     ),
+    "hs_path_tree": (
+        _int,
+        [
+            *[_i64, _i64, _i64, _I64, _U32, _int, _U8, _U32, _U8],  # the graph, edge names, node types
+            *[_U8, _U8, _U8, _i64, _U8, _i64, _U8, _i64, _U8],  # the rules' tables and their lengths
+            *[_I64, _i64, _I64, _i64, _U8, _i64],  # the seeds of both phases, the nodes phase 3 serves
+            *[_I32_OUT, _I64_OUT, _i64, _I64_OUT, _i64, _U8, _U32_OUT, _i64],  # the tree, the owners
+        ],
+    ),
+    "hs_edge_names_of_type": (_int, [_i64, _U8, _U32, _i64, _i64, _U8_OUT]),
     "hs_sources_into": (_int, [_i64, _i64, _I64, _U32, _int, _U8, _U8, _U8_OUT]),
     "hs_nearest_marked_up": (_int, [_i64, _i64, _I64, _U8, _I64_OUT]),
     "hs_dominators": (
@@ -503,6 +513,126 @@ def ranked_bfs(
         raise GraphError("the graph, a type table or the frontier does not fit the nodes")
     if failed:
         raise MemoryError("not enough memory for the breadth-first tree")
+
+
+@dataclass(frozen=True)
+class PathTree:
+    """What :func:`path_tree` was asked for: distances always, the parents and parent edges
+    (``None`` when not asked for), the nearest marked node up the tree (``None`` likewise)."""
+
+    distance: npt.NDArray[np.int32]
+    parent: npt.NDArray[np.int64] | None
+    parent_edge: npt.NDArray[np.int64] | None
+    owner: npt.NDArray[np.uint32] | None
+
+
+def path_tree(
+    root: int,
+    graph: Graph,
+    edge_type: npt.NDArray[np.uint8],
+    edge_name: npt.NDArray[np.uint32],
+    node_type: npt.NDArray[np.uint8],
+    preferred: EdgeRules,
+    any_follow: npt.NDArray[np.uint8],
+    first_seeds: npt.NDArray[np.int64],
+    second_seeds: npt.NDArray[np.int64],
+    reachable: npt.NDArray[np.bool_] | None = None,
+    *,
+    parents: bool = True,
+    marked: npt.NDArray[np.bool_] | None = None,
+) -> PathTree:
+    """A ranked breadth-first tree in three phases, every output written by the kernel.
+
+    Phase 1 grows from the targets of the root's edges ``first_seeds``, phase 2 from those of
+    ``second_seeds`` (one past the deepest node so far), both over the edges ``preferred``
+    follows; phase 3 from every reached node with an edge into a node not reached (and in
+    ``reachable``, when given), nearest first, over the edges ``any_follow`` (per edge type)
+    follows into any node, ranked the same. With ``marked``, each node's nearest marked node
+    up the tree (itself included; the root when none), found as the tree grows; without
+    ``parents``, the parents and parent edges are not kept (only the owners need them).
+    """
+    node_count, edge_count = graph.node_count, graph.edge_count
+    _require(edge_type, np.uint8, edge_count, "edge_type")
+    _require(edge_name, np.uint32, edge_count, "edge_name")
+    _require(node_type, np.uint8, node_count, "node_type")
+    type_count = len(preferred.follow)
+    _require(preferred.follow, np.uint8, type_count, "follow")
+    _require(any_follow, np.uint8, type_count, "any_follow")
+    _require(preferred.rank, np.uint8, type_count, "rank")
+    _require(preferred.penalty, np.uint8, len(preferred.penalty), "penalty")
+    _require(preferred.bad_name, np.uint8, len(preferred.bad_name), "bad_name")
+    _require(preferred.target_ok, np.uint8, node_count, "target_ok")
+    first = np.ascontiguousarray(first_seeds, dtype=np.int64)
+    second = np.ascontiguousarray(second_seeds, dtype=np.int64)
+    serves, flags = (
+        np.zeros(0, dtype=np.uint8) if mask is None else np.ascontiguousarray(mask, dtype=np.uint8)
+        for mask in (reachable, marked)
+    )
+    if reachable is not None:
+        _require(serves, np.uint8, node_count, "reachable")
+    if marked is not None:
+        _require(flags, np.uint8, node_count, "marked")
+    distance = fresh_array(node_count, np.int32)
+    none = np.zeros(0, dtype=np.int64)
+    parent = fresh_array(node_count, np.int64) if parents else none
+    parent_edge = fresh_array(node_count, np.int64) if parents else none
+    owner = fresh_array(node_count if marked is not None else 0, np.uint32)
+    failed = _lib.hs_path_tree(
+        node_count,
+        edge_count,
+        root,
+        graph.first_edge,
+        graph.edge_to,
+        1,
+        edge_type,
+        edge_name,
+        node_type,
+        preferred.follow,
+        any_follow,
+        preferred.rank,
+        type_count,
+        preferred.penalty,
+        len(preferred.penalty),
+        preferred.bad_name,
+        len(preferred.bad_name),
+        preferred.target_ok,
+        first,
+        len(first),
+        second,
+        len(second),
+        serves,
+        len(serves),
+        distance,
+        parent,
+        len(parent),
+        parent_edge,
+        len(parent_edge),
+        flags,
+        owner,
+        len(owner),
+    )
+    if failed == _CORRUPT:
+        raise GraphError("the graph, a type table or a seed does not fit the nodes")
+    if failed:
+        raise MemoryError("not enough memory for the breadth-first tree")
+    return PathTree(
+        distance=distance,
+        parent=parent if parents else None,
+        parent_edge=parent_edge if parents else None,
+        owner=owner if marked is not None else None,
+    )
+
+
+def edge_names_of_type(
+    edge_type: npt.NDArray[np.uint8], edge_name: npt.NDArray[np.uint32], type_id: int, name_count: int
+) -> npt.NDArray[np.bool_]:
+    """Per string (``name_count`` of them): some edge of type ``type_id`` is named by it."""
+    _require(edge_type, np.uint8, len(edge_type), "edge_type")
+    _require(edge_name, np.uint32, len(edge_type), "edge_name")
+    present = fresh_array(name_count, np.uint8)
+    if _lib.hs_edge_names_of_type(len(edge_type), edge_type, edge_name, type_id, name_count, present):
+        raise GraphError("a negative count of edges or names")
+    return present.view(bool)
 
 
 def sources_into(

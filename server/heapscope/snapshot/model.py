@@ -468,35 +468,40 @@ class HeapSnapshot:
 
     # ------------------------------------------------------------ graph algorithms
 
-    def ranked_bfs(
+    def path_tree(
         self,
-        rules: _native.EdgeRules,
-        frontier: npt.NDArray[np.int64],
-        distance: npt.NDArray[np.int32],
-        parent: npt.NDArray[np.int64],
-        parent_edge: npt.NDArray[np.int64],
-        level_base: int = -1,
-    ) -> None:
-        """Grow a breadth-first tree in place from ``frontier``, best-ranked edge first: see
-        :func:`heapscope.snapshot._native.ranked_bfs`."""
-        _native.ranked_bfs(
+        preferred: _native.EdgeRules,
+        any_follow: npt.NDArray[np.uint8],
+        first_seeds: npt.NDArray[np.int64],
+        second_seeds: npt.NDArray[np.int64],
+        reachable: npt.NDArray[np.bool_] | None = None,
+        *,
+        parents: bool = True,
+        marked: npt.NDArray[np.bool_] | None = None,
+    ) -> _native.PathTree:
+        """A three-phase breadth-first tree from the root's edges, best-ranked edge first: see
+        :func:`heapscope.snapshot._native.path_tree`."""
+        return _native.path_tree(
+            ROOT,
             self.graph,
             self.edge_type,
             self.edge_name_or_index,
             self.node_type,
-            rules,
-            frontier,
-            distance,
-            parent,
-            parent_edge,
-            level_base,
+            preferred,
+            any_follow,
+            first_seeds,
+            second_seeds,
+            reachable,
+            parents=parents,
+            marked=marked,
         )
 
-    def sources_into(
-        self, source_ok: npt.NDArray[np.bool_], target_mark: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.bool_]:
-        """Per node: ``source_ok`` and an edge of it (of any type) points at a ``target_mark`` node."""
-        return _native.sources_into(self.graph, source_ok, target_mark)
+    def edge_names_of_type(self, type_name: str) -> npt.NDArray[np.bool_]:
+        """Per string: some edge of type ``type_name`` is named by it (none when there is no such type)."""
+        type_id = self.edge_type_id(type_name)
+        if type_id < 0:
+            return np.zeros(len(self.strings), dtype=bool)
+        return _native.edge_names_of_type(self.edge_type, self.edge_name_or_index, type_id, len(self.strings))
 
     @cached_property
     def distances(self) -> npt.NDArray[np.int32]:
