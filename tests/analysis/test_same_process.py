@@ -32,3 +32,21 @@ def test_flushed_bytecode_under_the_same_id_is_not_another_process(tmp_path: Pat
     other = load_snapshot(_write(tmp_path, "c.heapsnapshot", ["(root)", *renamed, *code], types))
     with pytest.raises(AnalysisError, match="name different objects"):
         check_same_process([before, other])
+
+
+def test_a_thinned_sample_still_sees_a_few_percent_of_renamed_objects(tmp_path: Path) -> None:
+    """Past a few times the sample size, the sample is drawn from every step-th node: spread
+    evenly, it still lands in a block of 3 % renamed objects, and in the same nodes every run."""
+    objects = [f"Object{index}" for index in range(1000)]
+    renamed = [*objects[:500], *(f"Other{index}" for index in range(30)), *objects[530:]]
+    types = ["synthetic"] + ["object"] * 1000
+    before = load_snapshot(_write(tmp_path, "a.heapsnapshot", ["(root)", *objects], types))
+    same = load_snapshot(_write(tmp_path, "b.heapsnapshot", ["(root)", *objects], types))
+    other = load_snapshot(_write(tmp_path, "c.heapsnapshot", ["(root)", *renamed], types))
+    check_same_process([before, same], sample_size=50)
+    messages = set()
+    for _ in range(2):
+        with pytest.raises(AnalysisError, match="name different objects") as refused:
+            check_same_process([before, other], sample_size=50)
+        messages.add(str(refused.value))
+    assert len(messages) == 1

@@ -196,11 +196,19 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         *ranked,
         _native.sources_into(snapshot.graph, marked, node_ok).astype(np.uint8),
         _native.nearest_marked_up(0, ranked[1], marked),
+        *_ids(snapshot),
     ]
     # The drivers write their machine's byte order: little-endian on every target built here.
     return b"".join(
         np.ascontiguousarray(part, dtype=part.dtype.newbyteorder("<")).tobytes() for part in parts
     )
+
+
+def _ids(snapshot: HeapSnapshot) -> list[Any]:
+    """driver.c's id lookup: the table, each id's node, whether each id + 1 is an id too."""
+    ids = snapshot.node_id
+    index = _native.IdIndex(ids, min(16 * snapshot.node_count + (1 << 16), 1 << 31))
+    return [index._table, index.find(ids), index.contains(ids + 1)[0].astype(np.uint8)]
 
 
 def main() -> int:
@@ -220,7 +228,12 @@ def main() -> int:
     run([args.node, "-e", PROGRAM, str(snapshot_path)])
     snapshot = HeapSnapshot.load(snapshot_path)
     want = expected(snapshot)
-    node_columns = {"type": _native.U8, "self_size": _native.U64, "edge_count": _native.OFFSETS}
+    node_columns = {
+        "type": _native.U8,
+        "id": _native.U32,
+        "self_size": _native.U64,
+        "edge_count": _native.OFFSETS,
+    }
     node_kinds = field_kinds(snapshot.meta.node_fields, node_columns)
     edge_columns = {"type": _native.U8, "name_or_index": _native.U32, "to_node": _native.ORDINAL}
     edge_kinds = field_kinds(snapshot.meta.edge_fields, edge_columns)

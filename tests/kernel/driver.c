@@ -7,7 +7,7 @@
  *
  * NODE_KINDS and EDGE_KINDS give the hs_parse_columns kind of each field, comma-separated, in
  * the order of snapshot.meta (tests/kernel/cross.py reads the meta with the engine); the node
- * kinds must hold one OFFSETS (edge_count), a U8 (type) and a U64 (self_size), the edge kinds
+ * kinds must hold one OFFSETS (edge_count), a U8 (type), a U32 (id) and a U64 (self_size), the edge kinds
  * one ORDINAL (to_node), a U8 (type) and a U32 (name_or_index). The members are found with the kernel's own
  * hs_skip_value; the arrays are parsed with hs_parse_columns, once more with
  * hs_parse_uint_array, and checked against each other.
@@ -18,7 +18,8 @@
  * (uint64, N), retainer_first (int64, N+1), retainer_edge (uint32, E), retainer_node (uint32,
  * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N), the
  * ranked BFS's distance (int32, N), parent (int64, N) and parent_edge (int64, N), sources_into
- * (uint8, N), nearest_marked_up (int64, N). The inputs the engine would derive (classes, marks,
+ * (uint8, N), nearest_marked_up (int64, N), the id table (int32, its slots), each id's node
+ * (int64, N) and whether each id + 1 is one too (uint8, N). The inputs the engine would derive (classes, marks,
  * edge rules) are simple functions of the columns, the same in cross.py. stdout gets one line:
  * nodes, edges and reached.
  */
@@ -34,7 +35,7 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 4
+#define DRIVER_ABI_VERSION 5
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
@@ -78,6 +79,12 @@ HS_IMPORT int hs_nearest_marked_up(int64_t node_count, int64_t root, const int64
 HS_IMPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
                             const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type, int weak_type,
                             int shortcut_type, const uint8_t *blocked, uint8_t *state);
+HS_IMPORT int64_t hs_id_slots(int64_t count, const void *ids, int wide, int64_t bound, int64_t *others);
+HS_IMPORT int hs_id_table(int64_t count, const void *ids, int wide, int64_t bound, int32_t *table, int64_t slots,
+                          int64_t *other_nodes, int64_t other_count);
+HS_IMPORT int64_t hs_lookup_ids(int64_t count, const void *ids, int wide, const int32_t *table, int64_t slots,
+                                const uint64_t *other_ids, const int64_t *other_nodes, int64_t other_count,
+                                void *out, int ordinals);
 
 enum { SKIP = 0, U8 = 1, U32 = 2, U64 = 3, OFFSETS = 4, ORDINAL = 5 };
 
@@ -169,14 +176,15 @@ int main(int argc, char **argv) {
     int64_t *first_edge = NULL;
     uint8_t *node_type = NULL, *edge_type = NULL;
     uint64_t *self_size = NULL;
-    uint32_t *edge_to = NULL, *edge_name = NULL;
+    uint32_t *edge_to = NULL, *edge_name = NULL, *node_id = NULL;
     for (int64_t c = 0; c < node_width; c++) {
         switch (node_kinds[c]) {
         case U8: node_outs[c] = node_type = (uint8_t *)zeroed((size_t)n, 1); break;
+        case U32: node_outs[c] = node_id = (uint32_t *)zeroed((size_t)n, 4); break;
         case U64: node_outs[c] = self_size = (uint64_t *)zeroed((size_t)n, 8); break;
         case OFFSETS: node_outs[c] = first_edge = (int64_t *)zeroed((size_t)n + 1, 8); break;
         case SKIP: break;
-        default: return fail("node kinds other than SKIP, U8, U64 and OFFSETS are not driven");
+        default: return fail("node kinds other than SKIP, U8, U32, U64 and OFFSETS are not driven");
         }
     }
     for (int64_t c = 0; c < edge_width; c++) {
@@ -188,7 +196,8 @@ int main(int argc, char **argv) {
         default: return fail("edge kinds other than SKIP, U8, U32 and ORDINAL are not driven");
         }
     }
-    if (!first_edge || !node_type || !self_size || !edge_type || !edge_to || !edge_name) return fail("a needed column is missing");
+    if (!first_edge || !node_type || !node_id || !self_size || !edge_type || !edge_to || !edge_name)
+        return fail("a needed column is missing");
     int64_t end = 0, bad = -1;
     if (hs_parse_columns(buf, len, nodes_pos, n, node_width, node_outs, node_kinds, 1, 0, 0, -1, &end, &bad) !=
         node_values)
@@ -208,6 +217,7 @@ int main(int argc, char **argv) {
         for (int64_t i = 0; i < n; i++) {
             uint64_t value = rows[i * node_width + c];
             if ((node_kinds[c] == U8 && node_type[i] != value) || (node_kinds[c] == U64 && self_size[i] != value) ||
+                (node_kinds[c] == U32 && node_id[i] != value) ||
                 (node_kinds[c] == OFFSETS && (uint64_t)(first_edge[i + 1] - first_edge[i]) != value))
                 return fail("hs_parse_uint_array and hs_parse_columns disagree");
         }
@@ -277,6 +287,33 @@ int main(int argc, char **argv) {
         return fail("hs_sources_into");
     if (hs_nearest_marked_up(n, 0, bfs_parent, marked, up_owner) != 0) return fail("hs_nearest_marked_up");
 
+    /* The id lookup over the node ids, with the engine's bound; the ids left aside sorted (stably,
+       by insertion: they are few), every id looked up to its node and every id + 1 to a flag. */
+    int64_t bound = 16 * n + 65536, others = 0;
+    bound = bound < ((int64_t)1 << 31) ? bound : ((int64_t)1 << 31);
+    int64_t slots = hs_id_slots(n, node_id, 0, bound, &others);
+    if (slots < 0) return fail("hs_id_slots");
+    int32_t *id_table = (int32_t *)zeroed((size_t)slots, 4);
+    int64_t *other_nodes = (int64_t *)zeroed((size_t)others, 8);
+    uint64_t *other_ids = (uint64_t *)zeroed((size_t)others, 8);
+    if (hs_id_table(n, node_id, 0, bound, id_table, slots, other_nodes, others) != 0) return fail("hs_id_table");
+    for (int64_t i = 0; i < others; i++) {
+        int64_t node = other_nodes[i], k = i;
+        for (; k > 0 && other_ids[k - 1] > node_id[node]; k--) {
+            other_ids[k] = other_ids[k - 1];
+            other_nodes[k] = other_nodes[k - 1];
+        }
+        other_ids[k] = node_id[node];
+        other_nodes[k] = node;
+    }
+    int64_t *id_node = (int64_t *)zeroed((size_t)n, 8);
+    uint32_t *next_id = (uint32_t *)zeroed((size_t)n, 4);
+    uint8_t *next_found = (uint8_t *)zeroed((size_t)n, 1);
+    for (int64_t i = 0; i < n; i++) next_id[i] = node_id[i] + 1;
+    if (hs_lookup_ids(n, node_id, 0, id_table, slots, other_ids, other_nodes, others, id_node, 1) < 0 ||
+        hs_lookup_ids(n, next_id, 0, id_table, slots, other_ids, other_nodes, others, next_found, 0) < 0)
+        return fail("hs_lookup_ids");
+
     FILE *out = fopen(argv[2], "wb");
     if (!out) return fail("cannot write the output");
     int written = write_all(out, first_edge, 8, (size_t)n + 1) && write_all(out, edge_to, 4, (size_t)e) &&
@@ -288,7 +325,8 @@ int main(int argc, char **argv) {
                   write_all(out, owner, 4, (size_t)n) && write_all(out, state, 1, (size_t)n) &&
                   write_all(out, bfs_distance, 4, (size_t)n) && write_all(out, bfs_parent, 8, (size_t)n) &&
                   write_all(out, bfs_edge, 8, (size_t)n) && write_all(out, sources, 1, (size_t)n) &&
-                  write_all(out, up_owner, 8, (size_t)n);
+                  write_all(out, up_owner, 8, (size_t)n) && write_all(out, id_table, 4, (size_t)slots) &&
+                  write_all(out, id_node, 8, (size_t)n) && write_all(out, next_found, 1, (size_t)n);
     if (fclose(out) != 0 || !written) return fail("cannot write the output");
     printf("%lld nodes, %lld edges, %lld reached\n", (long long)n, (long long)e, (long long)reached);
     return 0;

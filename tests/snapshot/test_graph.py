@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from heapscope.snapshot import ROOT, load_snapshot, model
+from heapscope.snapshot import ROOT, _native, load_snapshot, model
 
 from .conftest import LISTENER_COLUMN, LISTENER_LINE
 
@@ -99,3 +101,53 @@ def test_ids_past_the_table_are_found_too(
     assert joined.nodes_by_ids(queries[:50]).tolist() == expected
     assert (tabled.node_id[tabled.nodes_by_ids(present)] == present).all()
     assert joined.contains_ids(queries).tolist() == tabled.contains_ids(queries).tolist()
+
+
+def _first_node_of(ids: list[int]) -> dict[int, int]:
+    first: dict[int, int] = {}
+    for node, node_id in enumerate(ids):
+        first.setdefault(node_id, node)
+    return first
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    wide=st.booleans(),
+    ids=st.lists(
+        st.one_of(
+            st.integers(0, 300),  # dense, odd and even, repeated
+            st.sampled_from([2**31 - 1, 2**31 + 1, 2**32 - 1, 2**32 + 1, 2**53 + 1, 2**63 + 1, 2**64 - 1]),
+        ),
+        max_size=200,
+    ),
+    bound=st.sampled_from([0, 1, 64, 301, 1024]),  # the table has up to bound / 2 slots
+    queries=st.lists(st.integers(-(2**63), 2**64 - 1), max_size=50),
+)
+def test_the_id_index_finds_the_first_node_of_every_id(
+    wide: bool, ids: list[int], bound: int, queries: list[int]
+) -> None:
+    """Whatever the ids (even, repeated, past the bound, past 32 bits) and the query values
+    (negative, absent, past any table), the compiled index answers as a dict of first nodes."""
+    dtype = np.uint64 if wide else np.uint32
+    column = np.array([i for i in ids if wide or i < 2**32], dtype=dtype)
+    first = _first_node_of(column.tolist())
+    index = _native.IdIndex(column, bound)
+    asked = column.tolist() + [q for q in queries if wide or -(2**63) <= q < 2**63]
+    signed = np.array([q for q in asked if q < 2**63], dtype=np.int64)
+    for query in (np.array([q for q in asked if q >= 0], dtype=np.uint64), signed, signed.astype(np.uint32)):
+        expected = [first.get(q, -1) if q >= 0 else -1 for q in query.tolist()]
+        assert index.find(query).tolist() == expected
+        flags, found = index.contains(query)
+        assert flags.tolist() == [node >= 0 for node in expected]
+        assert found == sum(node >= 0 for node in expected)
+    if not wide:
+        narrow = column + 1  # another uint32 column, looked up without widening
+        assert index.find(narrow).tolist() == [first.get(q, -1) for q in narrow.tolist()]
+
+
+def test_an_id_index_refuses_what_is_not_an_id_column() -> None:
+    with pytest.raises(_native.GraphError):
+        _native.IdIndex(np.array([1.0, 3.0]), 64)
+    with pytest.raises(_native.GraphError):
+        _native.IdIndex(np.array([[1, 3]], dtype=np.uint32), 64)
+    assert _native.IdIndex(np.zeros(0, dtype=np.uint32), 64).find(np.array([1, 2])).tolist() == [-1, -1]

@@ -8,7 +8,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
@@ -18,6 +18,10 @@ from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
 from .paths import PathFinder
 from .project_files import ProjectFiles
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # What only the steps after the grouping use (the rules, source lookup, the report's
 # renderers), tree-sitter among them: imported when first needed, or in a worker thread
@@ -44,17 +48,15 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
     import numpy as np
 
     baseline = snapshots[0]
-    rng = np.random.default_rng(0)
     for later in snapshots[1:]:
-        shared_mask = baseline.has_nodes_of(later)
-        shared = later.node_id[shared_mask]
-        if len(shared) < 0.05 * min(baseline.node_count, later.node_count):
+        shared = baseline.has_nodes_of(later)
+        if np.count_nonzero(shared) < 0.05 * min(baseline.node_count, later.node_count):
             raise AnalysisError(_not_same(baseline, later, "almost no object ids in common"))
-        comparable = later.node_id[shared_mask & (later.node_type != later.node_type_id("code"))]
-        if len(comparable):
-            shared = comparable
-        sample = rng.choice(shared, min(sample_size, len(shared)), replace=False)
-        before, after = baseline.nodes_by_ids(sample), later.nodes_by_ids(sample)
+        comparable = shared & (later.node_type != later.node_type_id("code"))
+        after = _spread_sample(comparable, sample_size)
+        if not len(after):
+            after = _spread_sample(shared, sample_size)
+        before = baseline.nodes_by_ids(later.node_id[after])
         different = baseline.node_type[before] != later.node_type[after]
         names_before = [baseline.strings[i] for i in baseline.node_name[before].tolist()]
         names_after = [later.strings[i] for i in later.node_name[after].tolist()]
@@ -65,6 +67,27 @@ def check_same_process(snapshots: Sequence[HeapSnapshot], sample_size: int = 400
                     baseline, later, f"{different.mean():.0%} of shared object ids name different objects"
                 )
             )
+
+
+def _spread_sample(marked: npt.NDArray[np.bool_], size: int) -> npt.NDArray[np.intp]:
+    """Up to ``size`` of the ``marked`` nodes, spread evenly over them in ordinal order.
+
+    The same files give the same sample in every run. The nodes are first thinned to every
+    step-th ordinal, so that a few times ``size`` of them are listed rather than all (an
+    ordinal list of a whole heap costs more than the check); should the marked nodes bunch
+    up so that the thinned ones are too few, all of them are listed.
+    """
+    import numpy as np
+
+    size = max(size, 1)
+    count = int(np.count_nonzero(marked))
+    step = max(1, count // (4 * size))
+    listed = np.flatnonzero(marked[::step]) * step
+    if len(listed) < min(size, count):
+        listed = np.flatnonzero(marked)
+    if len(listed) > size:
+        listed = listed[np.arange(size) * len(listed) // size]
+    return listed
 
 
 def check_distinct_files(snapshots: Sequence[HeapSnapshot]) -> None:
@@ -83,8 +106,10 @@ def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
     were given newest first, which would report every freed object as a leak. (Native
     and synthetic nodes are left out: Node numbers those by address.)
     """
-    for earlier, later in itertools.pairwise(snapshots):
-        newest_before, newest_after = _newest_heap_id(earlier), _newest_heap_id(later)
+    newest = [_newest_heap_id(snapshot) for snapshot in snapshots]
+    for (earlier, newest_before), (later, newest_after) in itertools.pairwise(
+        zip(snapshots, newest, strict=True)
+    ):
         if newest_after < newest_before:
             raise AnalysisError(
                 f"{later.path} was taken before {earlier.path}: give the snapshots oldest first"

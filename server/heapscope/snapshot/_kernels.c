@@ -28,7 +28,7 @@
  * source is never called with arguments it reads differently. Add one whenever an exported
  * function's name, parameters or results change.
  */
-#define HS_ABI_VERSION 4
+#define HS_ABI_VERSION 5
 
 HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
 
@@ -1256,6 +1256,105 @@ HS_EXPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root
     }
     free(queue);
     return 0;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+/*
+ * The id lookup of one snapshot. V8 numbers heap objects 1, 3, 5, ... in allocation order, so
+ * nearly every id is odd and below a small multiple of the node count: a table with one slot per
+ * odd id below `bound` (slot id >> 1) holding its node's ordinal, or -1, answers those in one
+ * read. The other ids (even ones: native objects can carry address-like ids; ids at or above
+ * the bound) are listed aside, for a binary search over them sorted.
+ *
+ * `ids` holds uint64 values when `wide`, else uint32. The ordinals go into int32 slots, so a
+ * table needs fewer than 2^31 nodes and a bound of at most 2^32 (the caller lists every id aside
+ * past that).
+ */
+#define HS_TABLED(v, bound) (((v) & 1) && (v) < (bound))
+
+/*
+ * How many slots the table of `ids` needs (one past the highest slot used, 0 for none); the
+ * number of ids it leaves aside goes to *others. HS_CORRUPT for a count or bound it cannot take.
+ */
+HS_EXPORT int64_t hs_id_slots(int64_t count, const void *ids, int wide, int64_t bound, int64_t *others) {
+    if (count < 0 || bound < 0 || bound > ((int64_t)1 << 32) || (bound > 0 && count > INT32_MAX)) return HS_CORRUPT;
+    uint64_t limit = (uint64_t)bound, highest = 0;
+    int64_t aside = 0, used = 0;
+    for (int64_t i = 0; i < count; i++) {
+        uint64_t v = wide ? ((const uint64_t *)ids)[i] : (uint64_t)((const uint32_t *)ids)[i];
+        if (HS_TABLED(v, limit)) {
+            highest = v > highest ? v : highest;
+            used = 1;
+        } else {
+            aside++;
+        }
+    }
+    *others = aside;
+    return used ? (int64_t)(highest >> 1) + 1 : 0;
+}
+
+/*
+ * Fill the table hs_id_slots sized (`slots` of them) and the ordinals of the ids it leaves aside,
+ * in ordinal order (`other_count` of them). Should an id repeat, its first node wins the slot.
+ * Returns 0, or HS_CORRUPT when the sizes are not the ones hs_id_slots gave for these ids.
+ */
+HS_EXPORT int hs_id_table(int64_t count, const void *ids, int wide, int64_t bound, int32_t *table, int64_t slots,
+                          int64_t *other_nodes, int64_t other_count) {
+    if (count < 0 || bound < 0 || bound > ((int64_t)1 << 32) || (bound > 0 && count > INT32_MAX) || slots < 0 ||
+        other_count < 0)
+        return HS_CORRUPT;
+    uint64_t limit = (uint64_t)bound;
+    int64_t aside = 0;
+    for (int64_t s = 0; s < slots; s++) table[s] = -1;
+    for (int64_t i = 0; i < count; i++) {
+        uint64_t v = wide ? ((const uint64_t *)ids)[i] : (uint64_t)((const uint32_t *)ids)[i];
+        if (HS_TABLED(v, limit)) {
+            uint64_t s = v >> 1;
+            if (s >= (uint64_t)slots) return HS_CORRUPT;
+            if (table[s] < 0) table[s] = (int32_t)i;
+        } else {
+            if (aside >= other_count) return HS_CORRUPT;
+            other_nodes[aside++] = i;
+        }
+    }
+    return aside == other_count ? 0 : HS_CORRUPT;
+}
+
+/* The node of id `v`: the table's slot for an odd id inside it, else a binary search aside. */
+static inline int64_t id_lookup(uint64_t v, const int32_t *table, uint64_t slots, const uint64_t *other_ids,
+                                const int64_t *other_nodes, int64_t other_count) {
+    if ((v & 1) && (v >> 1) < slots) return table[v >> 1];
+    int64_t low = 0, high = other_count;
+    while (low < high) {
+        int64_t middle = low + (high - low) / 2;
+        if (other_ids[middle] < v) low = middle + 1;
+        else high = middle;
+    }
+    return low < other_count && other_ids[low] == v ? other_nodes[low] : -1;
+}
+
+/*
+ * Look `count` ids (uint64 when `wide`, else uint32) up in one snapshot's table and its other
+ * ids (`other_ids` ascending, `other_nodes` their ordinals). With `ordinals`, `out` gets each
+ * id's node ordinal as int64, -1 when absent; without, one byte each: 1 when present. Only
+ * the table and the other ids are read, each inside its given length, so any id values are
+ * safe. Returns how many ids were found, or HS_CORRUPT for a negative length.
+ */
+HS_EXPORT int64_t hs_lookup_ids(int64_t count, const void *ids, int wide, const int32_t *table, int64_t slots,
+                                const uint64_t *other_ids, const int64_t *other_nodes, int64_t other_count,
+                                void *out, int ordinals) {
+    if (count < 0 || slots < 0 || other_count < 0) return HS_CORRUPT;
+    uint64_t size = (uint64_t)slots;
+    int64_t found = 0;
+    for (int64_t i = 0; i < count; i++) {
+        uint64_t v = wide ? ((const uint64_t *)ids)[i] : (uint64_t)((const uint32_t *)ids)[i];
+        int64_t node = id_lookup(v, table, size, other_ids, other_nodes, other_count);
+        found += node >= 0;
+        if (ordinals) ((int64_t *)out)[i] = node;
+        else ((uint8_t *)out)[i] = node >= 0;
+    }
+    return found;
 }
 
 #ifndef HS_KERNEL_ONLY

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 4
+ABI_VERSION = 5
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -131,6 +131,9 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_class_top_level": (_int, [_i64, _i64, _U32, _I32, _i64, _U8_OUT]),
     "hs_nearest_marked": (_int, [_i64, _i64, _U32, _i64, _U32, _U8, _U32_OUT]),
     "hs_reach_past": (_int, [_i64, _i64, _i64, _I64, _U32, _int, _U8, _int, _int, _U8, _U8_OUT]),
+    "hs_id_slots": (_i64, [_i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]),
+    "hs_id_table": (_int, [_i64, _ptr, _int, _i64, _I32_OUT, _i64, _I64_OUT, _i64]),
+    "hs_lookup_ids": (_i64, [_i64, _ptr, _int, _I32, _i64, _U64, _I64, _i64, _ptr, _int]),
 }
 for _name, (_restype, _argtypes) in SIGNATURES.items():
     _function = getattr(_lib, _name)
@@ -799,3 +802,89 @@ def reach_past(
     if failed:
         raise MemoryError("not enough memory for the walk from the root")
     return state
+
+
+# An id index keeps at most this many node ordinals in its table (they are int32 there).
+_TABLE_NODES = 2**31 - 1
+
+
+class IdIndex:
+    """Node ordinals by V8 id, for one snapshot's id column: built and read in compiled passes.
+
+    Odd ids below ``bound`` are found through a table with one int32 slot per odd id (V8's
+    ids of a live heap are odd and dense: see hs_id_slots in _kernels.c), up to 2 bytes per
+    unit of bound, so the caller keeps the bound to a small multiple of the number of ids;
+    the others through a binary search over them sorted. Should an id repeat, its first
+    node is the one found.
+    Lookups take whole columns of another snapshot's ids (uint32 or uint64) without widening
+    them, and answer with a byte per id or an int64 ordinal per id.
+    """
+
+    __slots__ = ("_other_ids", "_other_nodes", "_table")
+
+    def __init__(self, ids: npt.NDArray[Any], bound: int) -> None:
+        column, wide = _id_column(ids)
+        count = len(column)
+        bound = max(0, min(bound, 2**32)) if count <= _TABLE_NODES else 0
+        others = _i64(0)
+        slots = int(_lib.hs_id_slots(count, _p(column), wide, bound, ctypes.byref(others)))
+        if slots < 0:
+            raise GraphError("the id column cannot be indexed")
+        table = fresh_array(slots, np.int32)
+        other_nodes = np.empty(others.value, dtype=np.int64)
+        if _lib.hs_id_table(count, _p(column), wide, bound, table, slots, other_nodes, len(other_nodes)):
+            raise GraphError("the id column changed while it was indexed")
+        # The few ids aside, sorted (stably: the first node of a repeated id comes first).
+        other_ids = column[other_nodes].astype(np.uint64)
+        order = np.argsort(other_ids, kind="stable")
+        self._table = table
+        self._other_ids = np.ascontiguousarray(other_ids[order])
+        self._other_nodes = np.ascontiguousarray(other_nodes[order])
+
+    def _lookup(self, ids: npt.NDArray[Any], ordinals: bool) -> tuple[npt.NDArray[Any], int]:
+        query = np.asarray(ids)
+        negative: npt.NDArray[np.bool_] | None = None
+        if query.dtype.kind == "i":  # no id is negative; the rest are looked up as uint64
+            negative = query < 0
+            query = query.astype(np.uint64)
+        elif query.dtype not in (np.uint32, np.uint64):
+            query = query.astype(np.uint64)
+        column, wide = _id_column(query.reshape(-1))
+        out = fresh_array(len(column), np.int64 if ordinals else np.uint8)
+        found = int(
+            _lib.hs_lookup_ids(
+                len(column),
+                _p(column),
+                wide,
+                self._table,
+                len(self._table),
+                self._other_ids,
+                self._other_nodes,
+                len(self._other_ids),
+                _p(out),
+                int(ordinals),
+            )
+        )
+        if found < 0:
+            raise GraphError("the id index is inconsistent")
+        if negative is not None and negative.any():
+            found -= int(np.count_nonzero(out[negative] != 0 if not ordinals else out[negative] >= 0))
+            out[negative] = -1 if ordinals else 0
+        return out, found
+
+    def find(self, ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """The node ordinal of each id, -1 where none has it."""
+        return self._lookup(ids, ordinals=True)[0]
+
+    def contains(self, ids: npt.NDArray[Any]) -> tuple[npt.NDArray[np.bool_], int]:
+        """(per id: some node has it; how many did)."""
+        flags, found = self._lookup(ids, ordinals=False)
+        return flags.view(np.bool_), found
+
+
+def _id_column(ids: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], int]:
+    """A 1-D contiguous uint32 or uint64 id column and whether it is the wide one."""
+    if ids.ndim != 1 or ids.dtype not in (np.uint32, np.uint64):
+        raise GraphError(f"ids are {ids.dtype} of {ids.ndim} dimensions, expected a uint32 or uint64 column")
+    column = np.ascontiguousarray(ids)
+    return column, int(column.dtype == np.uint64)

@@ -350,46 +350,24 @@ class HeapSnapshot:
     # ------------------------------------------------------------ ids and edges
 
     @cached_property
-    def _id_index(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[Any], npt.NDArray[np.int64]]:
-        """(ordinal per odd id below a bound, at id // 2, or -1; the other ids, sorted; their ordinals).
+    def _id_index(self) -> _native.IdIndex:
+        """The id lookup: a table for the odd ids below a bound, a sorted list for the rest.
 
         V8 numbers heap objects 1, 3, 5, ... in allocation order, so nearly every id of a
         process is odd and below a small multiple of its live node count: a table of half
         that many slots answers those in one step each. The few others (native objects
-        can carry even, address-like ids) go through a sorted join.
+        can carry even, address-like ids) go through a binary search.
         """
         bound = min(_ID_TABLE_NODES_FACTOR * self.node_count + (1 << 16), 1 << 31)
-        ids = self.node_id
-        low = ids < bound
-        low &= (ids & 1).astype(bool)
-        ordinals = np.flatnonzero(low)
-        slots = ids[ordinals] >> 1
-        table = np.full(int(slots.max()) + 1 if len(slots) else 0, -1, dtype=np.int32)
-        # Written backwards so that, should an id repeat, its first node wins.
-        table[slots[::-1]] = ordinals[::-1].astype(np.int32)
-        del slots
-        high = np.flatnonzero(~low)
-        order = np.argsort(ids[high], kind="stable")
-        return table, np.ascontiguousarray(ids[high][order]), high[order].astype(np.int64)
+        return _native.IdIndex(self.node_id, bound)
 
     def node_by_id(self, node_id: int) -> int:
         """Ordinal of the node with this V8 id, or -1."""
         return int(self.nodes_by_ids(np.array([node_id], dtype=np.int64))[0])
 
     def nodes_by_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-        """Vectorised :meth:`node_by_id`; -1 where an id is absent. One pass, no sort of the query."""
-        ids = np.asarray(node_ids)
-        table, high_ids, high_ordinals = self._id_index
-        ordinals = np.full(len(ids), -1, dtype=np.int64)
-        inside = (ids >= 0) & (ids < 2 * len(table)) & ((ids & 1) == 1)
-        ordinals[inside] = table[ids[inside] >> 1]
-        if len(high_ids):
-            outside = np.flatnonzero(~inside)
-            query = ids[outside]
-            positions = np.minimum(np.searchsorted(high_ids, query), len(high_ids) - 1)
-            hit = high_ids[positions] == query
-            ordinals[outside[hit]] = high_ordinals[positions[hit]]
-        return ordinals
+        """Vectorised :meth:`node_by_id`; -1 where an id is absent. One compiled pass, the query unsorted."""
+        return self._id_index.find(node_ids)
 
     def has_nodes_of(self, other: HeapSnapshot) -> npt.NDArray[np.bool_]:
         """Per node of ``other``: this snapshot has a node of its id (read-only).
@@ -407,8 +385,7 @@ class HeapSnapshot:
 
     def contains_ids(self, node_ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         """Which of ``node_ids`` this snapshot has, for whole columns of another snapshot's ids."""
-        found: npt.NDArray[np.bool_] = self.nodes_by_ids(node_ids) >= 0
-        return found
+        return self._id_index.contains(node_ids)[0]
 
     def edges_of(self, node: int) -> range:
         return range(int(self.first_edge[node]), int(self.first_edge[node + 1]))
