@@ -197,6 +197,7 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         _native.sources_into(snapshot.graph, marked, node_ok).astype(np.uint8),
         _native.nearest_marked_up(0, ranked[1], marked),
         *_ids(snapshot),
+        *_classes(snapshot)[::-1],
     ]
     # The drivers write their machine's byte order: little-endian on every target built here.
     return b"".join(
@@ -209,6 +210,13 @@ def _ids(snapshot: HeapSnapshot) -> list[Any]:
     ids = snapshot.node_id
     index = _native.IdIndex(ids, min(16 * snapshot.node_count + (1 << 16), 1 << 31))
     return [index._table, index.find(ids), index.contains(ids + 1)[0].astype(np.uint8)]
+
+
+def _classes(snapshot: HeapSnapshot) -> tuple[Any, Any]:
+    """driver.c's classes: odd types by the node's id (for a name), even ones by type."""
+    highest = int(snapshot.node_id.max())
+    type_key = np.array([-1 if t % 2 else highest + 1 + t for t in range(256)], dtype=np.int64)
+    return _native.class_index(snapshot.node_type, snapshot.node_id, type_key, highest + 1 + 256)
 
 
 def main() -> int:

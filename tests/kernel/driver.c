@@ -19,7 +19,8 @@
  * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N), the
  * ranked BFS's distance (int32, N), parent (int64, N) and parent_edge (int64, N), sources_into
  * (uint8, N), nearest_marked_up (int64, N), the id table (int32, its slots), each id's node
- * (int64, N) and whether each id + 1 is one too (uint8, N). The inputs the engine would derive (classes, marks,
+ * (int64, N) and whether each id + 1 is one too (uint8, N), the classes by key (int32, one per
+ * key) and per node (int32, N), the ids standing in for names. The inputs the engine would derive (classes, marks,
  * edge rules) are simple functions of the columns, the same in cross.py. stdout gets one line:
  * nodes, edges and reached.
  */
@@ -35,7 +36,7 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 5
+#define DRIVER_ABI_VERSION 6
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
@@ -85,6 +86,9 @@ HS_IMPORT int hs_id_table(int64_t count, const void *ids, int wide, int64_t boun
 HS_IMPORT int64_t hs_lookup_ids(int64_t count, const void *ids, int wide, const int32_t *table, int64_t slots,
                                 const uint64_t *other_ids, const int64_t *other_nodes, int64_t other_count,
                                 void *out, int ordinals);
+HS_IMPORT int64_t hs_class_index(int64_t node_count, const uint8_t *node_type, const uint32_t *node_name,
+                                 int64_t type_count, const int64_t *type_key, int64_t key_count, int32_t *key_class,
+                                 int32_t *class_index);
 
 enum { SKIP = 0, U8 = 1, U32 = 2, U64 = 3, OFFSETS = 4, ORDINAL = 5 };
 
@@ -314,6 +318,15 @@ int main(int argc, char **argv) {
         hs_lookup_ids(n, next_id, 0, id_table, slots, other_ids, other_nodes, others, next_found, 0) < 0)
         return fail("hs_lookup_ids");
 
+    /* Classes: odd types grouped by the node's id (standing in for its name), even ones by type. */
+    uint32_t highest_id = 0;
+    for (int64_t i = 0; i < n; i++) highest_id = node_id[i] > highest_id ? node_id[i] : highest_id;
+    int64_t type_key[256], key_count = (int64_t)highest_id + 1 + 256;
+    for (int t = 0; t < 256; t++) type_key[t] = t % 2 ? -1 : (int64_t)highest_id + 1 + t;
+    int32_t *key_class = (int32_t *)zeroed((size_t)key_count, 4), *node_class = (int32_t *)zeroed((size_t)n, 4);
+    if (hs_class_index(n, node_type, node_id, 256, type_key, key_count, key_class, node_class) <= 0)
+        return fail("hs_class_index");
+
     FILE *out = fopen(argv[2], "wb");
     if (!out) return fail("cannot write the output");
     int written = write_all(out, first_edge, 8, (size_t)n + 1) && write_all(out, edge_to, 4, (size_t)e) &&
@@ -326,7 +339,8 @@ int main(int argc, char **argv) {
                   write_all(out, bfs_distance, 4, (size_t)n) && write_all(out, bfs_parent, 8, (size_t)n) &&
                   write_all(out, bfs_edge, 8, (size_t)n) && write_all(out, sources, 1, (size_t)n) &&
                   write_all(out, up_owner, 8, (size_t)n) && write_all(out, id_table, 4, (size_t)slots) &&
-                  write_all(out, id_node, 8, (size_t)n) && write_all(out, next_found, 1, (size_t)n);
+                  write_all(out, id_node, 8, (size_t)n) && write_all(out, next_found, 1, (size_t)n) &&
+                  write_all(out, key_class, 4, (size_t)key_count) && write_all(out, node_class, 4, (size_t)n);
     if (fclose(out) != 0 || !written) return fail("cannot write the output");
     printf("%lld nodes, %lld edges, %lld reached\n", (long long)n, (long long)e, (long long)reached);
     return 0;

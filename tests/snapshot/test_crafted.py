@@ -155,6 +155,24 @@ def test_kernels_refuse_arrays_that_are_not_a_graph() -> None:
         _native.class_top_level(0, np.zeros(2, dtype=np.uint32), np.array([0, 3], dtype=np.int32), 1)
 
 
+def test_the_class_kernel_groups_by_name_or_type_and_refuses_keys_past_its_table() -> None:
+    """Types 0 and 2 group by name, type 1 into key 5: classes numbered in key order."""
+    node_type = np.array([0, 1, 0, 2, 1], dtype=np.uint8)
+    node_name = np.array([3, 0, 1, 3, 4], dtype=np.uint32)
+    type_key = np.array([-1, 5, -1], dtype=np.int64)
+    classes, key_class = _native.class_index(node_type, node_name, type_key, 6)
+    assert classes.tolist() == [1, 2, 0, 1, 2]
+    assert key_class.tolist() == [-1, 0, -1, 1, -1, 2]
+    for bad_type, bad_name, bad_key, key_count in [
+        (np.array([0, 3, 0, 2, 1], dtype=np.uint8), node_name, type_key, 6),  # a type past the table
+        (node_type, np.array([3, 0, 6, 3, 4], dtype=np.uint32), type_key, 6),  # a name past the keys
+        (node_type, node_name, np.array([-1, 6, -1], dtype=np.int64), 6),  # a type's key past them
+        (node_type, node_name, type_key, 4),  # fewer keys than the names need
+    ]:
+        with pytest.raises(_native.GraphError):
+            _native.class_index(bad_type, bad_name, bad_key, key_count)
+
+
 def test_the_model_checks_a_graph_the_parser_did_not(listener_snapshot: tuple[Path, Path]) -> None:
     """The loader's parser vouches for the CSR index and the edge targets it filled, so the
     model's Graph takes them as they are; those columns are read-only, and any other arrays

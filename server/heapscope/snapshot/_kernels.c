@@ -28,7 +28,7 @@
  * source is never called with arguments it reads differently. Add one whenever an exported
  * function's name, parameters or results change.
  */
-#define HS_ABI_VERSION 5
+#define HS_ABI_VERSION 6
 
 HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
 
@@ -1355,6 +1355,46 @@ HS_EXPORT int64_t hs_lookup_ids(int64_t count, const void *ids, int wide, const 
         else ((uint8_t *)out)[i] = node >= 0;
     }
     return found;
+}
+
+/* ---------------------------------------------------------------- classes */
+
+/*
+ * DevTools' Summary grouping of every node, in two passes and no per-node temporary: a node's
+ * key is its name (a strings-table index) when its type's `type_key` is negative, else that
+ * type's own key (the group keys follow the strings). The keys in use are numbered in key
+ * order: `key_class` (`key_count` of them) gets each key's class, -1 for a key no node has, and
+ * `class_index` each node's. Returns the number of classes, or HS_CORRUPT for a type, name or
+ * key past its table.
+ */
+HS_EXPORT int64_t hs_class_index(int64_t node_count, const uint8_t *node_type, const uint32_t *node_name,
+                                 int64_t type_count, const int64_t *type_key, int64_t key_count, int32_t *key_class,
+                                 int32_t *class_index) {
+    if (node_count < 0 || node_count > INT32_MAX || type_count < 0 || key_count < 0) return HS_CORRUPT;
+    /* key = (name & name_mask[type]) + base[type], without a branch per node: the types mix in
+       node order. A type past the table gets a key past the keys. */
+    uint64_t name_mask[256], base[256];
+    for (int t = 0; t < 256; t++) {
+        int named = t < type_count && type_key[t] < 0;
+        name_mask[t] = named ? UINT64_MAX : 0;
+        base[t] = t >= type_count ? (uint64_t)key_count : named ? 0 : (uint64_t)type_key[t];
+    }
+    for (int64_t t = 0; t < type_count; t++)
+        if (type_key[t] >= key_count) return HS_CORRUPT;
+    for (int64_t k = 0; k < key_count; k++) key_class[k] = 0;
+    for (int64_t v = 0; v < node_count; v++) {
+        uint8_t t = node_type[v];
+        uint64_t k = (node_name[v] & name_mask[t]) + base[t];
+        if (k >= (uint64_t)key_count) return HS_CORRUPT;
+        key_class[k] = 1;
+    }
+    int32_t classes = 0;
+    for (int64_t k = 0; k < key_count; k++) key_class[k] = key_class[k] ? classes++ : -1;
+    for (int64_t v = 0; v < node_count; v++) {
+        uint8_t t = node_type[v];
+        class_index[v] = key_class[(node_name[v] & name_mask[t]) + base[t]];
+    }
+    return classes;
 }
 
 #ifndef HS_KERNEL_ONLY

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 5
+ABI_VERSION = 6
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -134,6 +134,7 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_id_slots": (_i64, [_i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]),
     "hs_id_table": (_int, [_i64, _ptr, _int, _i64, _I32_OUT, _i64, _I64_OUT, _i64]),
     "hs_lookup_ids": (_i64, [_i64, _ptr, _int, _I32, _i64, _U64, _I64, _i64, _ptr, _int]),
+    "hs_class_index": (_i64, [_i64, _U8, _U32, _i64, _I64, _i64, _I32_OUT, _I32_OUT]),
 }
 for _name, (_restype, _argtypes) in SIGNATURES.items():
     _function = getattr(_lib, _name)
@@ -802,6 +803,30 @@ def reach_past(
     if failed:
         raise MemoryError("not enough memory for the walk from the root")
     return state
+
+
+def class_index(
+    node_type: npt.NDArray[np.uint8],
+    node_name: npt.NDArray[np.uint32],
+    type_key: npt.NDArray[np.int64],
+    key_count: int,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """(per node its class, per key its class or -1): nodes grouped by key, classes numbered in
+    key order. A node's key is its name where its type's ``type_key`` is negative, else that key."""
+    node_count = len(node_type)
+    _require(node_type, np.uint8, node_count, "node_type")
+    _require(node_name, np.uint32, node_count, "node_name")
+    _require(type_key, np.int64, len(type_key), "type_key")
+    key_class = fresh_array(key_count, np.int32)
+    classes = fresh_array(node_count, np.int32)
+    if (
+        _lib.hs_class_index(
+            node_count, node_type, node_name, len(type_key), type_key, key_count, key_class, classes
+        )
+        < 0
+    ):
+        raise GraphError("a node's type or name is past its table, or there are 2^31 nodes or more")
+    return classes, key_class
 
 
 # An id index keeps at most this many node ordinals in its table (they are int32 there).

@@ -305,25 +305,20 @@ class HeapSnapshot:
     def class_index(self) -> npt.NDArray[np.int32]:
         """Per node, an index into :attr:`class_names`: DevTools' Summary grouping."""
         string_count = len(self.strings)
-        named = np.zeros(len(self.meta.node_types), dtype=bool)
-        for type_name in ("object", "native"):
-            if type_name in self._node_type_ids:
-                named[self._node_type_ids[type_name]] = True
-        # Keys below string_count are names; above are type-based groups, one per display
-        # name (string, concatenated and sliced strings are all "(string)").
+        # A node's key is its name for objects and natives, else a group past the names, one
+        # per display name (string, concatenated and sliced strings are all "(string)").
         display = [_TYPE_CLASS_NAMES.get(t, f"({t})") for t in self.meta.node_types]
-        key_count = string_count + len(self.meta.node_types)
-        # Keys in the names' own 32-bit width while they fit: no 64-bit copy of the column.
-        key_type = np.uint32 if key_count < 2**32 else np.int64
-        type_group = np.array([string_count + display.index(d) for d in display], dtype=key_type)
-        keys = np.where(
-            named[self.node_type], self.node_name.astype(key_type, copy=False), type_group[self.node_type]
+        type_key = np.array(
+            [
+                -1 if type_name in ("object", "native") else string_count + display.index(name)
+                for type_name, name in zip(self.meta.node_types, display, strict=True)
+            ],
+            dtype=np.int64,
         )
-        present = np.zeros(key_count, dtype=bool)
-        present[keys] = True
-        key_to_class = np.cumsum(present, dtype=np.int32) - 1
-        self._class_keys = np.flatnonzero(present)
-        return key_to_class[keys]
+        key_count = string_count + len(self.meta.node_types)
+        classes, key_class = _native.class_index(self.node_type, self.node_name, type_key, key_count)
+        self._class_keys = np.flatnonzero(key_class >= 0)
+        return classes
 
     @cached_property
     def class_names(self) -> list[str]:
