@@ -54,7 +54,8 @@ _TYPE_CLASS_NAMES = {
 _INDEX_EDGE_TYPES = ("element", "hidden")
 # Edge types a person would not follow to explain why an object is alive.
 _INTERNAL_EDGE_TYPES = ("internal", "hidden", "shortcut", "weak")
-# retainers_of scans the edges for this many nodes before it builds the retainer index.
+# retainers_of scans the edges for this many nodes (and keeps their answers) before it
+# builds the retainer index.
 _RETAINER_SCANS = 16
 # Node sizes must add up below this (the largest integer a float, and JSON, holds exactly).
 _SIZE_LIMIT = 2**53
@@ -113,7 +114,7 @@ class HeapSnapshot:
         self._node_type_ids = {name: i for i, name in enumerate(meta.node_types)}
         self._edge_type_ids = {name: i for i, name in enumerate(meta.edge_types)}
         self._string_ids: dict[str, int] = {}
-        self._retainer_scans = 0
+        self._scanned_retainers: dict[int, tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = {}
         self._nodes_of: tuple[weakref.ref[HeapSnapshot], npt.NDArray[np.bool_]] | None = None
         self._load_locations(raw)
         self.trace_function_infos = raw.trace_function_infos
@@ -425,18 +426,33 @@ class HeapSnapshot:
     def retainers_of(self, node: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         """(edge indexes, source ordinals) of the edges that point at ``node``, in edge order.
 
-        The first few questions are answered by a scan of the edge targets (a few ms each),
-        so that an analysis asking about a handful of holders never holds the retainer
-        index (4 bytes per edge); later ones build it.
+        The first few nodes asked about are answered by a scan of the edge targets (a few
+        ms each), so that an analysis asking about a handful of holders never holds the
+        retainer index (4 bytes per edge); later ones build it. A scanned node's answer is
+        kept (read-only): the rules ask about the same holder several times (its names,
+        its closures' file, its listeners' store), and each scan reads every edge.
         """
-        if "retainers" not in self.__dict__ and self._retainer_scans < _RETAINER_SCANS:
-            self._retainer_scans += 1
-            found = np.flatnonzero(self.edge_to == self.edge_to.dtype.type(node)).astype(np.uint32)
-        else:
-            first, edges = self.retainers
-            found = edges[int(first[node]) : int(first[node + 1])]
-        sources = (np.searchsorted(self.first_edge, found, side="right") - 1).astype(np.uint32)
-        return found, sources
+        scanned = self._scanned_retainers
+        if "retainers" not in self.__dict__:
+            known = scanned.get(node)
+            if known is not None:
+                return known
+            if len(scanned) < _RETAINER_SCANS:
+                found = np.flatnonzero(self.edge_to == self.edge_to.dtype.type(node)).astype(np.uint32)
+                answer = found, self._edge_sources(found)
+                for part in answer:
+                    part.flags.writeable = False
+                scanned[node] = answer
+                return answer
+        first, edges = self.retainers
+        found = edges[int(first[node]) : int(first[node + 1])]
+        return found, self._edge_sources(found)
+
+    def _edge_sources(self, edges: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """The node each of ``edges`` comes from (edges are stored in their source's order)."""
+        positions = np.searchsorted(self.first_edge, edges, side="right") - 1
+        sources: npt.NDArray[np.uint32] = positions.astype(np.uint32)
+        return sources
 
     # ------------------------------------------------------------ graph algorithms
 
