@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-# What only the steps after the grouping use (the rules, source lookup, the report's
+# What only the steps after the loads use (the rules, source lookup, the report's
 # renderers), tree-sitter among them: imported when first needed, or in a worker thread
 # while the snapshots load (see analyze_snapshots), not before the first file is opened.
-_LATER_MODULES = (".classify", ".census", ".source", ".report")
+# numpy.ma too: numpy imports it on the first np.unique (to ask whether its input is a
+# masked array), which would otherwise be in the grouping, on the main thread.
+_LATER_MODULES = (".classify", ".census", ".source", ".report", "numpy.ma")
 
 
 class AnalysisError(Exception):

@@ -144,9 +144,10 @@ def group_survivors(
     synthetic = final.node_type_id("synthetic")
     rooted = (anchors == ROOT) | (final.node_type[anchors] == synthetic)
     finder = paths or PathFinder(final)
+    holders = _holder_types(final)
     if np.any(rooted):
         # Kept alive from more than one root: the nearest old holder on the preferred path.
-        holder_of = nearest_marked_ancestor(~is_new & _holder_types(final), finder.parents)
+        holder_of = nearest_marked_ancestor(~is_new & holders, finder.parents)
         anchors = np.where(rooted, holder_of[seeds], anchors)
     anchors = _owners_of_stores(final, anchors, is_new)
     unique_anchors, inverse = np.unique(anchors, return_inverse=True)
@@ -166,7 +167,6 @@ def group_survivors(
     chosen_anchors = unique_anchors[chosen]
     entries_of = _entries(final, chosen_anchors, is_new)
     idom = final.dominators.astype(np.int64)
-    holders = _holder_types(final)
     retained = final.retained_sizes
     groups: list[LeakGroup] = []
     for index, anchor, entries in zip(chosen, chosen_anchors.tolist(), entries_of, strict=True):

@@ -6,7 +6,6 @@ import argparse
 import ipaddress
 import logging
 import os
-import socket
 import sys
 from typing import Any
 
@@ -36,6 +35,8 @@ def parse_address(text: str) -> tuple[str, int]:
 
 def is_loopback(host: str) -> bool:
     """Whether every address ``host`` names is a loopback address (a name that does not resolve is not)."""
+    import socket  # here: every other command would pay for it at start-up
+
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
