@@ -390,3 +390,45 @@ def test_nearest_marked_up_refuses_a_circle_or_a_parent_past_the_nodes() -> None
         2,
         2,
     ]
+
+
+def reach_past_by_sets(count: int, edges: list[tuple[int, int, int, int]], blocked: set[int]) -> list[int]:
+    """reach_past's states from plain set walks (edge type 1 is weak, never followed; 2 is a
+    shortcut, followed only from the root)."""
+    adjacent: dict[int, list[int]] = {}
+    for source, target, kind, _ in edges:
+        if kind == 0 or (kind == 2 and source == 0):
+            adjacent.setdefault(source, []).append(target)
+
+    def walk(starts: set[int], stop: set[int]) -> set[int]:
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for target in adjacent.get(todo.pop(), []):
+                if target not in seen and target not in stop:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    before = walk({0}, blocked)
+    entered = {t for s in before for t in adjacent.get(s, []) if t in blocked}
+    past = walk(entered, before) - entered
+    return [1 if v in before else 3 if v in entered else 2 if v in past else 0 for v in range(count)]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_reach_past_matches_set_walks_on_wide_and_deep_graphs(seed: int) -> None:
+    # Wide levels (the root's many edges) are sorted in room the queue may not have left.
+    rng = random.Random(seed)
+    count = rng.randint(2, 400)
+    wide = rng.randint(0, count - 1)
+    edges = [(0, rng.randrange(1, count), 0, 0) for _ in range(wide)]
+    edges += [
+        (rng.randrange(count), rng.randrange(count), rng.randrange(3), 0)
+        for _ in range(rng.randint(0, 3 * count))
+    ]
+    first, edge_to, edge_type, _ = csr(count, edges)
+    blocked = {rng.randrange(1, count) for _ in range(rng.randint(0, 6))} if count > 1 else set()
+    flags = np.zeros(count, dtype=np.uint8)
+    flags[list(blocked)] = 1
+    state = _native.reach_past(0, _native.Graph(first, edge_to), edge_type, 1, 2, flags)
+    assert state.tolist() == reach_past_by_sets(count, edges, blocked)

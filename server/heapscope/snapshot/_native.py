@@ -774,7 +774,7 @@ def reach_past(
     edge_type: npt.NDArray[np.uint8],
     weak_type: int,
     shortcut_type: int,
-    blocked: npt.NDArray[np.bool_],
+    blocked: npt.NDArray[np.bool_] | npt.NDArray[np.uint8],
 ) -> npt.NDArray[np.uint8]:
     """Per node: unreached, reached without passing a blocked node, past one, or a blocked one entered.
 

@@ -581,12 +581,15 @@ class HeapSnapshot:
         exact for every node of the part, whichever nodes bound it: one walk serves the
         anchors' ownership and sizes and the others' sizes.
         """
-        marked = np.zeros(self.node_count, dtype=bool)
-        marked[anchors] = True
-        blocked = marked.copy() if len(others) else marked
-        blocked[others] = True
-        if "_dominator_tree" in self.__dict__ or blocked[ROOT]:
-            return self._measures_from_tree(marked, anchors, others)
+        if "_dominator_tree" in self.__dict__:
+            return self._measures_from_tree(anchors, others)
+        # One flag per node in the kernel's own type, so it is handed over without a copy;
+        # zeroed pages nobody writes cost nothing.
+        blocked = np.zeros(self.node_count, dtype=np.uint8)
+        blocked[anchors] = 1
+        blocked[others] = 1
+        if blocked[ROOT]:
+            return self._measures_from_tree(anchors, others)
         weak, shortcut = self.edge_type_id("weak"), self.edge_type_id("shortcut")
         state = _native.reach_past(ROOT, self.graph, self.edge_type, weak, shortcut, blocked)
         below = np.flatnonzero(state >= _native.PAST_BLOCKED)  # ascending ordinals
@@ -594,7 +597,7 @@ class HeapSnapshot:
         counts = self.first_edge[below + 1] - starts
         total = int(counts.sum())
         if total > _PART_EDGES_SHARE * self.edge_count:  # most of the heap hangs below them
-            return self._measures_from_tree(marked, anchors, others)
+            return self._measures_from_tree(anchors, others)
         # Every edge of the part, in node order, and the ones that stay inside it.
         offsets = np.cumsum(counts) - counts
         edges = np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
@@ -618,13 +621,19 @@ class HeapSnapshot:
         idom, order, retained = _native.dominators_and_retained_sizes(
             0, part, edge_type, weak, shortcut, sizes
         )
-        part_marked = np.concatenate([np.zeros(1, dtype=bool), marked[below]])
+        # The anchors among the part's nodes (``below`` is ascending), part node i + 1 for below[i].
+        part_marked = np.zeros(len(below) + 1, dtype=bool)
+        at = np.searchsorted(below, anchors)
+        inside = at < len(below)
+        inside[inside] = below[at[inside]] == anchors[inside]
+        part_marked[at[inside] + 1] = True
         part_owner = _native.nearest_marked(0, idom, order, part_marked)[1:].astype(np.int64)
-        owner = np.full(self.node_count, ROOT, dtype=np.uint32)
+        owner = _native.fresh_array(self.node_count, np.uint32)
+        owner.fill(ROOT)
         owned = part_owner > 0
         owner[below[owned]] = below[part_owner[owned] - 1]
-        unreached = marked & (state == _native.UNREACHED)
-        owner[unreached] = np.flatnonzero(unreached)
+        unreached = anchors[state[anchors] == _native.UNREACHED]  # an anchor nothing reaches owns itself
+        owner[unreached] = unreached
 
         def sizes_of(nodes: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
             # A node nothing reaches keeps its own size, as the full dominator tree gives it.
@@ -636,8 +645,10 @@ class HeapSnapshot:
         return owner, sizes_of(anchors), sizes_of(others)
 
     def _measures_from_tree(
-        self, marked: npt.NDArray[np.bool_], anchors: npt.NDArray[np.int64], others: npt.NDArray[np.int64]
+        self, anchors: npt.NDArray[np.int64], others: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        marked = np.zeros(self.node_count, dtype=bool)
+        marked[anchors] = True
         return (
             self.nearest_marked_dominator(marked),
             self.retained_sizes[anchors],
