@@ -116,10 +116,11 @@ def check_order(snapshots: Sequence[HeapSnapshot]) -> None:
             raise AnalysisError(
                 f"{later.path} was taken before {earlier.path}: give the snapshots oldest first"
             )
-        if (newest_after, later.node_count, later.total_size) == (
-            newest_before,
-            earlier.node_count,
-            earlier.total_size,
+        # The sizes are summed only when the rest already matches.
+        if (
+            newest_after == newest_before
+            and later.node_count == earlier.node_count
+            and later.total_size == earlier.total_size
         ):
             raise AnalysisError(f"{later.path} is a copy of {earlier.path}: nothing happened between them")
 

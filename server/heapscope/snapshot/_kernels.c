@@ -1368,13 +1368,18 @@ HS_EXPORT int64_t hs_lookup_ids(int64_t count, const void *ids, int wide, const 
     if (count < 0 || slots < 0 || other_count < 0) return HS_CORRUPT;
     uint64_t size = (uint64_t)slots;
     int64_t found = 0;
-    for (int64_t i = 0; i < count; i++) {
-        uint64_t v = wide ? ((const uint64_t *)ids)[i] : (uint64_t)((const uint32_t *)ids)[i];
-        int64_t node = id_lookup(v, table, size, other_ids, other_nodes, other_count);
-        found += node >= 0;
-        if (ordinals) ((int64_t *)out)[i] = node;
-        else ((uint8_t *)out)[i] = node >= 0;
+    /* One loop per id width and output: no test of either per id. */
+#define HS_LOOKUP_LOOP(ID_TYPE, STORE)                                                                         \
+    for (int64_t i = 0; i < count; i++) {                                                                      \
+        int64_t node = id_lookup(((const ID_TYPE *)ids)[i], table, size, other_ids, other_nodes, other_count); \
+        found += node >= 0;                                                                                    \
+        STORE;                                                                                                 \
     }
+    if (wide && ordinals) HS_LOOKUP_LOOP(uint64_t, ((int64_t *)out)[i] = node)
+    else if (wide) HS_LOOKUP_LOOP(uint64_t, ((uint8_t *)out)[i] = node >= 0)
+    else if (ordinals) HS_LOOKUP_LOOP(uint32_t, ((int64_t *)out)[i] = node)
+    else HS_LOOKUP_LOOP(uint32_t, ((uint8_t *)out)[i] = node >= 0)
+#undef HS_LOOKUP_LOOP
     return found;
 }
 
