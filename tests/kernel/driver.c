@@ -36,13 +36,13 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 6
+#define DRIVER_ABI_VERSION 7
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
 HS_IMPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
                                    void **outs, const int *kinds, int64_t node_width, int64_t node_count,
-                                   int release, int64_t close_pos, int64_t *end_pos, int64_t *bad_column);
+                                   int release, int64_t *end_pos, int64_t *bad_column);
 HS_IMPORT int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte);
 HS_IMPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos);
 HS_IMPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
@@ -203,14 +203,12 @@ int main(int argc, char **argv) {
     if (!first_edge || !node_type || !node_id || !self_size || !edge_type || !edge_to || !edge_name)
         return fail("a needed column is missing");
     int64_t end = 0, bad = -1;
-    if (hs_parse_columns(buf, len, nodes_pos, n, node_width, node_outs, node_kinds, 1, 0, 0, -1, &end, &bad) !=
+    if (hs_parse_columns(buf, len, nodes_pos, n, node_width, node_outs, node_kinds, 1, 0, 0, &end, &bad) !=
         node_values)
         return fail("hs_parse_columns refused the nodes");
     if (end != hs_skip_value(buf, len, nodes_pos)) return fail("hs_parse_columns ended the nodes elsewhere");
-    /* The edges with their ']' given, as the engine's loader gives it. */
-    int64_t edges_close = hs_find_byte(buf, len, edges_pos, ']');
-    if (hs_parse_columns(buf, len, edges_pos, e, edge_width, edge_outs, edge_kinds, node_width, n, 0, edges_close,
-                         &end, &bad) != edge_values)
+    if (hs_parse_columns(buf, len, edges_pos, e, edge_width, edge_outs, edge_kinds, node_width, n, 0, &end, &bad) !=
+        edge_values)
         return fail("hs_parse_columns refused the edges");
 
     /* The whole nodes array as rows, wide: each column must agree with its row values. */

@@ -127,18 +127,3 @@ def test_an_out_of_date_kernel_is_refused_in_one_sentence(tmp_path: Path, kind: 
         f"heapscope: the compiled kernel {library} is out of date (built from an older _kernels.c): "
         "rebuild it with make install"
     ]
-
-
-@pytest.mark.parametrize("close", [-1, 9, 0, 3, 10, 11, 500])
-def test_parse_columns_takes_a_given_close_only_where_it_is_one(close: int) -> None:
-    """The ']' the loader found already spares a scan; any other offset is looked up again."""
-    text = np.frombuffer(b"[1,2, 3,4] ", dtype=np.uint8)
-    result = _native.parse_columns(_native.BufferPointer(text), 0, 2, [_native.U32, _native.U8], close=close)
-    assert (result.count, result.end) == (4, 10)
-    assert [column.tolist() for column in result.columns if column is not None] == [[1, 3], [2, 4]]
-
-
-def test_parse_columns_stops_at_the_first_close_when_given_a_later_one() -> None:
-    text = np.frombuffer(b"[1,2] [3]", dtype=np.uint8)
-    result = _native.parse_columns(_native.BufferPointer(text), 0, 2, [_native.U32], close=8)
-    assert (result.count, result.end) == (-2, 4)  # refused at the first ']', never read past

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 6
+ABI_VERSION = 7
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -96,7 +96,7 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_parse_uint_array": (_i64, [_ptr, _i64, _i64, _ptr, _int, _i64, ctypes.POINTER(_i64)]),
     "hs_parse_columns": (
         _i64,
-        [_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int, _i64, *[ctypes.POINTER(_i64)] * 2],
+        [_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int, *[ctypes.POINTER(_i64)] * 2],
     ),
     "hs_find_byte": (_i64, [_ptr, _i64, _i64, _int]),
     "hs_skip_value": (_i64, [_ptr, _i64, _i64]),
@@ -315,15 +315,13 @@ def parse_columns(
     node_width: int = 1,
     node_count: int = 0,
     release: bool = False,
-    close: int = -1,
 ) -> ColumnsResult:
     """Parse ``rows`` rows of ``len(kinds)`` integers into one array per field.
 
     ``kinds`` says per field how to store it (SKIP, U8, U32, U64, OFFSETS, ORDINAL);
     OFFSETS columns get ``rows + 1`` int64 running sums, ORDINAL columns are divided by
     ``node_width`` and checked against ``node_count``. ``release`` (only for a read-only
-    file mapping) drops parsed pages as the scan goes. ``close``: the offset of the array's
-    ']' when the caller has found it already, so the text is not scanned for it once more.
+    file mapping) drops parsed pages as the scan goes.
     """
     columns: list[npt.NDArray[Any] | None] = []
     pointers = (ctypes.c_void_p * max(len(kinds), 1))()
@@ -349,7 +347,6 @@ def parse_columns(
         node_width,
         node_count,
         int(release),
-        close,
         ctypes.byref(end),
         ctypes.byref(bad_column),
     )

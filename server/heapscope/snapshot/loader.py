@@ -16,7 +16,7 @@ import contextlib
 import mmap
 import os
 import stat
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +160,6 @@ class _Reader:
         self.data = data
         self.buf = _native.BufferPointer(data)
         self.pos = 0
-        self.close = -1  # the ']' following_member found for the integer array at pos
         # Only pages of a file mapping may be dropped; for a bytes buffer it would lose data.
         self.mapped = isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")
 
@@ -257,18 +256,14 @@ class _Reader:
         rows: int,
         node_width: int,
         node_count: int,
-        close: int = -1,
     ) -> dict[str, npt.NDArray[Any]]:
-        """Parse an announced ``rows`` x ``len(fields)`` array into typed columns by field name.
-
-        ``close``: where the array's ']' is, when already found (see parse_columns).
-        """
+        """Parse an announced ``rows`` x ``len(fields)`` array into typed columns by field name."""
         self.skip_space()
         start = self.pos
         field_kinds = [kinds.get(field_name, _native.SKIP) for field_name in fields]
         while True:
             result = _native.parse_columns(
-                self.buf, start, rows, field_kinds, node_width, node_count, release=self.mapped, close=close
+                self.buf, start, rows, field_kinds, node_width, node_count, release=self.mapped
             )
             if result.count != -5 or result.bad_column < 0:
                 break
@@ -327,14 +322,15 @@ class _Reader:
         """A second reader at the value of the member after the integer array here, if named so.
 
         Lets the ``edges`` array be parsed on another core while this one parses
-        ``nodes``; any doubt (odd layout, bad JSON) returns None and the caller goes on
-        one member at a time, where errors are reported in file order.
+        ``nodes``: finding where the nodes end takes a pass over their text, a fifth of the
+        file, which the edges, four fifths, are not given (their parse finds their end). Any
+        doubt (odd layout, bad JSON) returns None and the caller goes on one member at a
+        time, where errors are reported in file order.
         """
         self.skip_space()
         close = _native.find_byte(self.buf, self.pos, b"]")
         if close < 0:
             return None
-        self.close = close  # for the parse of the array here, which need not look for it again
         ahead = _Reader(self.path, self.data)
         ahead.pos = close + 1
         try:
@@ -422,11 +418,10 @@ def _parse_members(
     reader: _Reader,
     members: dict[str, Any],
     pool: ThreadPoolExecutor,
-    pending: dict[str, Future[dict[str, npt.NDArray[Any]]]],
     report: ProgressCallback,
     sources: bool,
 ) -> SnapshotMeta | None:
-    """Walk the top-level members into ``members``; big arrays may be left in ``pending``."""
+    """Walk the top-level members into ``members``; the edges may be parsed in ``pool``."""
     path = reader.path
     meta: SnapshotMeta | None = None
     node_kinds = _NODE_COLUMN_KINDS
@@ -438,7 +433,7 @@ def _parse_members(
         if not reader.peek():
             raise SnapshotError(path, "the file ends early (truncated?)")
         name = reader.key()
-        if name in members or name in pending or (name == "snapshot" and meta is not None):
+        if name in members or (name == "snapshot" and meta is not None):
             # Two of a member would mean two graphs in one file; believing either is a guess.
             raise SnapshotError(path, f"not a V8 heap snapshot: the '{name}' member appears twice")
         if name == "snapshot":
@@ -459,19 +454,8 @@ def _parse_members(
                 if name == "nodes" and meta.node_count and meta.edge_count
                 else None
             )
-            edges_end = _native.find_byte(reader.buf, edges_reader.pos, b"]") if edges_reader else -1
-            if edges_reader is not None and edges_end >= 0:
-                pending["nodes"] = pool.submit(
-                    reader.fork().columns,
-                    "nodes",
-                    meta.node_fields,
-                    node_kinds,
-                    meta.node_count,
-                    node_width,
-                    0,
-                    reader.close,
-                )
-                pending["edges"] = pool.submit(
+            if edges_reader is not None:
+                edges = pool.submit(
                     edges_reader.columns,
                     "edges",
                     meta.edge_fields,
@@ -479,9 +463,13 @@ def _parse_members(
                     meta.edge_count,
                     node_width,
                     meta.node_count,
-                    edges_end,
                 )
-                reader.pos = edges_end + 1
+                # Raised here, an error in the nodes is the one reported: they come first.
+                members["nodes"] = reader.columns(
+                    "nodes", meta.node_fields, node_kinds, meta.node_count, node_width, 0
+                )
+                members["edges"] = edges.result()
+                reader.pos = edges_reader.pos
             elif name == "nodes" and meta.node_count:
                 members[name] = reader.columns(
                     name, meta.node_fields, node_kinds, meta.node_count, node_width, 0
@@ -527,21 +515,11 @@ def _parse(path: str, size: int, data: Any, report: ProgressCallback, sources: b
     reader.expect(b"{")
     report(Progress(Phase.PARSE, 0, size))
     members: dict[str, Any] = {}
-    # The nodes and edges arrays go to worker threads (the C scanner drops the GIL)
-    # while this thread reads on past them: strings, locations, traces.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="heapscope-parse") as pool:
-        pending: dict[str, Future[dict[str, npt.NDArray[Any]]]] = {}
-        try:
-            meta = _parse_members(reader, members, pool, pending, report, sources)
-        except SnapshotError:
-            # The arrays in flight come earlier in the file: their error explains more.
-            for future in pending.values():
-                error = future.exception()
-                if isinstance(error, SnapshotError):
-                    raise error from None
-            raise
-        for key, future in pending.items():
-            members[key] = future.result()
+    # The edges array goes to a worker thread (the C scanner drops the GIL) while this
+    # thread parses the nodes; the members after the edges are read once the edges' parse
+    # has found where they end.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-parse") as pool:
+        meta = _parse_members(reader, members, pool, report, sources)
         report(Progress(Phase.PARSE, size, size))
     if meta is None:
         raise SnapshotError(
