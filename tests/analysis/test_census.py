@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heapscope.analysis import ClosureSite, Location, closure_census
+from heapscope.analysis.census import _sites
 from heapscope.analysis.source import SourceResolver
 from heapscope.snapshot import HeapSnapshot, load_snapshot
 from snapshot.conftest import build_snapshot
@@ -110,3 +114,15 @@ def test_a_snapshot_without_locations_has_no_census(tmp_path: Path) -> None:
     heap = Heap()
     heap.node("lonely", "closure")
     assert closure_census(heap.load(tmp_path)) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[st.integers(0, 3)] * 3), min_size=1, max_size=60))
+def test_sites_are_numpys_distinct_rows(rows: list[tuple[int, int, int]]) -> None:
+    """The census's grouping of (script, line, column) matches ``np.unique(axis=0)``, order included."""
+    columns = [np.array(column, dtype=np.uint32) for column in zip(*rows, strict=True)]
+    expected = np.unique(
+        np.stack(columns, axis=1), axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
+    for got, want in zip(_sites(*columns), expected, strict=True):
+        assert np.array_equal(got, want.reshape(got.shape))

@@ -10,7 +10,10 @@ millions of nodes; only the few sites it reports are mapped to source.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from ..script_urls import script_path
 from ..snapshot import HeapSnapshot
@@ -42,22 +45,16 @@ def closure_census(
     nodes = nodes[is_closure]
     if not len(nodes):
         return []
-    keys = np.stack(
-        (
-            snapshot.location_script[is_closure],
-            snapshot.location_line[is_closure],
-            snapshot.location_column[is_closure],
-        ),
-        axis=1,
-    )
-    unique, first, inverse, counts = np.unique(
-        keys, axis=0, return_index=True, return_inverse=True, return_counts=True
+    unique, first, inverse, counts = _sites(
+        snapshot.location_script[is_closure],
+        snapshot.location_line[is_closure],
+        snapshot.location_column[is_closure],
     )
     busy = np.flatnonzero(counts >= minimum)
     if not len(busy):
         return []
     retained = np.bincount(
-        inverse.reshape(-1), weights=snapshot.retained_sizes[nodes].astype(np.float64), minlength=len(unique)
+        inverse, weights=snapshot.retained_sizes[nodes].astype(np.float64), minlength=len(unique)
     )
     busy = busy[np.argsort(-counts[busy], kind="stable")]
     resolver = resolver if resolver is not None else SourceResolver(snapshot)
@@ -79,3 +76,24 @@ def closure_census(
         if len(sites) >= limit:
             break
     return sites
+
+
+def _sites(
+    scripts: npt.NDArray[Any], lines: npt.NDArray[Any], columns: npt.NDArray[Any]
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The distinct (script, line, column) rows in order, and per row its first index, per
+    input its row, and per row its count: what ``np.unique(axis=0)`` returns with all three.
+
+    np.unique sorts rows as records with a generic comparison (22 ms for the 25 k closures
+    of the TypeScript heap); one stable sort of the three columns as numbers takes 2 ms.
+    """
+    order = np.lexsort((columns, lines, scripts))
+    scripts, lines, columns = scripts[order], lines[order], columns[order]
+    starts_row = np.ones(len(order), dtype=bool)
+    starts_row[1:] = (scripts[1:] != scripts[:-1]) | (lines[1:] != lines[:-1]) | (columns[1:] != columns[:-1])
+    starts = np.flatnonzero(starts_row)
+    inverse = np.empty(len(order), dtype=np.intp)
+    inverse[order] = np.cumsum(starts_row) - 1
+    counts = np.diff(np.append(starts, len(order)))
+    unique = np.stack((scripts[starts], lines[starts], columns[starts]), axis=1)
+    return unique, order[starts], inverse, counts
