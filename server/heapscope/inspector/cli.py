@@ -10,13 +10,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import limits
 from ..output import add_format_option, print_json
 from ..progress import Phase, Progress
 from .errors import InspectorError
-from .monitor import MemorySample
+
+if TYPE_CHECKING:  # the monitor (a queue, its threads) is imported by the commands that watch
+    from .monitor import MemorySample
 
 # Each ``snapshot`` call is its own inspector session, and V8 renumbers heap objects per session.
 SEPARATE_SESSIONS = (
