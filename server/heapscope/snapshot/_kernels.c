@@ -580,9 +580,14 @@ typedef struct {
     uint32_t *frontier, *reached, *scratch;
     uint8_t *rank, *state;
     int32_t highest; /* the largest distance given so far */
+    /* Set: flag (HOLDS) each node expanded that has an edge into a node it did not reach,
+       into an OPEN or BARRED one (see hs_path_tree's last phase). */
+    int track;
 } hs_bfs;
 
-enum { OPEN = 0, CLAIMED = 1, CLOSED = 2 };
+/* A node's state in a walk: BARRED is a node no edge may claim that has no distance (CLOSED
+   stands for both in hs_ranked_bfs); HOLDS is added to a closed node's state. */
+enum { OPEN = 0, CLAIMED = 1, CLOSED = 2, BARRED = 3, HOLDS = 0x80 };
 
 /* The walk's buffers for `node_count` nodes and a first frontier of `frontier_count`; 0 or -1. */
 static int bfs_alloc(hs_bfs *b, size_t n, size_t frontier_count) {
@@ -622,6 +627,7 @@ static int bfs_levels(hs_bfs *b, const uint8_t *edge_rule, const uint8_t *bad_na
     uint32_t *owner = b->owner, *frontier = b->frontier, *reached = b->reached, *scratch = b->scratch;
     uint8_t *rank = b->rank, *state = b->state;
     int32_t deepest = b->highest;
+    int track = b->track;
     int64_t level = level_base;
     int status = 0;
     while (width > 0) {
@@ -629,23 +635,42 @@ static int bfs_levels(hs_bfs *b, const uint8_t *edge_rule, const uint8_t *bad_na
         uint32_t highest = 0;
         if (level >= 0) level++;
         for (int64_t f = 0; f < width; f++) {
+            /* The frontier's nodes a few places ahead: their offsets, then their edges, whose
+               cache misses would otherwise come one after another (each node's edges sit
+               elsewhere in the columns). */
+            if (f + 4 < width) HS_PREFETCH(&first_edge[frontier[f + 4]]);
+            if (f + 2 < width) {
+                int64_t ahead = first_edge[frontier[f + 2]];
+                HS_PREFETCH(&edge_to[ahead]);
+                HS_PREFETCH(&edge_type[ahead]);
+                HS_PREFETCH(&edge_name[ahead]);
+            }
             uint32_t source = frontier[f];
             uint8_t source_type = node_type[source];
             if (source_type >= node_type_count) { status = HS_CORRUPT; goto done; }
             uint8_t penalty = node_penalty[source_type];
             int32_t next = level >= 0 ? (int32_t)level : distance[source] + 1;
             int64_t end = first_edge[source + 1];
-            int claimed = 0;
+            int claimed = 0, holds = 0;
             for (int64_t e = first_edge[source]; e < end; e++) {
                 if (e + 8 < end) HS_PREFETCH(&state[edge_to[e + 8]]);
                 uint8_t type = edge_type[e];
                 if (type >= edge_type_count) { status = HS_CORRUPT; goto done; }
                 uint8_t rule = edge_rule[type];
-                if (rule == 0) continue;
                 uint32_t target = edge_to[e];
+                if (rule == 0) {
+                    if (track && (state[target] == OPEN || state[target] == BARRED)) holds = 1;
+                    continue;
+                }
                 uint8_t seen = state[target];
-                if (seen == CLOSED) continue;
-                if (rule == 2 && edge_name[e] < (uint64_t)name_count && bad_name[edge_name[e]]) continue;
+                if (seen >= CLOSED) { /* closed (held or not), or barred */
+                    holds |= seen == BARRED;
+                    continue;
+                }
+                if (rule == 2 && edge_name[e] < (uint64_t)name_count && bad_name[edge_name[e]]) {
+                    holds = 1;
+                    continue;
+                }
                 uint8_t r = (uint8_t)(edge_rank[type] + penalty);
                 if (seen == OPEN) {
                     state[target] = CLAIMED;
@@ -662,6 +687,7 @@ static int bfs_levels(hs_bfs *b, const uint8_t *edge_rule, const uint8_t *bad_na
                 if (parent_edge) parent_edge[target] = e;
             }
             if (claimed && next > deepest) deepest = next;
+            if (track && holds) state[source] |= HOLDS; /* a frontier node is closed */
         }
         sort_nodes(reached, scratch, count, highest);
         for (int64_t i = 0; i < count; i++) {
@@ -696,7 +722,7 @@ HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_
         if ((int64_t)frontier_in[i] >= node_count || distance[frontier_in[i]] < 0) return HS_CORRUPT;
     size_t n = (size_t)node_count;
     hs_bfs b = {first_edge, edge_to, edge_type, edge_name, node_type, edge_rank, edge_type_count, node_penalty,
-                node_type_count, distance, parent, parent_edge, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+                node_type_count, distance, parent, parent_edge, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
     if (bfs_alloc(&b, n, (size_t)frontier_count)) {
         bfs_free(&b);
         return -1;
@@ -769,14 +795,14 @@ HS_EXPORT int hs_path_tree(int64_t node_count, int64_t edge_count, int64_t root,
     size_t most_seeds = (size_t)(first_count > second_count ? first_count : second_count);
     hs_bfs b = {first_edge, edge_to, edge_type, edge_name, node_type, edge_rank, edge_type_count, node_penalty,
                 node_type_count, distance, parent_count ? parent : NULL, parent_edge_count ? parent_edge : NULL,
-                owner_count ? owner : NULL, marked, NULL, NULL, NULL, NULL, NULL, 0};
+                owner_count ? owner : NULL, marked, NULL, NULL, NULL, NULL, NULL, 0, 1};
     if (bfs_alloc(&b, n, most_seeds)) {
         bfs_free(&b);
         return -1;
     }
     for (size_t v = 0; v < n; v++) {
         distance[v] = -1;
-        b.state[v] = node_ok[v] ? OPEN : CLOSED;
+        b.state[v] = node_ok[v] ? OPEN : BARRED;
     }
     if (b.parent)
         for (size_t v = 0; v < n; v++) b.parent[v] = -1;
@@ -797,18 +823,22 @@ HS_EXPORT int hs_path_tree(int64_t node_count, int64_t edge_count, int64_t root,
         status = bfs_levels(&b, preferred_rule, bad_name, name_count, width, -1);
     }
     /* Phase 3: the nodes reached so far with an edge into one left, by distance (ascending
-       ordinals within one), over any edge `any_rule` follows, into any node. */
+       ordinals within one), over any edge `any_rule` follows, into any node. Every node
+       reached but the root was expanded above, and any edge of it into a node left was then
+       one into an OPEN or BARRED node that it did not claim (weak, named bad, or barred), so
+       only the root and the nodes flagged HOLDS can have one: a few percent of the nodes. */
     if (!status) {
         /* The nodes left, one byte each (in the ranks' room: no rank is read before phase 3
-           claims its first node), so the edge scan looks targets up in 1/4 of the memory. */
+           claims its first node). */
         uint8_t *left = b.rank;
         int64_t holders = 0, left_count = 0;
         for (size_t v = 0; v < n; v++) {
             left[v] = distance[v] < 0 && (!reachable_count || reachable[v]);
             left_count += left[v];
         }
+        b.state[root] |= HOLDS;
         for (int64_t v = 0; v < node_count && left_count; v++) {
-            if (distance[v] < 0) continue;
+            if (!(b.state[v] & HOLDS)) continue;
             int64_t end = first_edge[v + 1];
             for (int64_t e = first_edge[v]; e < end; e++) {
                 if (left[edge_to[e]]) {
@@ -1359,6 +1389,13 @@ HS_EXPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root
             sort_nodes(queue + head, scratch, tail - head, highest);
             level_end = tail;
             highest = 0;
+        }
+        /* As in bfs_levels: the offsets and edges of the nodes a few places ahead. */
+        if (head + 4 < tail) HS_PREFETCH(&first_edge[queue[head + 4]]);
+        if (head + 2 < tail) {
+            int64_t ahead = first_edge[queue[head + 2]];
+            HS_PREFETCH(&edge_to[ahead]);
+            HS_PREFETCH(&edge_type[ahead]);
         }
         uint32_t v = queue[head++];
         int64_t end = first_edge[v + 1];
