@@ -61,15 +61,6 @@ class LeakGroup:
     """Attributed along retainer paths (the dominator was a root), not by the dominator tree."""
 
 
-def nearest_marked_dominator(snapshot: HeapSnapshot, marked: npt.NDArray[np.bool_]) -> IntArray:
-    """Per node, the closest node on its dominator chain (itself included) that is ``marked``.
-
-    The root counts as marked. One compiled pass in the dominator kernel's DFS preorder,
-    where a node's immediate dominator always comes before it.
-    """
-    return snapshot.nearest_marked_dominator(marked).astype(np.int64)
-
-
 def nearest_marked_ancestor(marked: npt.NDArray[np.bool_], parents: IntArray) -> IntArray:
     """Per node, the closest node up a path tree (itself included) that is ``marked``.
 
@@ -135,11 +126,13 @@ def group_survivors(
     is_new, candidate = survivors(snapshots, busy)
     report(Progress(Phase.SURVIVORS, 1, 1))
     report(Progress(Phase.GROUP, 0, 1))
-    anchor_of = nearest_marked_dominator(final, ~is_new)
+    # Per node, the nearest old node up its dominator chain (the root counts as old): one
+    # compiled pass, of which only the candidates' entries are read.
+    anchor_of = final.nearest_marked_dominator(~is_new)
     seeds = np.flatnonzero(candidate).astype(np.int64)
     if not len(seeds):
         return _nothing_grouped(report)
-    anchors = anchor_of[seeds]
+    anchors = anchor_of[seeds].astype(np.int64)
     del anchor_of
     synthetic = final.node_type_id("synthetic")
     rooted = (anchors == ROOT) | (final.node_type[anchors] == synthetic)
@@ -166,13 +159,15 @@ def group_survivors(
         return _nothing_grouped(report)
     chosen_anchors = unique_anchors[chosen]
     entries_of = _entries(final, chosen_anchors, is_new)
-    idom = final.dominators.astype(np.int64)
+    # The dominator column as it is (uint32, every node's dominator an ordinal: unreachable
+    # nodes have the root); an int64 copy would fault in 8 bytes per node for a few reads.
+    idom = final.dominators
     retained = final.retained_sizes
     groups: list[LeakGroup] = []
     for index, anchor, entries in zip(chosen, chosen_anchors.tolist(), entries_of, strict=True):
         members = seeds[inverse == index]
         by_path = bool(np.any(rooted[inverse == index]))
-        tree = finder.parents if by_path else idom
+        tree: npt.NDArray[np.int64] | npt.NDArray[np.uint32] = finder.parents if by_path else idom
         if by_path:
             entries = _entries_under(final, tree, anchor, is_new, members)
         # A container made after the baseline (a Map created lazily, the timer list Node makes
@@ -240,7 +235,11 @@ def _nothing_grouped(report: ProgressCallback) -> list[LeakGroup]:
 
 
 def _entries_under(
-    final: HeapSnapshot, tree: IntArray, anchor: int, is_new: npt.NDArray[np.bool_], members: IntArray
+    final: HeapSnapshot,
+    tree: IntArray | npt.NDArray[np.uint32],
+    anchor: int,
+    is_new: npt.NDArray[np.bool_],
+    members: IntArray,
 ) -> IntArray:
     """The new nodes directly under one ``anchor`` in ``tree`` (dominator or path tree),
     looking through backing stores; the group's members when there are none."""
