@@ -27,8 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..cached import cached_property
-from ..snapshot import ROOT, EdgeRules, HeapSnapshot, RetainerHop
-from ..snapshot._native import PathTree
+from ..snapshot import ROOT, EdgeRules, HeapSnapshot, PathTree, RetainerHop
 
 IntArray = npt.NDArray[np.int64]
 
@@ -189,7 +188,7 @@ class PathFinder:
     def owners(self, marked: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint32]:
         """Per node, the nearest ``marked`` node up the tree (itself included; the root when
         none, and for unreachable nodes not marked), found as the tree grows: for a snapshot
-        whose tree is asked only that, so the tree itself is never kept or even stored."""
+        whose tree is asked only that, so its parents and parent edges are never stored."""
         owner = self._grow(parents=False, marked=marked).owner
         assert owner is not None
         return owner

@@ -3,7 +3,7 @@
 No LSP or websocket imports here: this package is the analysis core.
 """
 
-from ._native import EdgeRules, nearest_marked_up
+from ._native import EdgeRules, PathTree, nearest_marked_up
 from .errors import SnapshotError
 from .loader import SnapshotMeta, read_snapshot
 from .model import ROOT, HeapSnapshot, RetainerHop, SourceLocation, load_snapshot
@@ -12,6 +12,7 @@ __all__ = [
     "ROOT",
     "EdgeRules",
     "HeapSnapshot",
+    "PathTree",
     "RetainerHop",
     "SnapshotError",
     "SnapshotMeta",
