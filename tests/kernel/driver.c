@@ -36,7 +36,7 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 7
+#define DRIVER_ABI_VERSION 8
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 7
+ABI_VERSION = 8
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -98,6 +98,7 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
         _i64,
         [_ptr, _i64, _i64, _i64, _i64, _ptr, _ptr, _i64, _i64, _int, *[ctypes.POINTER(_i64)] * 2],
     ),
+    "hs_locations_by_node": (_i64, [_U32, _i64, _i64, _I64, _i64, _i64, _I32_OUT, *[_U32_OUT] * 4]),
     "hs_find_byte": (_i64, [_ptr, _i64, _i64, _int]),
     "hs_skip_value": (_i64, [_ptr, _i64, _i64]),
     "hs_check_graph": (_int, [_i64, _i64, _I64, _U32]),
@@ -355,6 +356,27 @@ def parse_columns(
             if filled is not None and kind in (OFFSETS, ORDINAL):
                 _record_parsed(filled, kind, rows if kind == OFFSETS else node_count)
     return ColumnsResult(columns, int(count), int(end.value), int(bad_column.value))
+
+
+def locations_by_node(
+    rows: npt.NDArray[np.uint32], fields: list[int], node_width: int, node_count: int
+) -> tuple[int, list[npt.NDArray[np.uint32]]]:
+    """V8's location rows as node ordinal, script id, line and column columns, in node order.
+
+    ``fields``: the positions of object_index, script_id, line and column in a row. Returns
+    (0, the four columns), or (-7 or -8, []) for an offset past the last node or inside a
+    node (the codes of PARSE_ERRORS), or (-10, []) when a node has two locations, (-11, [])
+    for more rows than the pass can order: then the caller sorts them itself.
+    """
+    count, width = rows.shape
+    flat = np.ascontiguousarray(rows).reshape(-1)
+    _require(flat, np.uint32, count * width, "rows")
+    wanted = np.array(fields, dtype=np.int64)
+    _require(wanted, np.int64, 4, "fields")
+    row_of = fresh_array(node_count, np.int32)
+    columns = [fresh_array(count, np.uint32) for _ in range(4)]
+    code = _lib.hs_locations_by_node(flat, count, width, wanted, node_width, node_count, row_of, *columns)
+    return int(code), columns if code == 0 else []
 
 
 def find_byte(buf: BufferPointer, pos: int, byte: bytes) -> int:

@@ -184,28 +184,41 @@ class HeapSnapshot:
             for needed in ("object_index", "script_id", "line", "column"):
                 if needed not in location_field:
                     raise SnapshotError(self.path, f"the snapshot's meta.location_fields lacks '{needed}'")
-            indexes = locations[:, location_field["object_index"]]
-            if int(indexes.max()) >= self.node_count * self.node_fields_width:
+            positions = [location_field[name] for name in ("object_index", "script_id", "line", "column")]
+            code, columns = -10, list[npt.NDArray[Any]]()
+            if locations.dtype == np.uint32:  # else a value did not fit 32 bits: sorted below
+                code, columns = _native.locations_by_node(
+                    locations, positions, self.node_fields_width, self.node_count
+                )
+            if code == -7:
                 raise self._corrupt("a location points past the last node")
-            if np.any(indexes % self.node_fields_width):
+            if code == -8:
                 raise self._corrupt("a location points into the middle of a node")
-            objects = indexes // self.node_fields_width
-            # V8 often writes locations in node order; sort only when a file does not.
-            unsorted = len(objects) > 1 and bool(np.any(objects[1:] < objects[:-1]))
-            if unsorted:
-                order = _order_by_node(objects, self.node_count)
-                objects = objects[order]
-                locations = np.take(locations, order, axis=0)  # whole rows: one gather, not four
+            if not columns:  # a node with two locations, or a value past 32 bits
+                columns = self._sorted_locations(locations, positions)
             # Kept in the file's 32-bit width: four int64 columns cost 35 MB on a 1.9 M-node heap.
-            self.location_node = np.ascontiguousarray(objects)
-            self.location_script = np.ascontiguousarray(locations[:, location_field["script_id"]])
-            self.location_line = np.ascontiguousarray(locations[:, location_field["line"]])
-            self.location_column = np.ascontiguousarray(locations[:, location_field["column"]])
+            self.location_node, self.location_script, self.location_line, self.location_column = columns
         else:
             self.location_node = np.zeros(0, dtype=np.int64)
             self.location_script = self.location_node
             self.location_line = self.location_node
             self.location_column = self.location_node
+
+    def _sorted_locations(self, locations: npt.NDArray[Any], positions: list[int]) -> list[npt.NDArray[Any]]:
+        """The location columns in node order, for rows the compiled pass does not take."""
+        indexes = locations[:, positions[0]]
+        if int(indexes.max()) >= self.node_count * self.node_fields_width:
+            raise self._corrupt("a location points past the last node")
+        if np.any(indexes % self.node_fields_width):
+            raise self._corrupt("a location points into the middle of a node")
+        objects = indexes // self.node_fields_width
+        # V8 often writes locations in node order; sort only when a file does not.
+        if len(objects) > 1 and bool(np.any(objects[1:] < objects[:-1])):
+            order = _order_by_node(objects, self.node_count)
+            objects = objects[order]
+            locations = np.take(locations, order, axis=0)  # whole rows: one gather, not four
+        columns = [np.ascontiguousarray(locations[:, at]) for at in positions[1:]]
+        return [np.ascontiguousarray(objects), *columns]
 
     def release_sources(self) -> None:
         """Drop what only maps a snapshot's objects to source: locations, allocation traces, detachedness.
