@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from heapscope.snapshot import _native
+from heapscope.snapshot.loader import read_snapshot
 from heapscope.snapshot.model import HeapSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,11 +199,20 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         _native.nearest_marked_up(0, ranked[1], marked),
         *_ids(snapshot),
         *_classes(snapshot)[::-1],
+        *_locations(snapshot),
     ]
     # The drivers write their machine's byte order: little-endian on every target built here.
     return b"".join(
         np.ascontiguousarray(part, dtype=part.dtype.newbyteorder("<")).tobytes() for part in parts
     )
+
+
+def _locations(snapshot: HeapSnapshot) -> list[Any]:
+    """driver.c's locations: the file's rows (V8's four fields) in node order, none if a node has two."""
+    rows = read_snapshot(snapshot.path).locations
+    if not len(rows):
+        return []
+    return _native.locations_by_node(rows, [0, 1, 2, 3], snapshot.node_fields_width, snapshot.node_count)[1]
 
 
 def _ids(snapshot: HeapSnapshot) -> list[Any]:

@@ -20,7 +20,8 @@
  * ranked BFS's distance (int32, N), parent (int64, N) and parent_edge (int64, N), sources_into
  * (uint8, N), nearest_marked_up (int64, N), the id table (int32, its slots), each id's node
  * (int64, N) and whether each id + 1 is one too (uint8, N), the classes by key (int32, one per
- * key) and per node (int32, N), the ids standing in for names. The inputs the engine would derive (classes, marks,
+ * key) and per node (int32, N), the ids standing in for names, and the locations in node order
+ * (node, script, line and column, uint32 each; none when a node has two). The inputs the engine would derive (classes, marks,
  * edge rules) are simple functions of the columns, the same in cross.py. stdout gets one line:
  * nodes, edges and reached.
  */
@@ -43,6 +44,9 @@ HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos,
 HS_IMPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, int64_t rows, int64_t width,
                                    void **outs, const int *kinds, int64_t node_width, int64_t node_count,
                                    int release, int64_t *end_pos, int64_t *bad_column);
+HS_IMPORT int64_t hs_locations_by_node(const uint32_t *rows, int64_t count, int64_t width, const int64_t *fields,
+                                       int64_t node_width, int64_t node_count, int32_t *row_of, uint32_t *node,
+                                       uint32_t *script, uint32_t *line, uint32_t *column);
 HS_IMPORT int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int byte);
 HS_IMPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos);
 HS_IMPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
@@ -325,6 +329,27 @@ int main(int argc, char **argv) {
     if (hs_class_index(n, node_type, node_id, 256, type_key, key_count, key_class, node_class) <= 0)
         return fail("hs_class_index");
 
+    /* The locations (rows of object_index, script_id, line, column) in node order; none written
+       when the kernel leaves them to the caller (a node named twice). */
+    int64_t locations_pos = member(buf, len, "locations");
+    int64_t location_values = locations_pos < 0 ? 0 : count_values(buf, len, locations_pos);
+    if (location_values < 0 || location_values % 4) return fail("the locations do not hold whole rows");
+    int64_t locations = location_values / 4, located = 0;
+    uint32_t *location_rows = (uint32_t *)zeroed((size_t)location_values, 4);
+    uint32_t *location_columns[4];
+    for (int k = 0; k < 4; k++) location_columns[k] = (uint32_t *)zeroed((size_t)locations, 4);
+    int32_t *row_of = (int32_t *)zeroed((size_t)n, 4);
+    const int64_t location_fields[4] = {0, 1, 2, 3};
+    if (locations > 0) {
+        if (hs_parse_uint_array(buf, len, locations_pos, location_rows, 0, location_values, &end) != location_values)
+            return fail("hs_parse_uint_array refused the locations");
+        int64_t sorted = hs_locations_by_node(location_rows, locations, 4, location_fields, node_width, n, row_of,
+                                              location_columns[0], location_columns[1], location_columns[2],
+                                              location_columns[3]);
+        if (sorted != 0 && sorted != -10) return fail("hs_locations_by_node");
+        located = sorted == 0 ? locations : 0;
+    }
+
     FILE *out = fopen(argv[2], "wb");
     if (!out) return fail("cannot write the output");
     int written = write_all(out, first_edge, 8, (size_t)n + 1) && write_all(out, edge_to, 4, (size_t)e) &&
@@ -338,7 +363,11 @@ int main(int argc, char **argv) {
                   write_all(out, bfs_edge, 8, (size_t)n) && write_all(out, sources, 1, (size_t)n) &&
                   write_all(out, up_owner, 8, (size_t)n) && write_all(out, id_table, 4, (size_t)slots) &&
                   write_all(out, id_node, 8, (size_t)n) && write_all(out, next_found, 1, (size_t)n) &&
-                  write_all(out, key_class, 4, (size_t)key_count) && write_all(out, node_class, 4, (size_t)n);
+                  write_all(out, key_class, 4, (size_t)key_count) && write_all(out, node_class, 4, (size_t)n) &&
+                  write_all(out, location_columns[0], 4, (size_t)located) &&
+                  write_all(out, location_columns[1], 4, (size_t)located) &&
+                  write_all(out, location_columns[2], 4, (size_t)located) &&
+                  write_all(out, location_columns[3], 4, (size_t)located);
     if (fclose(out) != 0 || !written) return fail("cannot write the output");
     printf("%lld nodes, %lld edges, %lld reached\n", (long long)n, (long long)e, (long long)reached);
     return 0;
