@@ -10,7 +10,8 @@ LP64 ABI, which macOS and aarch64 Linux share), the stable-ABI extension module 
 
 The driver then runs natively, under wine for Windows and under qemu-user for aarch64 Linux when
 those are installed, over one real snapshot that Node writes here. Its outputs (the parsed
-columns, distances, dominators, retained sizes, retainers and the rest) must equal the engine's
+columns, distances, dominators, retained sizes, retainers, path trees, id lookups, classes and
+the rest) must equal the engine's
 own results byte for byte. What could not be run is said, and does not fail the check.
 
     python tests/kernel/cross.py --zig 'ZIG COMMAND' [--node NODE] [--out FOLDER]
@@ -152,33 +153,32 @@ def expected(snapshot: HeapSnapshot) -> bytes:
     full_order = np.zeros(n, dtype=np.uint32)
     full_order[: len(order)] = order
     first_edge, edge_to, edge_type = snapshot.first_edge, snapshot.edge_to, snapshot.edge_type
-    retainer_first, retainer_edge, retainer_node = _native.build_retainers(snapshot.graph)
+    retainer_first, retainer_edge = _native.build_retainer_edges(snapshot.graph)
     marked = snapshot.self_size >= 64
-    # driver.c's edge rules: weak never, shortcuts unless named by every fifth string, rank by
-    # edge type plus node type % 3, every seventh node barred.
+    # driver.c's path trees: the first phase from the root's even edges, the second from its odd
+    # ones; weak edges never followed, shortcuts unless named by every fifth string, rank by
+    # edge type plus node type % 3, every seventh node barred; the last phase over every edge
+    # type, into the reachable nodes (the first tree) or any node (the second, without parents).
     types = np.arange(256)
     follow = np.where(types == weak, _native.EdgeRules.NEVER, _native.EdgeRules.ALWAYS)
     follow[shortcut] = _native.EdgeRules.UNLESS_BAD_NAME
-    node_ok = (np.arange(n) % 7 != 3).astype(np.uint8)
     rules = _native.EdgeRules(
         follow=follow.astype(np.uint8),
         rank=types.astype(np.uint8),
         penalty=(types % 3).astype(np.uint8),
         bad_name=(np.arange(64) % 5 == 0).astype(np.uint8),
-        target_ok=node_ok,
+        target_ok=(np.arange(n) % 7 != 3).astype(np.uint8),
     )
-    ranked = (np.full(n, -1, dtype=np.int32), np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64))
-    ranked[0][0] = 0
-    frontier = np.zeros(1, dtype=np.uint32)
-    _native.ranked_bfs(
-        snapshot.graph,
-        edge_type,
-        snapshot.edge_name_or_index,
-        snapshot.node_type,
-        rules,
-        frontier,
-        *ranked,
-    )
+    any_follow = np.ones(256, dtype=np.uint8)
+    root_edges = np.arange(first_edge[0], first_edge[1], dtype=np.int64)
+    seeds = (root_edges[0::2], root_edges[1::2])
+    edge_name = snapshot.edge_name_or_index
+    tree_of = (snapshot.graph, edge_type, edge_name, snapshot.node_type, rules, any_follow)
+    tree = _native.path_tree(0, *tree_of, *seeds, snapshot.distances >= 0, marked=marked)
+    alone = _native.path_tree(0, *tree_of, *seeds, parents=False, marked=marked)
+    assert tree.parent is not None and tree.parent_edge is not None
+    # The names of weak edges among every name up to the highest, of shortcuts up to half of it.
+    weak_names = int(edge_name.max(initial=0)) + 1
     parts: list[Any] = [
         first_edge,
         edge_to,
@@ -190,13 +190,18 @@ def expected(snapshot: HeapSnapshot) -> bytes:
         retained,
         retainer_first,
         retainer_edge,
-        retainer_node,
         _native.class_top_level(0, idom, snapshot.node_type.astype(np.int32), 256).astype(np.uint8),
         _native.nearest_marked(0, idom, order, marked),
         _native.reach_past(0, snapshot.graph, edge_type, weak, shortcut, marked),
-        *ranked,
-        _native.sources_into(snapshot.graph, marked, node_ok).astype(np.uint8),
-        _native.nearest_marked_up(0, ranked[1], marked),
+        tree.distance,
+        tree.parent,
+        tree.parent_edge,
+        tree.owner,
+        alone.distance,
+        alone.owner,
+        _native.nearest_marked_up(0, tree.parent, marked),
+        _native.edge_names_of_type(edge_type, edge_name, weak, weak_names).astype(np.uint8),
+        _native.edge_names_of_type(edge_type, edge_name, shortcut, weak_names // 2).astype(np.uint8),
         *_ids(snapshot),
         *_classes(snapshot)[::-1],
         *_locations(snapshot),
@@ -223,10 +228,11 @@ def _ids(snapshot: HeapSnapshot) -> list[Any]:
 
 
 def _classes(snapshot: HeapSnapshot) -> tuple[Any, Any]:
-    """driver.c's classes: odd types by the node's id (for a name), even ones by type."""
-    highest = int(snapshot.node_id.max())
-    type_key = np.array([-1 if t % 2 else highest + 1 + t for t in range(256)], dtype=np.int64)
-    return _native.class_index(snapshot.node_type, snapshot.node_id, type_key, highest + 1 + 256)
+    """driver.c's classes: odd types by the node's id modulo 4093 (for a name), even ones by type."""
+    names = 4093
+    type_key = np.array([-1 if t % 2 else names + t for t in range(256)], dtype=np.int64)
+    id_name = (snapshot.node_id % names).astype(np.uint32)
+    return _native.class_index(snapshot.node_type, id_name, type_key, names + 256)
 
 
 def main() -> int:

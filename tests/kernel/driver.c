@@ -15,15 +15,18 @@
  * OUTPUT holds, in this order and in the machine's (little-endian) byte order: first_edge
  * (int64, N+1), edge_to (uint32, E), edge_type (uint8, E), self_size (uint64, N), distances
  * (int32, N), idom (uint32, N), the DFS order (uint32, N; past `reached` it stays 0), retained
- * (uint64, N), retainer_first (int64, N+1), retainer_edge (uint32, E), retainer_node (uint32,
- * E), class_top_level (uint8, N), nearest_marked (uint32, N), reach_past (uint8, N), the
- * ranked BFS's distance (int32, N), parent (int64, N) and parent_edge (int64, N), sources_into
- * (uint8, N), nearest_marked_up (int64, N), the id table (int32, its slots), each id's node
- * (int64, N) and whether each id + 1 is one too (uint8, N), the classes by key (int32, one per
- * key) and per node (int32, N), the ids standing in for names, and the locations in node order
- * (node, script, line and column, uint32 each; none when a node has two). The inputs the engine would derive (classes, marks,
- * edge rules) are simple functions of the columns, the same in cross.py. stdout gets one line:
- * nodes, edges and reached.
+ * (uint64, N), retainer_first (int64, N+1), retainer_edge (uint32, E), class_top_level (uint8,
+ * N), nearest_marked (uint32, N), reach_past (uint8, N), the path tree's distance (int32, N),
+ * parent (int64, N), parent_edge (int64, N) and owner (uint32, N), the path tree without
+ * parents or a reachable mask: its distance (int32, N) and owner (uint32, N), nearest_marked_up
+ * over the first tree's parents (int64, N), the names of weak edges and of shortcut edges
+ * (uint8, one per name: the highest edge name + 1, then half as many), the id table (int32, its
+ * slots), each id's node (int64, N) and whether each id + 1 is one too (uint8, N), the classes
+ * by key (int32, one per key) and per node (int32, N), the ids modulo 4093 standing in for
+ * names, and the locations in node order (node, script, line and column, uint32 each; none when
+ * a node has two). The inputs the engine would derive (classes, marks, edge rules, seeds) are
+ * simple functions of the columns, the same in cross.py. stdout gets one line: nodes, edges and
+ * reached.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +40,7 @@
 #endif
 
 /* The calling convention the declarations below are written for (HS_ABI_VERSION in _kernels.c). */
-#define DRIVER_ABI_VERSION 8
+#define DRIVER_ABI_VERSION 9
 HS_IMPORT int hs_abi_version(void);
 HS_IMPORT int64_t hs_parse_uint_array(const char *buf, int64_t len, int64_t pos, void *out, int wide, int64_t cap,
                                       int64_t *end_pos);
@@ -51,9 +54,6 @@ HS_IMPORT int64_t hs_find_byte(const char *buf, int64_t len, int64_t pos, int by
 HS_IMPORT int64_t hs_skip_value(const char *buf, int64_t len, int64_t pos);
 HS_IMPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
                              const uint32_t *edge_to);
-HS_IMPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                  const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
-                                  uint32_t *retainer_edge, uint32_t *retainer_node);
 HS_IMPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
                                       const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
                                       uint32_t *retainer_edge);
@@ -68,17 +68,18 @@ HS_IMPORT int hs_class_top_level(int64_t node_count, int64_t root, const uint32_
                                  int64_t class_count, uint8_t *top_level);
 HS_IMPORT int hs_nearest_marked(int64_t node_count, int64_t root, const uint32_t *order, int64_t order_count,
                                 const uint32_t *idom, const uint8_t *marked, uint32_t *owner);
-HS_IMPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
-                            const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *edge_rule,
-                            const uint8_t *edge_rank,
-                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
-                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
-                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
-                            int32_t *distance, int64_t *parent, int64_t *parent_edge);
-HS_IMPORT int hs_sources_into(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                              const uint32_t *edge_to, int graph_checked, const uint8_t *source_ok,
-                              const uint8_t *target_mark, uint8_t *out);
+HS_IMPORT int hs_path_tree(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
+                           const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
+                           const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *preferred_rule,
+                           const uint8_t *any_rule, const uint8_t *edge_rank, int64_t edge_type_count,
+                           const uint8_t *node_penalty, int64_t node_type_count, const uint8_t *bad_name,
+                           int64_t name_count, const uint8_t *node_ok, const int64_t *first_seeds,
+                           int64_t first_count, const int64_t *second_seeds, int64_t second_count,
+                           const uint8_t *reachable, int64_t reachable_count, int32_t *distance,
+                           int64_t *parent, int64_t parent_count, int64_t *parent_edge, int64_t parent_edge_count,
+                           const uint8_t *marked, uint32_t *owner, int64_t owner_count);
+HS_IMPORT int hs_edge_names_of_type(int64_t edge_count, const uint8_t *edge_type, const uint32_t *edge_name,
+                                    int64_t type, int64_t name_count, uint8_t *present);
 HS_IMPORT int hs_nearest_marked_up(int64_t node_count, int64_t root, const int64_t *parent, const uint8_t *marked,
                                    int64_t *owner);
 HS_IMPORT int hs_reach_past(int64_t node_count, int64_t edge_count, int64_t root, const int64_t *first_edge,
@@ -232,7 +233,7 @@ int main(int argc, char **argv) {
     if (first_edge[n] != e) return fail("the edge counts do not add up to the edges");
 
     /* Checked once here: the kernels below are told so (graph_checked), except the first retainer
-       build, which checks again, and must give what the unchecked second one gives. */
+       build, which checks again, and must give what the second one, told so, gives. */
     if (hs_check_graph(n, e, first_edge, edge_to) != 0) return fail("hs_check_graph refused the graph");
     int32_t *dist = (int32_t *)zeroed((size_t)n, 4);
     if (hs_distances(n, e, 0, first_edge, edge_to, 1, edge_type, weak_type, dist) != 0) return fail("hs_distances");
@@ -243,13 +244,12 @@ int main(int argc, char **argv) {
     if (reached <= 0) return fail("hs_dominators");
     int64_t *retainer_first = (int64_t *)zeroed((size_t)n + 1, 8), *again_first = (int64_t *)zeroed((size_t)n + 1, 8);
     uint32_t *retainer_edge = (uint32_t *)zeroed((size_t)e, 4), *again_edge = (uint32_t *)zeroed((size_t)e, 4);
-    uint32_t *retainer_node = (uint32_t *)zeroed((size_t)e, 4);
-    if (hs_build_retainers(n, e, first_edge, edge_to, 0, retainer_first, retainer_edge, retainer_node) != 0 ||
+    if (hs_build_retainer_edges(n, e, first_edge, edge_to, 0, retainer_first, retainer_edge) != 0 ||
         hs_build_retainer_edges(n, e, first_edge, edge_to, 1, again_first, again_edge) != 0)
-        return fail("hs_build_retainers");
+        return fail("hs_build_retainer_edges");
     if (memcmp(retainer_first, again_first, sizeof(int64_t) * (size_t)(n + 1)) != 0 ||
         (e > 0 && memcmp(retainer_edge, again_edge, sizeof(uint32_t) * (size_t)e) != 0))
-        return fail("hs_build_retainer_edges differs from hs_build_retainers");
+        return fail("hs_build_retainer_edges differs once told the graph was checked");
 
     /* Node types stand in for classes; the marked and blocked nodes are the larger ones. */
     int32_t *classes = (int32_t *)zeroed((size_t)n, 4);
@@ -265,33 +265,55 @@ int main(int argc, char **argv) {
     if (hs_reach_past(n, e, 0, first_edge, edge_to, 1, edge_type, weak_type, shortcut_type, marked, state) != 0)
         return fail("hs_reach_past");
 
-    /* The ranked BFS from the root: weak edges never followed, shortcuts unless their name is
-       one of every fifth string, rank = edge type + node type % 3, every seventh node barred;
-       sources_into then asks which marked nodes point at a node that is not barred. */
-    uint8_t follow[256], rank[256], penalty[256], bad_name[64];
+    /* The path tree from the root: its first phase from the root's even edges, its second from
+       the odd ones; weak edges never followed, shortcuts unless their name is one of every fifth
+       string, rank = edge type + node type % 3, every seventh node barred; the last phase over
+       every edge type, from the nodes with a distance into the reachable ones (the first tree)
+       or into any node (the second, which keeps no parents). Both find the marked nodes' owners,
+       and nearest_marked_up finds them again from the first tree's parents. */
+    uint8_t follow[256], any_follow[256], rank[256], penalty[256], bad_name[64];
     for (int t = 0; t < 256; t++) {
         follow[t] = t == weak_type ? 0 : t == shortcut_type ? 2 : 1;
+        any_follow[t] = 1;
         rank[t] = (uint8_t)t;
         penalty[t] = (uint8_t)(t % 3);
     }
     for (int i = 0; i < 64; i++) bad_name[i] = i % 5 == 0;
-    uint8_t *node_ok = (uint8_t *)zeroed((size_t)n, 1), *sources = (uint8_t *)zeroed((size_t)n, 1);
-    int32_t *bfs_distance = (int32_t *)zeroed((size_t)n, 4);
-    int64_t *bfs_parent = (int64_t *)zeroed((size_t)n, 8), *bfs_edge = (int64_t *)zeroed((size_t)n, 8);
-    int64_t *up_owner = (int64_t *)zeroed((size_t)n, 8);
+    int64_t root_edges = first_edge[1] - first_edge[0], first_count = 0, second_count = 0;
+    int64_t *first_seeds = (int64_t *)zeroed((size_t)root_edges, 8);
+    int64_t *second_seeds = (int64_t *)zeroed((size_t)root_edges, 8);
+    for (int64_t k = 0; k < root_edges; k++) {
+        if (k % 2 == 0) first_seeds[first_count++] = first_edge[0] + k;
+        else second_seeds[second_count++] = first_edge[0] + k;
+    }
+    uint8_t *node_ok = (uint8_t *)zeroed((size_t)n, 1), *reachable = (uint8_t *)zeroed((size_t)n, 1);
     for (int64_t i = 0; i < n; i++) {
         node_ok[i] = i % 7 != 3;
-        bfs_distance[i] = i == 0 ? 0 : -1;
-        bfs_parent[i] = -1;
-        bfs_edge[i] = -1;
+        reachable[i] = dist[i] >= 0;
     }
-    const uint32_t frontier[1] = {0};
-    if (hs_ranked_bfs(n, e, first_edge, edge_to, 1, edge_type, edge_name, node_type, follow, rank, 256, penalty, 256,
-                      bad_name, 64, node_ok, frontier, 1, -1, bfs_distance, bfs_parent, bfs_edge) != 0)
-        return fail("hs_ranked_bfs");
-    if (hs_sources_into(n, e, first_edge, edge_to, 1, marked, node_ok, sources) != 0)
-        return fail("hs_sources_into");
-    if (hs_nearest_marked_up(n, 0, bfs_parent, marked, up_owner) != 0) return fail("hs_nearest_marked_up");
+    int32_t *tree_distance = (int32_t *)zeroed((size_t)n, 4), *alone_distance = (int32_t *)zeroed((size_t)n, 4);
+    int64_t *tree_parent = (int64_t *)zeroed((size_t)n, 8), *tree_edge = (int64_t *)zeroed((size_t)n, 8);
+    uint32_t *tree_owner = (uint32_t *)zeroed((size_t)n, 4), *alone_owner = (uint32_t *)zeroed((size_t)n, 4);
+    int64_t *up_owner = (int64_t *)zeroed((size_t)n, 8);
+    if (hs_path_tree(n, e, 0, first_edge, edge_to, 1, edge_type, edge_name, node_type, follow, any_follow, rank, 256,
+                     penalty, 256, bad_name, 64, node_ok, first_seeds, first_count, second_seeds, second_count,
+                     reachable, n, tree_distance, tree_parent, n, tree_edge, n, marked, tree_owner, n) != 0 ||
+        hs_path_tree(n, e, 0, first_edge, edge_to, 1, edge_type, edge_name, node_type, follow, any_follow, rank, 256,
+                     penalty, 256, bad_name, 64, node_ok, first_seeds, first_count, second_seeds, second_count,
+                     NULL, 0, alone_distance, NULL, 0, NULL, 0, marked, alone_owner, n) != 0)
+        return fail("hs_path_tree");
+    if (hs_nearest_marked_up(n, 0, tree_parent, marked, up_owner) != 0) return fail("hs_nearest_marked_up");
+
+    /* The names that edges of the weak and of the shortcut type carry: every name below the highest
+       + 1, then below half of that (the names past the count are left out). */
+    uint32_t highest_name = 0;
+    for (int64_t k = 0; k < e; k++) highest_name = edge_name[k] > highest_name ? edge_name[k] : highest_name;
+    int64_t weak_names = (int64_t)highest_name + 1, shortcut_names = weak_names / 2;
+    uint8_t *weak_named = (uint8_t *)zeroed((size_t)weak_names, 1);
+    uint8_t *shortcut_named = (uint8_t *)zeroed((size_t)shortcut_names, 1);
+    if (hs_edge_names_of_type(e, edge_type, edge_name, weak_type, weak_names, weak_named) != 0 ||
+        hs_edge_names_of_type(e, edge_type, edge_name, shortcut_type, shortcut_names, shortcut_named) != 0)
+        return fail("hs_edge_names_of_type");
 
     /* The id lookup over the node ids, with the engine's bound; the ids left aside sorted (stably,
        by insertion: they are few), every id looked up to its node and every id + 1 to a flag. */
@@ -320,13 +342,15 @@ int main(int argc, char **argv) {
         hs_lookup_ids(n, next_id, 0, id_table, slots, other_ids, other_nodes, others, next_found, 0) < 0)
         return fail("hs_lookup_ids");
 
-    /* Classes: odd types grouped by the node's id (standing in for its name), even ones by type. */
-    uint32_t highest_id = 0;
-    for (int64_t i = 0; i < n; i++) highest_id = node_id[i] > highest_id ? node_id[i] : highest_id;
-    int64_t type_key[256], key_count = (int64_t)highest_id + 1 + 256;
-    for (int t = 0; t < 256; t++) type_key[t] = t % 2 ? -1 : (int64_t)highest_id + 1 + t;
+    /* Classes: odd types grouped by the node's id modulo a prime (standing in for its name: the
+       ids of Node 20's native nodes run into the billions), even ones by type. */
+    enum { NAMES = 4093 };
+    uint32_t *id_name = (uint32_t *)zeroed((size_t)n, 4);
+    for (int64_t i = 0; i < n; i++) id_name[i] = node_id[i] % NAMES;
+    int64_t type_key[256], key_count = NAMES + 256;
+    for (int t = 0; t < 256; t++) type_key[t] = t % 2 ? -1 : NAMES + t;
     int32_t *key_class = (int32_t *)zeroed((size_t)key_count, 4), *node_class = (int32_t *)zeroed((size_t)n, 4);
-    if (hs_class_index(n, node_type, node_id, 256, type_key, key_count, key_class, node_class) <= 0)
+    if (hs_class_index(n, node_type, id_name, 256, type_key, key_count, key_class, node_class) <= 0)
         return fail("hs_class_index");
 
     /* The locations (rows of object_index, script_id, line, column) in node order; none written
@@ -357,11 +381,14 @@ int main(int argc, char **argv) {
                   write_all(out, dist, 4, (size_t)n) && write_all(out, idom, 4, (size_t)n) &&
                   write_all(out, order, 4, (size_t)n) && write_all(out, retained, 8, (size_t)n) &&
                   write_all(out, retainer_first, 8, (size_t)n + 1) && write_all(out, retainer_edge, 4, (size_t)e) &&
-                  write_all(out, retainer_node, 4, (size_t)e) && write_all(out, top_level, 1, (size_t)n) &&
-                  write_all(out, owner, 4, (size_t)n) && write_all(out, state, 1, (size_t)n) &&
-                  write_all(out, bfs_distance, 4, (size_t)n) && write_all(out, bfs_parent, 8, (size_t)n) &&
-                  write_all(out, bfs_edge, 8, (size_t)n) && write_all(out, sources, 1, (size_t)n) &&
-                  write_all(out, up_owner, 8, (size_t)n) && write_all(out, id_table, 4, (size_t)slots) &&
+                  write_all(out, top_level, 1, (size_t)n) && write_all(out, owner, 4, (size_t)n) &&
+                  write_all(out, state, 1, (size_t)n) && write_all(out, tree_distance, 4, (size_t)n) &&
+                  write_all(out, tree_parent, 8, (size_t)n) && write_all(out, tree_edge, 8, (size_t)n) &&
+                  write_all(out, tree_owner, 4, (size_t)n) && write_all(out, alone_distance, 4, (size_t)n) &&
+                  write_all(out, alone_owner, 4, (size_t)n) && write_all(out, up_owner, 8, (size_t)n) &&
+                  write_all(out, weak_named, 1, (size_t)weak_names) &&
+                  write_all(out, shortcut_named, 1, (size_t)shortcut_names) &&
+                  write_all(out, id_table, 4, (size_t)slots) &&
                   write_all(out, id_node, 8, (size_t)n) && write_all(out, next_found, 1, (size_t)n) &&
                   write_all(out, key_class, 4, (size_t)key_count) && write_all(out, node_class, 4, (size_t)n) &&
                   write_all(out, location_columns[0], 4, (size_t)located) &&

@@ -1,5 +1,5 @@
-"""Tree kernels: the ranked breadth-first tree and the nearest marked node up a tree, on hand-built
-cases, random graphs against plain references, and bad input."""
+"""Tree kernels: the ranked breadth-first path tree and the nearest marked node up a tree, on
+hand-built cases, random graphs against plain references, and bad input."""
 
 from __future__ import annotations
 
@@ -25,15 +25,6 @@ def csr(node_count: int, edges: list[tuple[int, int, int, int]]) -> Arrays:
         np.array([e[2] for e in edges], dtype=np.uint8),
         np.array([e[3] for e in edges], dtype=np.uint32),
     )
-
-
-def ranked_bfs(first: Any, edge_to: Any, *rest: Any, **options: Any) -> None:
-    """The kernel over the graph these arrays make (checked as the Graph is built)."""
-    _native.ranked_bfs(_native.Graph(first, edge_to), *rest, **options)
-
-
-def sources_into(first: Any, edge_to: Any, *rest: Any) -> Any:
-    return _native.sources_into(_native.Graph(first, edge_to), *rest)
 
 
 def rules(
@@ -93,15 +84,33 @@ def reference(
         frontier = sorted(chosen)
 
 
+def tree(
+    graph: Arrays, node_type: Any, rule: EdgeRules, any_follow: list[int], first: list[int], second: list[int]
+) -> _native.PathTree:
+    """The path tree from root 0 over the graph these arrays make (checked as the Graph is built)."""
+    return _native.path_tree(
+        0,
+        _native.Graph(graph[0], graph[1]),
+        graph[2],
+        graph[3],
+        node_type,
+        rule,
+        np.array(any_follow, dtype=np.uint8),
+        np.array(first, dtype=np.int64),
+        np.array(second, dtype=np.int64),
+    )
+
+
 def test_lowest_rank_wins_and_ties_go_to_the_first_source_in_node_order() -> None:
     # Types: 0 property (rank 0), 1 internal (rank 3, checked by name), 2 weak (never).
     # Node 4 is reached in level 2 from 2 (internal) and from 3 (property): the property wins
     # although 2 comes first. Node 5 is reached from 2 and 3 by properties: 2 comes first.
     # Node 6 only by a weak edge, node 7 only by an internal edge with a bad name, node 8 is
-    # not a target at all: none of the three is reached.
+    # not a target at all: none of the three is reached (the last phase follows nothing).
     graph = csr(
         9,
         [
+            (0, 1, 0, 0),
             (1, 2, 0, 0),
             (1, 3, 0, 0),
             (2, 4, 1, 1),
@@ -115,105 +124,47 @@ def test_lowest_rank_wins_and_ties_go_to_the_first_source_in_node_order() -> Non
     )
     node_type = np.zeros(9, dtype=np.uint8)
     rule = rules([1, 2, 0], [0, 3, 4], [0], [0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0])
-    distance, parent, parent_edge = start(9, {1: 1})
-    ranked_bfs(*graph, node_type, rule, np.array([1]), distance, parent, parent_edge)
-    assert distance.tolist() == [-1, 1, 2, 2, 3, 3, -1, -1, -1]
-    assert parent.tolist() == [-1, 0, 1, 1, 3, 2, -1, -1, -1]
-    # Edges in source order: 0: 1->2, 1: 1->3, 2: 2->4, 3: 2->5, 4: 2->7, 5: 3->4, 6: 3->5, ...
-    assert parent_edge.tolist() == [-1, -1, 0, 1, 5, 3, -1, -1, -1]
+    got = tree(graph, node_type, rule, [0, 0, 0], [0], [])
+    assert got.distance.tolist() == [0, 1, 2, 2, 3, 3, -1, -1, -1]
+    assert got.parent is not None and got.parent.tolist() == [0, 0, 1, 1, 3, 2, -1, -1, -1]
+    # Edges in source order: 0: 0->1, 1: 1->2, 2: 1->3, 3: 2->4, 4: 2->5, 5: 2->7, 6: 3->4, ...
+    assert got.parent_edge is not None and got.parent_edge.tolist() == [-1, 0, 1, 2, 6, 4, -1, -1, -1]
 
 
 def test_a_source_of_an_internal_type_ranks_below_a_user_object() -> None:
     # 1 (node type 1, penalty 2) and 2 (type 0) both reach 3 by a property in one level.
-    graph = csr(4, [(1, 3, 0, 0), (2, 3, 0, 0)])
+    graph = csr(4, [(0, 1, 0, 0), (0, 2, 0, 0), (1, 3, 0, 0), (2, 3, 0, 0)])
     node_type = np.array([0, 1, 0, 0], dtype=np.uint8)
     rule = rules([1], [0], [0, 2], [], [1, 1, 1, 1])
-    distance, parent, parent_edge = start(4, {1: 1, 2: 1})
-    ranked_bfs(*graph, node_type, rule, np.array([1, 2]), distance, parent, parent_edge)
-    assert int(parent[3]) == 2
+    got = tree(graph, node_type, rule, [0], [0, 1], [])
+    assert got.parent is not None and int(got.parent[3]) == 2
 
 
-def test_level_base_numbers_levels_instead_of_adding_to_the_source() -> None:
-    graph = csr(5, [(1, 3, 0, 0), (2, 4, 0, 0), (3, 0, 0, 0)])
-    distance, parent, parent_edge = start(5, {0: 0, 1: 7, 2: 2})
-    node_type = np.zeros(5, dtype=np.uint8)
-    rule = rules([1], [0], [0], [], [1] * 5)
-    frontier = np.array([2, 1])
-    ranked_bfs(*graph, node_type, rule, frontier, distance, parent, parent_edge, level_base=10)
-    assert distance.tolist() == [0, 7, 2, 11, 11]
+def test_the_second_phase_starts_past_the_deepest_node_of_the_first() -> None:
+    # Phase 1 from 1 reaches 2 and 3; phase 2 seeds 4 one past them (at 3), and 4 reaches 5.
+    graph = csr(6, [(0, 1, 0, 0), (0, 4, 0, 0), (1, 2, 0, 0), (2, 3, 0, 0), (4, 5, 0, 0)])
+    rule = rules([1], [0], [0], [], [1] * 6)
+    got = tree(graph, np.zeros(6, dtype=np.uint8), rule, [0], [0], [1])
+    assert got.distance.tolist() == [0, 1, 2, 3, 4, 5]
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_random_graphs_match_the_plain_reference(seed: int) -> None:
-    rng = random.Random(seed)
-    count = rng.randint(2, 120)
-    types = 4
-    edges = [
-        (rng.randrange(count), rng.randrange(count), rng.randrange(types), rng.randrange(6))
-        for _ in range(rng.randint(0, 5 * count))
-    ]
-    graph = csr(count, edges)
-    node_type = np.array([rng.randrange(3) for _ in range(count)], dtype=np.uint8)
-    rule = rules(
-        [rng.choice([0, 1, 1, 2]) for _ in range(types)],
-        [rng.choice([0, 1, 3, 200]) for _ in range(types)],  # 200 + 100 wraps around, as 8 bits do
-        [rng.choice([0, 2, 100]) for _ in range(3)],
-        [rng.randrange(2) for _ in range(rng.randint(0, 6))],
-        [int(rng.random() < 0.9) for _ in range(count)],
-    )
-    seeds = {node: rng.randint(0, 3) for node in rng.sample(range(count), rng.randint(1, min(count, 4)))}
-    frontier = [rng.choice(sorted(seeds)) for _ in range(rng.randint(1, 6))]  # repeats allowed
-    level_base = rng.choice([-1, 5])
-    expected = start(count, seeds)
-    reference(graph, node_type, rule, frontier, expected, level_base)
-    got = start(count, seeds)
-    ranked_bfs(*graph, node_type, rule, np.array(frontier), *got, level_base=level_base)
-    assert [array.tolist() for array in got] == [array.tolist() for array in expected]
-
-
-def test_sources_into_marks_reached_nodes_with_an_edge_into_the_marked_ones() -> None:
-    first, edge_to, _, _ = csr(5, [(0, 1, 0, 0), (1, 4, 0, 0), (2, 4, 0, 0), (3, 2, 0, 0)])
-    source_ok = np.array([1, 1, 0, 1, 1], dtype=bool)
-    marked = np.array([0, 0, 0, 0, 1], dtype=bool)
-    assert sources_into(first, edge_to, source_ok, marked).tolist() == [0, 1, 0, 0, 0]
-
-
-def test_ranked_bfs_refuses_what_would_read_out_of_bounds() -> None:
-    graph = csr(3, [(0, 1, 0, 0), (1, 2, 1, 5)])
-    node_type = np.zeros(3, dtype=np.uint8)
-    good = rules([1, 2], [0, 1], [0], [0, 0], [1, 1, 1])
-
-    def run(
-        rule: EdgeRules = good,
-        frontier: list[int] | None = None,
-        types: Any = node_type,
-        arrays: Arrays = graph,
-    ) -> None:
-        state = start(3, {0: 0})
-        ranked_bfs(*arrays, types, rule, np.array(frontier or [0]), *state)
-
-    run()
-    with pytest.raises(_native.GraphError):  # an edge type past the tables
-        run(rules([1], [0], [0], [], [1, 1, 1]))
-    with pytest.raises(_native.GraphError):  # a node type past the penalties
-        run(types=np.array([1, 0, 0], dtype=np.uint8))
-    with pytest.raises(_native.GraphError):  # a frontier node that does not exist
-        run(frontier=[3])
-    with pytest.raises(_native.GraphError):  # a frontier node without a distance
-        run(frontier=[1])
-    with pytest.raises(_native.GraphError):  # targets past the nodes
-        run(arrays=(graph[0], np.array([1, 9], dtype=np.uint32), graph[2], graph[3]))
-    with pytest.raises(_native.GraphError):  # a table of the wrong length
-        run(rules([1, 2], [0, 1], [0], [0, 0], [1, 1]))
-    with pytest.raises(_native.GraphError):
-        sources_into(graph[0], np.array([1, 9], dtype=np.uint32), np.ones(3, bool), np.ones(3, bool))
+def test_the_last_phase_numbers_its_levels_past_the_deepest_node() -> None:
+    # Type 1 is followed only in the last phase. The holders, nearest first, are the root
+    # (distance 0) and 2 (distance 2): 4 and 3 both get the first level past the deepest
+    # node (2 + 1 + 1), not their sources' distance + 1, and 5 the level after.
+    graph = csr(6, [(0, 1, 0, 0), (0, 4, 1, 0), (1, 2, 0, 0), (2, 3, 1, 0), (4, 5, 1, 0)])
+    rule = rules([1, 0], [0, 0], [0], [], [1] * 6)
+    got = tree(graph, np.zeros(6, dtype=np.uint8), rule, [1, 1], [0], [])
+    assert got.distance.tolist() == [0, 1, 2, 4, 4, 5]
+    assert got.parent is not None and got.parent.tolist() == [0, 0, 1, 2, 0, 4]
 
 
 def phases_one_call_at_a_time(
     graph: Arrays, node_type: Any, preferred: EdgeRules, any_follow: Any, seeds: tuple[Any, Any], serves: Any
 ) -> Arrays:
-    """The three phases of path_tree composed from ranked_bfs and sources_into."""
-    first, edge_to, edge_type, edge_name = graph
+    """The three phases of path_tree, each grown by the plain reference: the holders of the last
+    phase are the reached nodes with an edge (of any type) into a node left, nearest first."""
+    first, edge_to = graph[:2]
     distance, parent, parent_edge = start(len(first) - 1, {0: 0})
     for edges in seeds:
         at = int(distance.max()) + 1
@@ -221,39 +172,17 @@ def phases_one_call_at_a_time(
             target = int(edge_to[edge])
             if distance[target] < 0:
                 distance[target], parent[target], parent_edge[target] = at, 0, edge
-        frontier = edge_to[edges].astype(np.int64)
-        ranked_bfs(
-            first,
-            edge_to,
-            edge_type,
-            edge_name,
-            node_type,
-            preferred,
-            frontier,
-            distance,
-            parent,
-            parent_edge,
-        )
+        frontier = [int(target) for target in edge_to[edges]]
+        reference(graph, node_type, preferred, frontier, (distance, parent, parent_edge), -1)
     left = (distance < 0) & (serves if serves is not None else True)
-    holders = np.flatnonzero(sources_into(first, edge_to, distance >= 0, left))
+    sources = np.repeat(np.arange(len(first) - 1), np.diff(first))
+    holders = np.unique(sources[left[edge_to] & (distance[sources] >= 0)])
     holders = holders[np.argsort(distance[holders], kind="stable")]
     anything = EdgeRules(
         any_follow, preferred.rank, preferred.penalty, np.zeros(0, np.uint8), np.ones_like(left, np.uint8)
     )
     level = int(distance.max()) + 1
-    ranked_bfs(
-        first,
-        edge_to,
-        edge_type,
-        edge_name,
-        node_type,
-        anything,
-        holders,
-        distance,
-        parent,
-        parent_edge,
-        level_base=level,
-    )
+    reference(graph, node_type, anything, holders.tolist(), (distance, parent, parent_edge), level)
     return distance, parent, parent_edge
 
 
@@ -269,8 +198,8 @@ def test_path_tree_is_its_three_phases_one_call_at_a_time(seed: int) -> None:
     node_type = np.array([rng.randrange(3) for _ in range(count)], dtype=np.uint8)
     preferred = rules(
         [rng.choice([0, 1, 2]) for _ in range(4)],
-        [rng.randrange(4) for _ in range(4)],
-        [rng.randrange(3) for _ in range(3)],
+        [rng.choice([0, 1, 3, 200]) for _ in range(4)],  # 200 + 100 wraps around, as 8 bits do
+        [rng.choice([0, 2, 100]) for _ in range(3)],
         [rng.randrange(2) for _ in range(rng.randrange(8))],
         [int(rng.random() < 0.8) for _ in range(count)],
     )
@@ -340,6 +269,8 @@ def test_path_tree_refuses_what_would_read_out_of_bounds() -> None:
         run(preferred=rules([1], [0], [0], [], [1, 1, 1]))
     with pytest.raises(_native.GraphError):  # a node type past the penalties
         run(types=np.array([0, 1, 0], dtype=np.uint8))
+    with pytest.raises(_native.GraphError):  # a target table of the wrong length
+        run(preferred=rules([1, 2], [0, 1], [0], [0, 0], [1, 1]))
     with pytest.raises(_native.GraphError):  # marks of the wrong length
         run(marked=np.ones(2, dtype=bool))
     with pytest.raises(_native.GraphError):  # a reachable mask of the wrong length

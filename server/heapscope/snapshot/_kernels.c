@@ -28,7 +28,7 @@
  * source is never called with arguments it reads differently. Add one whenever an exported
  * function's name, parameters or results change.
  */
-#define HS_ABI_VERSION 8
+#define HS_ABI_VERSION 9
 
 HS_EXPORT int hs_abi_version(void) { return HS_ABI_VERSION; }
 
@@ -494,15 +494,14 @@ HS_EXPORT int hs_check_graph(int64_t node_count, int64_t edge_count, const int64
 }
 
 /*
- * Counting-sort the edges by target to build the retainers CSR:
- * retainer_first[N+1], retainer_edge[E] (edge index), retainer_node[E] (source node).
+ * Counting-sort the edges by target to build the retainers CSR: retainer_first[N+1],
+ * retainer_edge[E] (edge index; an edge's source is looked up in first_edge when needed).
  * Within one target, retainers keep edge order, as DevTools lists them.
  * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph.
  */
-/* The retainer index; retainer_node may be NULL, for callers that look sources up in first_edge. */
-static int build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                           const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
-                           uint32_t *retainer_edge, uint32_t *retainer_node) {
+HS_EXPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
+                                      const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
+                                      uint32_t *retainer_edge) {
     if (check_graph(node_count, edge_count, 0, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
     memset(retainer_first, 0, sizeof(int64_t) * (size_t)(node_count + 1));
     for (int64_t e = 0; e < edge_count; e++) retainer_first[edge_to[e] + 1]++;
@@ -510,30 +509,12 @@ static int build_retainers(int64_t node_count, int64_t edge_count, const int64_t
     int64_t *fill = (int64_t *)malloc(sizeof(int64_t) * (size_t)(node_count > 0 ? node_count : 1));
     if (!fill) return -1;
     memcpy(fill, retainer_first, sizeof(int64_t) * (size_t)node_count);
-    for (int64_t src = 0; src < node_count; src++) {
+    for (int64_t src = 0; src < node_count; src++)
         for (int64_t e = first_edge[src]; e < first_edge[src + 1]; e++) {
-            int64_t slot = fill[edge_to[e]]++;
-            retainer_edge[slot] = (uint32_t)e;
-            if (retainer_node) retainer_node[slot] = (uint32_t)src;
+            retainer_edge[fill[edge_to[e]]++] = (uint32_t)e;
         }
-    }
     free(fill);
     return 0;
-}
-
-HS_EXPORT int hs_build_retainers(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                  const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
-                                  uint32_t *retainer_edge, uint32_t *retainer_node) {
-    return build_retainers(node_count, edge_count, first_edge, edge_to, graph_checked, retainer_first,
-                           retainer_edge, retainer_node);
-}
-
-/* The retainer index without the source column (4 bytes per edge less). */
-HS_EXPORT int hs_build_retainer_edges(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                                      const uint32_t *edge_to, int graph_checked, int64_t *retainer_first,
-                                      uint32_t *retainer_edge) {
-    return build_retainers(node_count, edge_count, first_edge, edge_to, graph_checked, retainer_first,
-                           retainer_edge, NULL);
 }
 
 /*
@@ -572,23 +553,7 @@ HS_EXPORT int hs_distances(int64_t node_count, int64_t edge_count, int64_t root,
     return 0;
 }
 
-/*
- * A breadth-first tree that picks, for every node, the best-ranked edge among those that
- * reach it in the same level. One call runs one phase from `frontier_in` (nodes already
- * given a distance) until nothing new is reached, filling distance/parent/parent_edge of
- * the nodes it reaches; nodes reached before keep theirs.
- *
- * Which edges are followed: `edge_rule` per edge type, 0 never, 1 always, 2 unless the
- * edge's name is marked in `bad_name` (names past `name_count` are not); and only into
- * nodes with `node_ok` set. Among the edges reaching one node in one level the lowest
- * rank wins, rank = edge_rank[edge type] + node_penalty[source node type] (8-bit), and
- * of equal ranks the first in level order: the frontier in ascending node order, each
- * node's edges in order. A node reached gets its source's distance + 1, or, when
- * `level_base` is not negative, level_base + its level (1 for the first).
- *
- * Returns 0, -1 if memory could not be allocated, HS_CORRUPT for an invalid graph, a
- * type past a table, a frontier node that is not a node or has no distance yet.
- */
+/* Sorts `count` node ordinals, none above `highest`, ascending; `scratch` has room for as many. */
 static void sort_nodes(uint32_t *keys, uint32_t *scratch, int64_t count, uint32_t highest) {
     if (count < 64) {
         for (int64_t i = 1; i < count; i++) {
@@ -649,8 +614,8 @@ typedef struct {
     int track;
 } hs_bfs;
 
-/* A node's state in a walk: BARRED is a node no edge may claim that has no distance (CLOSED
-   stands for both in hs_ranked_bfs); HOLDS is added to a closed node's state. */
+/* A node's state in a walk: BARRED is a node no edge may claim that has no distance; HOLDS is
+   added to a closed node's state. */
 enum { OPEN = 0, CLAIMED = 1, CLOSED = 2, BARRED = 3, HOLDS = 0x80 };
 
 /* The walk's buffers for `node_count` nodes and a first frontier of `frontier_count`; 0 or -1. */
@@ -675,8 +640,20 @@ static void bfs_free(hs_bfs *b) {
 }
 
 /*
- * Levels from the `width` nodes in b->frontier until nothing new is reached (see
- * hs_ranked_bfs for the order and the ranks). Returns 0 or HS_CORRUPT for a type past a table.
+ * One phase of a breadth-first tree that picks, for every node, the best-ranked edge among
+ * those that reach it in the same level: levels from the `width` nodes in b->frontier (nodes
+ * already given a distance) until nothing new is reached, filling the tree's outputs for the
+ * nodes it reaches; nodes reached before keep theirs.
+ *
+ * Which edges are followed: `edge_rule` per edge type, 0 never, 1 always, 2 unless the
+ * edge's name is marked in `bad_name` (names past `name_count` are not); and only into
+ * OPEN nodes. Among the edges reaching one node in one level the lowest rank wins, rank =
+ * edge_rank[edge type] + node_penalty[source node type] (8-bit), and of equal ranks the
+ * first in level order: the frontier in its order (each later level's in ascending node
+ * order), each node's edges in order. A node reached gets its source's distance + 1, or,
+ * when `level_base` is not negative, level_base + its level (1 for the first).
+ *
+ * Returns 0 or HS_CORRUPT for a type past a table.
  */
 static int bfs_levels(hs_bfs *b, const uint8_t *edge_rule, const uint8_t *bad_name, int64_t name_count,
                       int64_t width, int64_t level_base) {
@@ -772,32 +749,6 @@ done:
     return status;
 }
 
-HS_EXPORT int hs_ranked_bfs(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                            const uint32_t *edge_to, int graph_checked, const uint8_t *edge_type,
-                            const uint32_t *edge_name, const uint8_t *node_type, const uint8_t *edge_rule,
-                            const uint8_t *edge_rank,
-                            int64_t edge_type_count, const uint8_t *node_penalty, int64_t node_type_count,
-                            const uint8_t *bad_name, int64_t name_count, const uint8_t *node_ok,
-                            const uint32_t *frontier_in, int64_t frontier_count, int64_t level_base,
-                            int32_t *distance, int64_t *parent, int64_t *parent_edge) {
-    if (check_graph(node_count, edge_count, 0, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
-    if (edge_type_count <= 0 || node_type_count <= 0 || name_count < 0 || frontier_count < 0) return HS_CORRUPT;
-    for (int64_t i = 0; i < frontier_count; i++)
-        if ((int64_t)frontier_in[i] >= node_count || distance[frontier_in[i]] < 0) return HS_CORRUPT;
-    size_t n = (size_t)node_count;
-    hs_bfs b = {first_edge, edge_to, edge_type, edge_name, node_type, edge_rank, edge_type_count, node_penalty,
-                node_type_count, distance, parent, parent_edge, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
-    if (bfs_alloc(&b, n, (size_t)frontier_count)) {
-        bfs_free(&b);
-        return -1;
-    }
-    for (size_t v = 0; v < n; v++) b.state[v] = (distance[v] >= 0 || !node_ok[v]) ? CLOSED : OPEN;
-    memcpy(b.frontier, frontier_in, sizeof(uint32_t) * (size_t)frontier_count);
-    int status = bfs_levels(&b, edge_rule, bad_name, name_count, frontier_count, level_base);
-    bfs_free(&b);
-    return status;
-}
-
 /*
  * Seed a phase of hs_path_tree: the target of each edge in `seeds` (edges out of the root, in
  * the caller's order) that has no distance yet gets `at`, the root as parent and the first such
@@ -826,7 +777,7 @@ static int64_t seed_phase(hs_bfs *b, int64_t root, const int64_t *seeds, int64_t
  * from the targets of `second_seeds`, given the next distance, the same way; then from every
  * node reached that has an edge of any type into one not reached (and, when
  * `reachable_count` is not 0, `reachable`), nearest first, over the edges `any_rule` follows
- * into any node, one level past the deepest so far. Ranks and ties as in hs_ranked_bfs.
+ * into any node, one level past the deepest so far. Ranks and ties as in bfs_levels.
  *
  * Outputs: `distance` (-1 unreached), and each of `parent` and `parent_edge` (-1 unreached; the
  * root's parent is itself) when its length is the node count (0: not wanted); with `marked`
@@ -941,23 +892,6 @@ HS_EXPORT int hs_edge_names_of_type(int64_t edge_count, const uint8_t *edge_type
     if (name_count) memset(present, 0, (size_t)name_count);
     for (int64_t e = 0; e < edge_count; e++)
         if (edge_type[e] == type && edge_name[e] < (uint64_t)name_count) present[edge_name[e]] = 1;
-    return 0;
-}
-
-/*
- * Per node: whether `source_ok` is set for it and one of its edges (of any type) points at
- * a node with `target_mark` set. Returns 0 or HS_CORRUPT for an invalid graph.
- */
-HS_EXPORT int hs_sources_into(int64_t node_count, int64_t edge_count, const int64_t *first_edge,
-                              const uint32_t *edge_to, int graph_checked, const uint8_t *source_ok,
-                              const uint8_t *target_mark, uint8_t *out) {
-    if (check_graph(node_count, edge_count, 0, first_edge, edge_to, graph_checked)) return HS_CORRUPT;
-    for (int64_t v = 0; v < node_count; v++) {
-        uint8_t hit = 0;
-        if (source_ok[v])
-            for (int64_t e = first_edge[v]; e < first_edge[v + 1]; e++) hit |= target_mark[edge_to[e]];
-        out[v] = hit != 0;
-    }
     return 0;
 }
 

@@ -29,7 +29,7 @@ _lib = ctypes.CDLL(_KERNEL_FILE)
 # The calling convention these bindings expect (HS_ABI_VERSION in _kernels.c). A kernel
 # compiled from an older _kernels.c would read the arguments below differently, so it is
 # refused here, by name (ImportError.name), and the command line says so in one sentence.
-ABI_VERSION = 8
+ABI_VERSION = 9
 _abi = getattr(_lib, "hs_abi_version", None)
 if _abi is None or _abi() != ABI_VERSION:
     raise ImportError(
@@ -102,17 +102,8 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "hs_find_byte": (_i64, [_ptr, _i64, _i64, _int]),
     "hs_skip_value": (_i64, [_ptr, _i64, _i64]),
     "hs_check_graph": (_int, [_i64, _i64, _I64, _U32]),
-    "hs_build_retainers": (_int, [_i64, _i64, _I64, _U32, _int, _I64_OUT, _U32_OUT, _U32_OUT]),
     "hs_build_retainer_edges": (_int, [_i64, _i64, _I64, _U32, _int, _I64_OUT, _U32_OUT]),
     "hs_distances": (_int, [_i64, _i64, _i64, _I64, _U32, _int, _U8, _int, _I32_OUT]),
-    "hs_ranked_bfs": (
-        _int,
-        [
-            *[_i64, _i64, _I64, _U32, _int, _U8, _U32, _U8],  # the graph, edge names, node types
-            *[_U8, _U8, _i64, _U8, _i64, _U8, _i64, _U8],  # the rules' tables and their lengths
-            *[_U32, _i64, _i64, _I32_OUT, _I64_OUT, _I64_OUT],  # the frontier, the tree
-        ],
-    ),
     "hs_path_tree": (
         _int,
         [
@@ -123,7 +114,6 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
         ],
     ),
     "hs_edge_names_of_type": (_int, [_i64, _U8, _U32, _i64, _i64, _U8_OUT]),
-    "hs_sources_into": (_int, [_i64, _i64, _I64, _U32, _int, _U8, _U8, _U8_OUT]),
     "hs_nearest_marked_up": (_int, [_i64, _i64, _I64, _U8, _I64_OUT]),
     "hs_dominators": (
         _i64,
@@ -388,37 +378,13 @@ def skip_value(buf: BufferPointer, pos: int) -> int:
     return int(_lib.hs_skip_value(buf.address, buf.length, pos))
 
 
-def build_retainers(
-    graph: Graph,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    node_count, edge_count = graph.node_count, graph.edge_count
-    retainer_first = fresh_array(node_count + 1, np.int64)
-    retainer_edge = fresh_array(edge_count, np.uint32)
-    retainer_node = fresh_array(edge_count, np.uint32)
-    failed = _lib.hs_build_retainers(
-        node_count,
-        edge_count,
-        graph.first_edge,
-        graph.edge_to,
-        1,
-        retainer_first,
-        retainer_edge,
-        retainer_node,
-    )
-    if failed == _CORRUPT:
-        raise GraphError("the edge index is not a graph over its nodes")
-    if failed:
-        raise MemoryError("not enough memory for the retainer index")
-    return retainer_first, retainer_edge, retainer_node
-
-
 def build_retainer_edges(
     graph: Graph,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
-    """(first retainer per node [N+1], edge index [E]): :func:`build_retainers` without the sources.
+    """(first retainer per node [N+1], edge index [E]): per node, the edges into it, in edge order.
 
-    An edge's source can be looked up in ``first_edge`` when needed; leaving the column
-    out saves 4 bytes per edge.
+    An edge's source is looked up in ``first_edge`` when needed: a column of sources would
+    take 4 bytes more per edge.
     """
     node_count, edge_count = graph.node_count, graph.edge_count
     retainer_first = fresh_array(node_count + 1, np.int64)
@@ -454,7 +420,7 @@ def distances(
 
 @dataclass(frozen=True)
 class EdgeRules:
-    """What :func:`ranked_bfs` follows and how it ranks, as tables.
+    """What :func:`path_tree` follows in its first two phases and how it ranks, as tables.
 
     ``follow`` per edge type: NEVER, ALWAYS or UNLESS_BAD_NAME (the edge's name is marked in
     ``bad_name``; names past its end are not); ``target_ok`` per node (edges into other nodes
@@ -471,71 +437,6 @@ class EdgeRules:
     penalty: npt.NDArray[np.uint8]
     bad_name: npt.NDArray[np.uint8]
     target_ok: npt.NDArray[np.uint8]
-
-
-def ranked_bfs(
-    graph: Graph,
-    edge_type: npt.NDArray[np.uint8],
-    edge_name: npt.NDArray[np.uint32],
-    node_type: npt.NDArray[np.uint8],
-    rules: EdgeRules,
-    frontier: npt.NDArray[Any],
-    distance: npt.NDArray[np.int32],
-    parent: npt.NDArray[np.int64],
-    parent_edge: npt.NDArray[np.int64],
-    level_base: int = -1,
-) -> None:
-    """Grow a breadth-first tree from ``frontier`` (nodes that have a distance) in place.
-
-    Each node reached takes the lowest-ranked edge of its level that reaches it (the first
-    such edge in ascending frontier order, then edge order, on a tie) as ``parent`` and
-    ``parent_edge``, and its source's distance + 1 (or ``level_base`` + its level when
-    ``level_base`` is not negative). Nodes that already have a distance are left alone.
-    """
-    node_count, edge_count = graph.node_count, graph.edge_count
-    _require(edge_type, np.uint8, edge_count, "edge_type")
-    _require(edge_name, np.uint32, edge_count, "edge_name")
-    _require(node_type, np.uint8, node_count, "node_type")
-    type_count = len(rules.follow)
-    _require(rules.follow, np.uint8, type_count, "follow")
-    _require(rules.rank, np.uint8, type_count, "rank")
-    _require(rules.penalty, np.uint8, len(rules.penalty), "penalty")
-    _require(rules.bad_name, np.uint8, len(rules.bad_name), "bad_name")
-    _require(rules.target_ok, np.uint8, node_count, "target_ok")
-    _require(distance, np.int32, node_count, "distance")
-    _require(parent, np.int64, node_count, "parent")
-    _require(parent_edge, np.int64, node_count, "parent_edge")
-    starts = np.ascontiguousarray(frontier, dtype=np.uint32)
-    if len(frontier) and (int(np.min(frontier)) < 0 or int(np.max(frontier)) >= node_count):
-        raise GraphError("the frontier names a node that does not exist")
-    failed = _lib.hs_ranked_bfs(
-        node_count,
-        edge_count,
-        graph.first_edge,
-        graph.edge_to,
-        1,
-        edge_type,
-        edge_name,
-        node_type,
-        rules.follow,
-        rules.rank,
-        type_count,
-        rules.penalty,
-        len(rules.penalty),
-        rules.bad_name,
-        len(rules.bad_name),
-        rules.target_ok,
-        starts,
-        len(starts),
-        level_base,
-        distance,
-        parent,
-        parent_edge,
-    )
-    if failed == _CORRUPT:
-        raise GraphError("the graph, a type table or the frontier does not fit the nodes")
-    if failed:
-        raise MemoryError("not enough memory for the breadth-first tree")
 
 
 @dataclass(frozen=True)
@@ -570,8 +471,12 @@ def path_tree(
     ``second_seeds`` (one past the deepest node so far), both over the edges ``preferred``
     follows; phase 3 from every reached node with an edge into a node not reached (and in
     ``reachable``, when given), nearest first, over the edges ``any_follow`` (per edge type)
-    follows into any node, ranked the same. With ``marked``, each node's nearest marked node
-    up the tree (itself included; the root when none), found as the tree grows; without
+    follows into any node, ranked the same. Of the edges that reach one node in one level, the
+    lowest-ranked one is its parent edge, on a tie the first in level order (a phase's seeds in
+    their order, each later level in ascending node order, each node's edges in order). A node
+    gets its source's distance + 1, in phase 3 the deepest distance before it + 1 + its level
+    (1 for the first). With ``marked``, each node's nearest marked node up the tree (itself
+    included; the root when none), found as the tree grows; without
     ``parents``, the parents and parent edges are not kept (only the owners need them).
     """
     node_count, edge_count = graph.node_count, graph.edge_count
@@ -656,28 +561,6 @@ def edge_names_of_type(
     if _lib.hs_edge_names_of_type(len(edge_type), edge_type, edge_name, type_id, name_count, present):
         raise GraphError("a negative count of edges or names")
     return present.view(bool)
-
-
-def sources_into(
-    graph: Graph,
-    source_ok: npt.NDArray[np.bool_],
-    target_mark: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.bool_]:
-    """Per node: ``source_ok`` and one of its edges (of any type) points at a marked node."""
-    node_count, edge_count = graph.node_count, graph.edge_count
-    sources = np.ascontiguousarray(source_ok, dtype=np.uint8)
-    targets = np.ascontiguousarray(target_mark, dtype=np.uint8)
-    _require(sources, np.uint8, node_count, "source_ok")
-    _require(targets, np.uint8, node_count, "target_mark")
-    out = fresh_array(node_count, np.uint8)
-    if (
-        _lib.hs_sources_into(
-            node_count, edge_count, graph.first_edge, graph.edge_to, 1, sources, targets, out
-        )
-        == _CORRUPT
-    ):
-        raise GraphError("the edge index is not a graph over its nodes")
-    return out.view(bool)
 
 
 def nearest_marked_up(
