@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 import orjson
 import pytest
 
-from heapscope.snapshot import SnapshotError, load_snapshot
+from heapscope.snapshot import SnapshotError, load_snapshot, read_snapshot
 
 from .conftest import build_snapshot
 
@@ -327,3 +328,50 @@ def test_locations_come_out_in_node_order_stably(
         strict=True,
     )
     assert list(got) == expected
+
+
+def test_dominators_started_ahead_are_those_of_a_plain_load(listener_snapshot: tuple[Path, Path]) -> None:
+    """The dominator tree started while the strings and locations are still read is the
+    tree of the loaded snapshot, and the load does not wait for it."""
+    _, path = listener_snapshot
+    plain = load_snapshot(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = load_snapshot(path, dominators_in=pool)
+        assert ahead._pending_dominator_tree is not None
+        assert np.array_equal(ahead.dominators, plain.dominators)
+        assert np.array_equal(ahead.retained_sizes, plain.retained_sizes)
+        assert np.array_equal(ahead.dominator_reachable, plain.dominator_reachable)
+
+
+def test_the_graph_is_handed_over_before_the_strings_are_read(
+    listener_snapshot: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The columns go to work on the graph as soon as the edges are parsed; a file whose
+    strings are broken after them is still refused in one sentence, and a file without
+    counts in its header (rows, not columns) hands nothing over."""
+    _, path = listener_snapshot
+    text = path.read_bytes()
+    seen: list[tuple[int, int]] = []
+
+    def graph_parsed(meta: Any, nodes: dict[str, Any], edges: dict[str, Any]) -> None:
+        seen.append((len(nodes["first_edge"]) - 1, len(edges["to_node"])))
+
+    raw = read_snapshot(path, graph_parsed=graph_parsed)
+    assert seen == [(raw.meta.node_count, raw.meta.edge_count)]
+    broken = tmp_path / "broken.heapsnapshot"
+    strings = text.index(b'"strings"')
+    broken.write_bytes(text[:strings] + b'"strings":[1,2' + text[strings + 14 :])
+    seen.clear()
+    with pytest.raises(SnapshotError) as caught:
+        read_snapshot(broken, graph_parsed=graph_parsed)
+    assert str(caught.value).startswith(f"{broken}: ") and "\n" not in str(caught.value)
+    assert len(seen) == 1
+    with ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(SnapshotError):
+        load_snapshot(broken, dominators_in=pool)
+    document = parsed(path)
+    del document["snapshot"]["node_count"], document["snapshot"]["edge_count"]
+    uncounted = tmp_path / "uncounted.heapsnapshot"
+    uncounted.write_bytes(orjson.dumps(document))
+    seen.clear()
+    read_snapshot(uncounted, graph_parsed=graph_parsed)
+    assert seen == []

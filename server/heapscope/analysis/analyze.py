@@ -239,13 +239,8 @@ def start_final_trees(executor: Executor, paths: PathFinder) -> None:
     use waits for them instead of computing them again. A failure is not raised here:
     the first use computes again and raises it where the analysis expects it.
     """
-    final = paths.snapshot
-    executor.submit(_dominators_of, final)
+    paths.snapshot.build_dominators_in(executor)
     paths.build_in(executor)
-
-
-def _dominators_of(snapshot: HeapSnapshot) -> None:
-    snapshot.dominators  # noqa: B018 (computed and kept)
 
 
 def _import_later_modules() -> None:
@@ -295,7 +290,9 @@ def analyze_snapshots(
     last = len(paths) - 1
     # Each snapshot's own indexes start as soon as it is loaded, while the others still
     # parse: the final one's trees, the earlier ones' id lookups and classes; the modules
-    # of the later steps are imported before any of them, while the files parse.
+    # of the later steps are imported before any of them, while the files parse. The final
+    # one's dominator tree, the longest of these, starts earlier still: as soon as its
+    # graph is parsed, before its strings and locations are read.
     with _workers("heapscope-ahead") as ahead:
         ahead.submit(_import_later_modules)
 
@@ -306,7 +303,7 @@ def analyze_snapshots(
             else:
                 ahead.submit(_earlier_indexes, snapshot)
 
-        snapshots = load_snapshots(paths, progress, loaded=loaded)
+        snapshots = load_snapshots(paths, progress, loaded=loaded, final_dominators_in=ahead)
         return analyze_loaded(
             snapshots,
             script_maps=script_maps,
@@ -322,6 +319,7 @@ def load_snapshots(
     progress: ProgressCallback | None = None,
     *,
     loaded: Callable[[int, HeapSnapshot], None] | None = None,
+    final_dominators_in: Executor | None = None,
 ) -> list[HeapSnapshot]:
     """Load several snapshots at once, one thread each.
 
@@ -330,7 +328,9 @@ def load_snapshots(
     first file that fails, in the given order, is the error reported. Only the last one
     is mapped to source lines: the others are loaded without their sources, as
     :meth:`HeapSnapshot.release_sources` leaves them. ``loaded(index, snapshot)`` is
-    called in the loading thread as each file is loaded, to start work on it early.
+    called in the loading thread as each file is loaded, to start work on it early;
+    the last one's dominator tree starts in ``final_dominators_in`` as soon as its graph
+    is parsed (see :meth:`HeapSnapshot.load`).
     """
     report = progress or ignore
     names = ", ".join(os.path.basename(str(path)) for path in paths)
@@ -338,7 +338,9 @@ def load_snapshots(
     last = len(paths) - 1
 
     def load(index: int, path: str | os.PathLike[str]) -> HeapSnapshot:
-        snapshot = load_snapshot(path, sources=index == last)
+        snapshot = load_snapshot(
+            path, sources=index == last, dominators_in=final_dominators_in if index == last else None
+        )
         if loaded is not None:
             loaded(index, snapshot)
         return snapshot

@@ -16,6 +16,7 @@ import contextlib
 import mmap
 import os
 import stat
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,11 @@ class RawSnapshot:
     trace_function_infos: npt.NDArray[Any]
     trace_tree: list[Any]
     samples: npt.NDArray[Any]
+
+
+# Called with the field layouts and the node and edge columns as soon as both are parsed,
+# before the members after them (the strings, locations, allocation traces) are read.
+GraphParsed = Callable[[SnapshotMeta, dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]], None]
 
 
 def _meta_from_header(path: str, header: Any, file_size: int) -> SnapshotMeta:
@@ -357,14 +363,22 @@ class _Reader:
 
 
 def read_snapshot(
-    path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+    path: str | os.PathLike[str],
+    progress: ProgressCallback | None = None,
+    *,
+    sources: bool = True,
+    graph_parsed: GraphParsed | None = None,
 ) -> RawSnapshot:
     """Parse a snapshot file; raise :class:`SnapshotError` with a one-line reason when unusable.
 
     ``sources=False`` skips what only maps objects to source: the ``locations``, allocation
     trace and sample members (passed over as text, not parsed) and the nodes'
     ``trace_node_id`` and ``detachedness`` fields; they come back empty. The earlier
-    snapshots of a hunt are compared by id, class and graph only.
+    snapshots of a hunt are compared by id, class and graph only. ``graph_parsed(meta,
+    node columns, edge columns)`` is called in this thread once the ``nodes`` and ``edges``
+    members are parsed into columns, so that work on the graph alone can start while the
+    rest of the file is read; the columns are not checked yet (an error in them, or later
+    in the file, is still raised here).
     """
     path_str = str(path)
     report = progress or ignore
@@ -387,7 +401,7 @@ def read_snapshot(
         if size == 0:
             raise SnapshotError(path_str, "the file is empty")
         data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        return _parse(path_str, size, data, report, sources)
+        return _parse(path_str, size, data, report, sources, graph_parsed)
     finally:
         if data is not None:
             with contextlib.suppress(BufferError):  # a numpy view is still alive; GC closes it
@@ -420,6 +434,7 @@ def _parse_members(
     pool: ThreadPoolExecutor,
     report: ProgressCallback,
     sources: bool,
+    graph_parsed: GraphParsed | None = None,
 ) -> SnapshotMeta | None:
     """Walk the top-level members into ``members``; the edges may be parsed in ``pool``."""
     path = reader.path
@@ -481,6 +496,10 @@ def _parse_members(
             else:  # counts not announced: rows first, columns once the node count is known
                 width = len(meta.node_fields if name == "nodes" else meta.edge_fields)
                 members[name] = reader.int_array(name, width, None)
+            node_columns, edge_columns = members.get("nodes"), members.get("edges")
+            if graph_parsed is not None and isinstance(node_columns, dict) and isinstance(edge_columns, dict):
+                graph_parsed(meta, node_columns, edge_columns)
+                graph_parsed = None
         elif name in _SOURCE_MEMBERS and not sources:
             reader.skip_member(name)
             members[name] = None  # seen, so that a second one is still refused
@@ -507,7 +526,14 @@ def _parse_members(
     return meta
 
 
-def _parse(path: str, size: int, data: Any, report: ProgressCallback, sources: bool) -> RawSnapshot:
+def _parse(
+    path: str,
+    size: int,
+    data: Any,
+    report: ProgressCallback,
+    sources: bool,
+    graph_parsed: GraphParsed | None = None,
+) -> RawSnapshot:
     reader = _Reader(path, data)
     first = reader.peek()
     if first != b"{":
@@ -519,7 +545,7 @@ def _parse(path: str, size: int, data: Any, report: ProgressCallback, sources: b
     # thread parses the nodes; the members after the edges are read once the edges' parse
     # has found where they end.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="heapscope-parse") as pool:
-        meta = _parse_members(reader, members, pool, report, sources)
+        meta = _parse_members(reader, members, pool, report, sources, graph_parsed)
         report(Progress(Phase.PARSE, size, size))
     if meta is None:
         raise SnapshotError(

@@ -10,9 +10,11 @@ DevTools' HeapSnapshot worker does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import weakref
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,8 @@ from ..progress import Phase, Progress, ProgressCallback
 from . import _native
 from .errors import SnapshotError
 from .loader import RawSnapshot, SnapshotMeta, read_snapshot
+
+_DominatorTree = tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint64]]
 
 ROOT = 0
 # Ids are looked up through a flag table while the largest id is under this many times the
@@ -116,6 +120,7 @@ class HeapSnapshot:
         self._string_ids: dict[str, int] = {}
         self._scanned_retainers: dict[int, tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = {}
         self._nodes_of: tuple[weakref.ref[HeapSnapshot], npt.NDArray[np.bool_]] | None = None
+        self._pending_dominator_tree: Future[_DominatorTree] | None = None
         self._load_locations(raw)
         self.trace_function_infos = raw.trace_function_infos
         self.trace_tree = raw.trace_tree
@@ -238,13 +243,37 @@ class HeapSnapshot:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+        cls,
+        path: str | os.PathLike[str],
+        progress: ProgressCallback | None = None,
+        *,
+        sources: bool = True,
+        dominators_in: Executor | None = None,
     ) -> HeapSnapshot:
-        """Read and check a file; ``sources=False`` loads it as :meth:`release_sources` leaves it."""
-        raw = read_snapshot(path, progress, sources=sources)
+        """Read and check a file; ``sources=False`` loads it as :meth:`release_sources` leaves it.
+
+        ``dominators_in``: an executor (another core) in which the dominator tree starts as
+        soon as the graph's columns are parsed, while the rest of the file (the strings, the
+        locations) is still read: it needs only the graph, the edge types and the sizes. Its
+        first use waits for it. A file that turns out unusable is still refused here; the
+        tree of its columns is then never used.
+        """
+        pending: list[Future[_DominatorTree]] = []
+
+        def graph_parsed(
+            meta: SnapshotMeta, nodes: dict[str, npt.NDArray[Any]], edges: dict[str, npt.NDArray[Any]]
+        ) -> None:
+            if dominators_in is not None:
+                pending.append(dominators_in.submit(_dominator_tree_of_columns, meta, nodes, edges))
+
+        raw = read_snapshot(
+            path, progress, sources=sources, graph_parsed=graph_parsed if dominators_in else None
+        )
         if progress:
             progress(Progress(Phase.COLUMNS, 0, 1))
         snapshot = cls(raw)
+        if pending:
+            snapshot._pending_dominator_tree = pending[0]
         if not sources:
             snapshot.release_sources()  # the same empty arrays as a snapshot released after loading
         if progress:
@@ -532,20 +561,24 @@ class HeapSnapshot:
         reachable: npt.NDArray[np.bool_] = self.distances >= 0
         return reachable
 
+    def build_dominators_in(self, executor: Executor) -> None:
+        """Start the dominator tree in ``executor`` (another core) unless it is built or under
+        way; its first use waits for it."""
+        if self._pending_dominator_tree is None and "_dominator_tree" not in self.__dict__:
+            self._pending_dominator_tree = executor.submit(
+                _dominator_tree_of, self.graph, self.meta, self.edge_type, self.self_size
+            )
+
     @cached_property
-    def _dominator_tree(
-        self,
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint64]]:
-        # Retained sizes come out of the same kernel call: summing them there, in DFS
-        # order, is nearly free, while a separate pass costs another random walk.
-        return _native.dominators_and_retained_sizes(
-            ROOT,
-            self.graph,
-            self.edge_type,
-            self.edge_type_id("weak"),
-            self.edge_type_id("shortcut"),
-            self.self_size,
-        )
+    def _dominator_tree(self) -> _DominatorTree:
+        pending = self._pending_dominator_tree
+        if pending is not None:
+            # Computed from the very arrays this snapshot holds (checked since). Should it
+            # have failed or been dropped, it is computed again here, where its error is
+            # raised as the caller expects.
+            with contextlib.suppress(Exception):
+                return pending.result()
+        return _dominator_tree_of(self.graph, self.meta, self.edge_type, self.self_size)
 
     @property
     def dominators(self) -> npt.NDArray[np.uint32]:
@@ -806,6 +839,29 @@ class HeapSnapshot:
         }
 
 
+def _dominator_tree_of(
+    graph: _native.Graph,
+    meta: SnapshotMeta,
+    edge_type: npt.NDArray[np.uint8],
+    self_size: npt.NDArray[np.uint64],
+) -> _DominatorTree:
+    # Retained sizes come out of the same kernel call: summing them there, in DFS
+    # order, is nearly free, while a separate pass costs another random walk.
+    type_ids = {name: i for i, name in enumerate(meta.edge_types)}
+    return _native.dominators_and_retained_sizes(
+        ROOT, graph, edge_type, type_ids.get("weak", -1), type_ids.get("shortcut", -1), self_size
+    )
+
+
+def _dominator_tree_of_columns(
+    meta: SnapshotMeta, nodes: dict[str, npt.NDArray[Any]], edges: dict[str, npt.NDArray[Any]]
+) -> _DominatorTree:
+    """The dominator tree of the columns the loader parsed, before the snapshot that will
+    hold them exists: the kernel refuses arrays that are not a graph, as it does any."""
+    graph = _native.Graph(nodes["first_edge"], edges["to_node"])
+    return _dominator_tree_of(graph, meta, edges["type"], nodes["self_size"])
+
+
 def _order_by_node(objects: npt.NDArray[Any], node_count: int) -> npt.NDArray[Any]:
     """The stable order of the rows that sorts ``objects`` (node ordinals below ``node_count``).
 
@@ -823,11 +879,16 @@ def _order_by_node(objects: npt.NDArray[Any], node_count: int) -> npt.NDArray[An
 
 
 def load_snapshot(
-    path: str | os.PathLike[str], progress: ProgressCallback | None = None, *, sources: bool = True
+    path: str | os.PathLike[str],
+    progress: ProgressCallback | None = None,
+    *,
+    sources: bool = True,
+    dominators_in: Executor | None = None,
 ) -> HeapSnapshot:
     """Load a ``.heapsnapshot`` file; raises :class:`SnapshotError` with a one-line reason.
 
     ``sources=False`` leaves out what only maps objects to source (see :func:`read_snapshot`),
-    for a snapshot that is compared but never mapped to lines.
+    for a snapshot that is compared but never mapped to lines. ``dominators_in``: see
+    :meth:`HeapSnapshot.load`.
     """
-    return HeapSnapshot.load(path, progress, sources=sources)
+    return HeapSnapshot.load(path, progress, sources=sources, dominators_in=dominators_in)
