@@ -127,6 +127,23 @@ def test_tree_of_real_snapshots_equals_the_plain_one(case: str, tmp_path: Path) 
         assert_same_tree(load_snapshot(path))
 
 
+def test_a_prepared_finder_over_an_earlier_snapshot_grows_the_same_owners(tmp_path: Path) -> None:
+    """The finder the final snapshot's finder hands out for an earlier snapshot (prepared
+    ahead, sharing the final's name verdicts) is one per snapshot and finds the owners a
+    finder of its own finds."""
+    paths = snapshot_program(tmp_path, PROGRAMS["timer"], steps=20).snapshots
+    snapshots = [load_snapshot(path) for path in paths]
+    final = PathFinder(snapshots[-1])
+    assert final.finder_for(snapshots[-1]) is final
+    rng = np.random.default_rng(7)
+    for earlier in snapshots[:-1]:
+        companion = final.finder_for(earlier)
+        assert final.finder_for(earlier) is companion and companion.snapshot is earlier
+        companion.prepare()
+        marked = rng.random(earlier.node_count) < 0.01
+        assert np.array_equal(companion.owners(marked), PathFinder(earlier).owners(marked))
+
+
 def test_tree_when_a_global_hangs_off_the_root_by_a_weak_edge(tmp_path: Path) -> None:
     # The global is seeded although its root edge is weak, so what only it reaches is not
     # reachable from the root as the engine counts it: "dead", behind a non-preferred edge

@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
@@ -293,15 +294,26 @@ def analyze_snapshots(
     # of the later steps are imported before any of them, while the files parse. The final
     # one's dominator tree, the longest of these, starts earlier still: as soon as its
     # graph is parsed, before its strings and locations are read.
+    # Once the final one's trees are under way, the earlier ones' edge rules are prepared
+    # too (queued behind the trees, they fill a core the trees leave idle): measuring
+    # grows a tree over each of them.
+    earlier: list[HeapSnapshot] = []
+    lock = threading.Lock()
     with _workers("heapscope-ahead") as ahead:
         ahead.submit(_import_later_modules)
 
         def loaded(index: int, snapshot: HeapSnapshot) -> None:
-            if index == last:
-                finders.append(PathFinder(snapshot))
-                start_final_trees(ahead, finders[0])
-            else:
-                ahead.submit(_earlier_indexes, snapshot)
+            with lock:
+                if index == last:
+                    finders.append(PathFinder(snapshot))
+                    start_final_trees(ahead, finders[0])
+                    ready = list(earlier)
+                else:
+                    ahead.submit(_earlier_indexes, snapshot)
+                    earlier.append(snapshot)
+                    ready = [snapshot] if finders else []
+                for other in ready:
+                    ahead.submit(finders[0].finder_for(other).prepare)
 
         snapshots = load_snapshots(paths, progress, loaded=loaded, final_dominators_in=ahead)
         return analyze_loaded(

@@ -410,7 +410,7 @@ def _path_entries(
     if snapshot is final_paths.snapshot:
         owner = nearest_marked_ancestor(marked, final_paths.parents)
     else:  # this snapshot's tree is asked only this: the owners come out of growing it
-        owner = PathFinder(snapshot, names_like=final_paths).owners(marked)
+        owner = final_paths.finder_for(snapshot).owners(marked)
     class_lookup = {name: i for i, name in enumerate(snapshot.class_names)}
     measured: list[tuple[int, IntArray]] = []
     for index, (group, anchor) in enumerate(zip(groups, anchors.tolist(), strict=True)):

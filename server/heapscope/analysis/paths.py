@@ -20,6 +20,7 @@ are walked by a compiled kernel over the CSR arrays; no Python object per node.
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
@@ -65,6 +66,27 @@ class PathFinder:
         self.snapshot = snapshot
         self._name_verdicts: dict[str, bool] = names_like._name_verdicts if names_like else {}
         self._pending: Future[tuple[npt.NDArray[np.int32], IntArray, IntArray]] | None = None
+        self._others: dict[int, PathFinder] = {}
+        self._others_lock = threading.Lock()
+
+    def finder_for(self, other: HeapSnapshot) -> PathFinder:
+        """The finder over ``other`` (another snapshot of the same process) that reuses this
+        one's verdicts on edge names; the same one on every call, so what :meth:`prepare`
+        computed ahead is there when it is used."""
+        if other is self.snapshot:
+            return self
+        with self._others_lock:
+            finder = self._others.get(id(other))
+            if finder is None or finder.snapshot is not other:
+                finder = self._others[id(other)] = PathFinder(other, names_like=self)
+            return finder
+
+    def prepare(self) -> None:
+        """Compute what the tree's edge rules read (edge-name verdicts, preferred targets, the
+        root's classes), so that a tree grown later starts with the compiled walk."""
+        self._bad_names  # noqa: B018 (computed and kept)
+        self._node_is_preferred  # noqa: B018 (computed and kept)
+        self.snapshot.class_names  # noqa: B018 (computed and kept)
 
     def build_in(self, executor: Executor) -> None:
         """Start building the tree in ``executor`` (another core); its first use waits for it."""
