@@ -251,7 +251,7 @@ HS_EXPORT int64_t hs_parse_columns(const char *buf, int64_t len, int64_t pos, in
     double reciprocal = 1.0 / (double)divisor;
     int64_t running_offset = 0;
     for (int64_t c = 0; c < width; c++)
-        if (kinds[c] == HS_OFFSETS && rows > 0) ((int64_t *)outs[c])[0] = 0;
+        if (kinds[c] == HS_OFFSETS && rows >= 0) ((int64_t *)outs[c])[0] = 0; /* even when no row follows */
     const unsigned char *released = p;
     int layout = same_layout(kinds, width, EDGE_LAYOUT, 3) ? 1
                  : same_layout(kinds, width, NODE_LAYOUT, 7) ? 2
