@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
+from .threads import only_disposable_left
 
 # Modules exposing ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
 _COMMAND_MODULES = (
@@ -153,10 +154,12 @@ def run() -> NoReturn:
     the interpreter down: freeing every module and the last snapshot's arrays one by one
     took 0.05-0.1 s after the report was out, and the kernel drops the whole address
     space at once anyway. The exit handlers (logging, coverage, finalizers) still run and
-    the output is flushed first; with another thread alive the exit is the usual one.
+    the output is flushed first. With another thread alive the exit is the usual one,
+    unless every other thread only computes in memory ahead of a use that failed
+    (:mod:`heapscope.threads`): the process does not wait for those.
     """
     code = main()
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 and not only_disposable_left():
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -100,3 +100,30 @@ def test_find_leaks_refuses_a_copy_of_the_baseline(three: Snapshotted, tmp_path:
     copy.write_bytes(three.snapshots[0].read_bytes())
     line = one_line(heapscope("find-leaks", str(three.snapshots[0]), str(copy)))
     assert line == f"heapscope: {copy} is a copy of {three.snapshots[0]}: nothing happened between them"
+
+
+# find-leaks whose analysis fails while work started ahead of its use still runs (a worker
+# that would take as long as a tree over a heap of gigabytes, here one that never ends).
+_FAILS_WITH_WORK_AHEAD = """
+import sys, threading
+from heapscope import cli
+from heapscope.analysis import analyze, cli as analysis_cli
+
+def analyze_snapshots(paths, **options):
+    with analyze._workers("heapscope-ahead") as ahead:
+        started = threading.Event()
+        ahead.submit(lambda: (started.set(), threading.Event().wait()))
+        started.wait()
+        raise analyze.AnalysisError(f"{paths[-1]} is not a later snapshot of the same process")
+
+analysis_cli.analyze_snapshots = analyze_snapshots
+sys.argv = ["heapscope", "find-leaks", "a.heapsnapshot", "b.heapsnapshot", "c.heapsnapshot"]
+cli.run()
+"""
+
+
+def test_a_failed_analysis_does_not_wait_for_work_started_ahead(tmp_path: Path) -> None:
+    script = tmp_path / "fails_with_work_ahead.py"
+    script.write_text(_FAILS_WITH_WORK_AHEAD)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert one_line(result) == "heapscope: c.heapsnapshot is not a later snapshot of the same process"

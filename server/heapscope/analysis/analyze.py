@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..progress import Phase, Progress, ProgressCallback, ignore
 from ..snapshot import HeapSnapshot, SnapshotError, load_snapshot
 from ..snapshot_files import interval_cpu_seconds, sidecar_scripts
+from ..threads import mark_disposable
 from .diff import diff_snapshots
 from .leaks import DEFAULT_MIN_BYTES, group_survivors
 from .model import LeakReport
@@ -221,9 +222,10 @@ def _workers(prefix: str) -> Iterator[ThreadPoolExecutor]:
     """Two worker threads for work started ahead of its use.
 
     When the analysis fails (a bad file, snapshots of two processes), the error is raised
-    at once: what is queued is dropped and what runs is left to finish on its own.
+    at once: what is queued is dropped and what runs is left to finish on its own, or to
+    be abandoned by a command line that ends (the threads only compute in memory).
     """
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=prefix)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=prefix, initializer=mark_disposable)
     try:
         yield pool
     except BaseException:
