@@ -1,6 +1,6 @@
 """The whole offline hunt on a real heap: ``heapscope find-leaks`` against ``memlab find-leaks``.
 
-    .venv/bin/python bench/find_leaks.py [--runs 3] [--node PATH] [--trees 1]
+    .venv/bin/python bench/find_leaks.py [--runs 5] [--node PATH] [--trees 1]
 
 The heap is a process holding the TypeScript compiler's syntax tree of typescript.js
 itself (~1.9 M nodes, ~250 MB per snapshot) plus an event-listener leak, snapshotted
@@ -167,7 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=3, help="runs per tool (medians are shown)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per tool (medians are shown)")
     parser.add_argument("--node", help="a Node 22+ binary to write the snapshots with (and run memlab)")
     parser.add_argument("--trees", type=int, default=1, help="TypeScript trees the heap holds (default 1)")
     parser.add_argument("--phases-worker", nargs="+", help=argparse.SUPPRESS)
