@@ -210,18 +210,23 @@ def test_path_tree_is_its_three_phases_one_call_at_a_time(seed: int) -> None:
     serves = np.array([rng.random() < 0.7 for _ in range(count)]) if rng.random() < 0.3 else None
     marked = np.array([rng.random() < 0.2 for _ in range(count)])
     expected = phases_one_call_at_a_time(graph, node_type, preferred, any_follow, seeds, serves)
-    got = _native.path_tree(
-        0,
-        _native.Graph(graph[0], graph[1]),
-        graph[2],
-        graph[3],
-        node_type,
-        preferred,
-        any_follow,
-        *seeds,
-        serves,
-        marked=marked,
-    )
+
+    def grow(parents: bool) -> _native.PathTree:
+        return _native.path_tree(
+            0,
+            _native.Graph(graph[0], graph[1]),
+            graph[2],
+            graph[3],
+            node_type,
+            preferred,
+            any_follow,
+            *seeds,
+            serves,
+            parents=parents,
+            marked=marked,
+        )
+
+    got = grow(parents=True)
     assert got.distance.tolist() == expected[0].tolist()
     assert got.parent is not None and got.parent.tolist() == expected[1].tolist()
     assert got.parent_edge is not None and got.parent_edge.tolist() == expected[2].tolist()
@@ -229,19 +234,7 @@ def test_path_tree_is_its_three_phases_one_call_at_a_time(seed: int) -> None:
         got.owner is not None
         and got.owner.tolist() == _native.nearest_marked_up(0, expected[1], marked).tolist()
     )
-    alone = _native.path_tree(
-        0,
-        _native.Graph(graph[0], graph[1]),
-        graph[2],
-        graph[3],
-        node_type,
-        preferred,
-        any_follow,
-        *seeds,
-        serves,
-        parents=False,
-        marked=marked,
-    )
+    alone = grow(parents=False)
     assert alone.parent is None and alone.parent_edge is None
     assert alone.owner is not None and alone.owner.tolist() == got.owner.tolist()
 
